@@ -1,0 +1,25 @@
+# idphoto-kiosk: `make run` starts the main job, `make test` runs the tests. Both create .venv on first use.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/idphoto make --profile chsi-graduation assets/demo/astronaut-studio.jpg -o pictures/demo-chsi-graduation.jpg
+
+test: $(STAMP)
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q
+
+docs: $(STAMP)
+	$(BIN)/idphoto profiles --markdown > docs/profiles.md
+
+clean:
+	rm -rf $(VENV) pictures .pytest_cache .hypothesis

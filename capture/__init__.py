@@ -1,0 +1,1 @@
+"""The capture engine: camera sources, landmarks, measurements, gates, crop and encode. No UI here."""

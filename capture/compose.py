@@ -1,0 +1,229 @@
+"""The crop that puts a head where a profile wants it: scale and offset from head geometry and bands.
+
+A crop is an axis-aligned box in frame px that is resized to the profile's exact output size. For a scale
+`s` (output px per frame px) and crop top `t`, a frame row y lands at output row (y − t)·s. We scan scales
+inside the feasible range and, for each, pick the top that brings every band rule closest to its middle;
+the best-scoring feasible pair wins. When none is feasible we say which rule blocks it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from capture.errors import PhotoError
+from capture.head import HeadGeometry
+from profiles.model import Band, Profile
+
+#: how far the face centre may sit off the picture's centre line, as a share of the output width
+CENTRE_TOLERANCE_RATIO = 0.02
+_SCALE_STEPS = 96
+
+
+@dataclass(frozen=True)
+class CropBox:
+    """A crop of the frame (float px) and the scale that maps it onto the output size."""
+
+    left: float
+    top: float
+    scale: float  # output px per frame px
+    out_width: int
+    out_height: int
+
+    @property
+    def right(self) -> float:
+        return self.left + self.out_width / self.scale
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.out_height / self.scale
+
+    def as_box(self) -> tuple[float, float, float, float]:
+        """Return (left, top, right, bottom) in frame px."""
+        return self.left, self.top, self.right, self.bottom
+
+    def to_output_y(self, y: float) -> float:
+        """Return the output row (px) of frame row `y`."""
+        return (y - self.top) * self.scale
+
+    def to_output_x(self, x: float) -> float:
+        """Return the output column (px) of frame column `x`."""
+        return (x - self.left) * self.scale
+
+
+@dataclass(frozen=True)
+class PlannedLayout:
+    """Where the head lands in the picture, output px."""
+
+    hair_top: float
+    eye_line: float
+    face_width: float
+    head_height: float
+    chin: float
+    face_centre_x: float
+
+
+def layout_of(head: HeadGeometry, crop: CropBox) -> PlannedLayout:
+    """Return where `head` lands in the picture cut by `crop`, output px."""
+    return PlannedLayout(
+        hair_top=crop.to_output_y(head.crown_y),
+        eye_line=crop.to_output_y(head.eye_y),
+        face_width=head.face_width * crop.scale,
+        head_height=head.head_height * crop.scale,
+        chin=crop.to_output_y(head.chin_y),
+        face_centre_x=crop.to_output_x(head.face_centre_x),
+    )
+
+
+def _interval_for_scale(
+    band: Band | None, length: float
+) -> tuple[float, float]:
+    """Return the scales (lo, hi) that map a frame `length` into `band` (output px); unbounded if no band."""
+    if band is None or length <= 0:
+        return 0.0, np.inf
+    return band.lo / length, band.hi / length
+
+
+def _vertical_rules(head: HeadGeometry, profile: Profile) -> list[tuple[float, Band]]:
+    """Return (frame y, band) pairs for the rules that fix the crop top."""
+    comp = profile.composition
+    rules = []
+    if comp.hair_top is not None:
+        rules.append((head.crown_y, comp.hair_top))
+    if comp.eye_line is not None:
+        rules.append((head.eye_y, comp.eye_line))
+    return rules
+
+
+def _top_range(head: HeadGeometry, profile: Profile, s: float) -> tuple[float, float]:
+    """Return the crop tops (lo, hi) frame px that satisfy every vertical band at scale `s`."""
+    lo, hi = -np.inf, np.inf
+    for y, band in _vertical_rules(head, profile):
+        lo = max(lo, y - band.hi / s)
+        hi = min(hi, y - band.lo / s)
+    if profile.composition.chin_max is not None:
+        lo = max(lo, head.chin_y - profile.composition.chin_max / s)
+    return lo, hi
+
+
+def _best_top(head: HeadGeometry, profile: Profile, s: float) -> float:
+    """Return the crop top that puts the vertical rules nearest their band middles (least squares, normalised)."""
+    num = den = 0.0
+    for y, band in _vertical_rules(head, profile):
+        half = max((band.hi - band.lo) / 2, 1.0)
+        weight = (s / half) ** 2
+        num += weight * (y - band.mid / s)
+        den += weight
+    return num / den
+
+
+def _score(head: HeadGeometry, profile: Profile, crop: CropBox) -> float:
+    """Return the sum of squared distances of each rule from its band middle, in half-band units (lower is better)."""
+    comp = profile.composition
+    lay = layout_of(head, crop)
+    total = 0.0
+    for value, band in (
+        (lay.hair_top, comp.hair_top),
+        (lay.eye_line, comp.eye_line),
+        (lay.face_width, comp.face_width),
+        (lay.head_height, comp.head_height),
+    ):
+        if band is not None:
+            total += ((value - band.mid) / max((band.hi - band.lo) / 2, 1.0)) ** 2
+    return total
+
+
+def _scale_range(head: HeadGeometry, profile: Profile) -> tuple[float, float]:
+    """Return the scales allowed by the size rules alone (face width, head height, eye-to-hair spacing)."""
+    comp = profile.composition
+    lo, hi = 0.0, np.inf
+    for band, length in ((comp.face_width, head.face_width), (comp.head_height, head.head_height)):
+        a, b = _interval_for_scale(band, length)
+        lo, hi = max(lo, a), min(hi, b)
+    if comp.hair_top is not None and comp.eye_line is not None:
+        spacing = Band(max(0.0, comp.eye_line.lo - comp.hair_top.hi), comp.eye_line.hi - comp.hair_top.lo)
+        a, b = _interval_for_scale(spacing, head.eye_y - head.crown_y)
+        lo, hi = max(lo, a), min(hi, b)
+    return lo, hi
+
+
+def plan_crop(
+    head: HeadGeometry,
+    profile: Profile,
+    frame_width: int,
+    frame_height: int,
+    max_upscale: float,
+    file: str = "<image>",
+) -> CropBox:
+    """Return the best CropBox placing `head` inside every band of `profile`, or raise PhotoError saying why not."""
+    W, H = profile.width_px, profile.height_px
+    if head.head_cut_off:
+        raise PhotoError(
+            file, "head_cut_off", "the top of the head is cut off by the photo's top edge.",
+            "Use a photo with space above the hair.",
+        )
+    s_lo, s_hi = _scale_range(head, profile)
+    if s_lo > s_hi:
+        raise PhotoError(
+            file, "proportions_unfit",
+            "the head's proportions cannot meet this spec's hair-top, eye-line and size bands at once.",
+            "Check that the hair top is visible and the face is upright, or choose another profile.",
+        )
+    if s_lo > max_upscale:
+        raise PhotoError(
+            file, "face_too_small",
+            f"the face is too small: it would have to be enlarged {s_lo:.1f}× (at most {max_upscale:.1f}× keeps it sharp).",
+            "Use a higher-resolution photo or stand closer to the camera.",
+        )
+    s_min_frame = max(W / frame_width, H / frame_height)  # the crop cannot be larger than the frame
+    lo, hi = max(s_lo, s_min_frame), min(s_hi, max_upscale)
+    if lo > hi:
+        raise PhotoError(
+            file, "frame_too_small",
+            "the photo is too tightly framed for this spec: enlarging the head less would need more picture than there is.",
+            "Use a photo that shows more of the shoulders and the space around the head.",
+        )
+    best: tuple[float, CropBox] | None = None
+    blocked = {"above": 0, "below": 0, "sides": 0, "rules": 0}
+    tol = CENTRE_TOLERANCE_RATIO * W
+    for s in np.linspace(lo, hi, _SCALE_STEPS):
+        rule_lo, rule_hi = _top_range(head, profile, s)
+        t_lo, t_hi = max(rule_lo, 0.0), min(rule_hi, frame_height - H / s)
+        if t_lo > t_hi:
+            if rule_lo > rule_hi:
+                blocked["rules"] += 1
+            elif rule_hi < 0:
+                blocked["above"] += 1
+            else:
+                blocked["below"] += 1
+            continue
+        left_ideal = head.face_centre_x - W / (2 * s)
+        left = min(max(left_ideal, 0.0), frame_width - W / s)
+        if abs(left - left_ideal) * s > tol:
+            blocked["sides"] += 1
+            continue
+        top = min(max(_best_top(head, profile, s), t_lo), t_hi)
+        crop = CropBox(float(left), float(top), float(s), W, H)
+        score = _score(head, profile, crop)
+        if best is None or score < best[0]:
+            best = (score, crop)
+    if best is not None:
+        return best[1]
+    worst = max(blocked, key=blocked.get)
+    reasons = {
+        "above": ("too_close_to_top", "there is not enough space above the head for this spec.",
+                  "Use a photo with more space above the hair."),
+        "below": ("too_close_to_bottom", "the photo ends too close under the chin for this spec.",
+                  "Use a photo that shows the shoulders."),
+        "rules": ("proportions_unfit", "the head's proportions cannot meet this spec's bands at once.",
+                  "Check that the hair top is visible and the face is upright, or choose another profile."),
+        "sides": ("off_centre", "the face is too close to the photo's side edge to be centred.",
+                  "Use a photo with the face nearer the middle and space on both sides."),
+    }
+    code, reason, advice = reasons[worst]
+    raise PhotoError(file, code, reason, advice)
+
+
+def measured_layout(head: HeadGeometry, width_px: int, height_px: int) -> PlannedLayout:
+    """Return where `head` sits in an uncropped picture of `width_px`×`height_px` (output px = frame px)."""
+    return layout_of(head, CropBox(0.0, 0.0, 1.0, width_px, height_px))

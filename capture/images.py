@@ -1,0 +1,279 @@
+"""Safe reading of any photo file into an upright, 24-bit sRGB array.
+
+Every failure is raised as a `PhotoError` naming the file, with a stable `code`:
+not_found, not_a_file, empty_file, not_an_image, truncated, too_many_pixels, unreadable.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import warnings
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from capture.errors import PhotoError
+
+DEFAULT_MAX_PIXELS = 80_000_000  # decompression-bomb limit, pixels (w*h)
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
+_BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+_ALPHA_MODES = ("RGBA", "RGBa", "LA", "La")
+_ICC_SPACE_FOR_MODE = {"RGB": "RGB", "L": "GRAY", "CMYK": "CMYK"}
+
+_heif_lock = threading.Lock()
+_heif_registered = False
+
+_ADVICE_RESAVE = "Open the photo in a photo editor, save it again as JPEG or PNG, and try again."
+_ADVICE_COPY_AGAIN = "Copy or download the photo again; the transfer was probably interrupted."
+
+
+@dataclass(frozen=True, eq=False)
+class Photo:
+    """A decoded photo: `rgb` is an H×W×3 contiguous uint8 array in sRGB, already upright."""
+
+    rgb: np.ndarray
+    path: Path
+    source_format: str  # Pillow's format name, e.g. "JPEG", "PNG", "HEIF", "WEBP", "BMP"
+    conversions: tuple[str, ...]  # what was done to reach sRGB, in order
+
+    @property
+    def width(self) -> int:
+        """Width in pixels."""
+        return int(self.rgb.shape[1])
+
+    @property
+    def height(self) -> int:
+        """Height in pixels."""
+        return int(self.rgb.shape[0])
+
+
+def read_photo(
+    path: str | Path,
+    *,
+    matte_rgb: tuple[int, int, int] = (255, 255, 255),
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> Photo:
+    """Read the photo file at `path` and return it as an upright sRGB `Photo`.
+
+    Transparent areas are composited over `matte_rgb` (0–255 per channel). Images whose header
+    declares more than `max_pixels` pixels (width × height) are refused before decoding.
+    """
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise PhotoError(path, "not_a_file", "This is a folder, not a photo file.",
+                             "Choose the photo file inside the folder instead.")
+        if not path.exists():
+            raise PhotoError(path, "not_found", "The file does not exist.",
+                             "Check the file name and folder, then try again.")
+        if not path.is_file():
+            raise PhotoError(path, "not_a_file", "This is not a regular file.",
+                             "Choose a photo file (JPEG, PNG, HEIC, WebP or BMP).")
+        data = path.read_bytes()
+    except PhotoError:
+        raise
+    except (OSError, ValueError) as exc:
+        raise PhotoError(path, "unreadable", f"The file could not be opened ({type(exc).__name__}).",
+                         "Check that the file is not locked or protected, then try again.") from None
+    return decode_photo_bytes(data, str(path), matte_rgb=matte_rgb, max_pixels=max_pixels)
+
+
+def decode_photo_bytes(
+    data: bytes,
+    name: str,
+    *,
+    matte_rgb: tuple[int, int, int] = (255, 255, 255),
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> Photo:
+    """Decode photo file contents `data` into an upright sRGB `Photo`; `name` is used in errors.
+
+    Same options as `read_photo`.
+    """
+    if not data:
+        raise PhotoError(name, "empty_file", "The file is empty (0 bytes).",
+                         "Copy the photo again from the camera or phone; the copy did not finish.")
+    _register_heif_once()
+    try:
+        with warnings.catch_warnings():
+            # our own pixel limit below decides; Pillow's warning would only repeat it on the console
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+    except _BOMB_ERRORS:
+        raise _too_many_pixels(name, None, max_pixels) from None
+    except UnidentifiedImageError:
+        raise PhotoError(name, "not_an_image", "The file is not a photo in a format that can be read.",
+                         "Save or export the photo as JPEG, PNG, HEIC, WebP or BMP and try again.") from None
+    except Exception as exc:  # a plugin recognised the file but choked on its header
+        raise _unreadable(name, exc) from None
+
+    with im:
+        width, height = im.size
+        if width <= 0 or height <= 0:
+            raise _unreadable(name, ValueError("zero-sized image"))
+        if width * height > max_pixels:
+            raise _too_many_pixels(name, (width, height), max_pixels)
+        source_format = im.format or "unknown"
+        try:
+            im.load()
+        except _BOMB_ERRORS:
+            raise _too_many_pixels(name, (width, height), max_pixels) from None
+        except (OSError, EOFError, SyntaxError) as exc:
+            if isinstance(exc, EOFError) or "truncated" in str(exc).lower():
+                raise PhotoError(name, "truncated", "The photo file is incomplete: it ends too early.",
+                                 _ADVICE_COPY_AGAIN) from None
+            raise _unreadable(name, exc) from None
+        except Exception as exc:
+            raise _unreadable(name, exc) from None
+        try:
+            rgb, conversions = _to_srgb(im, data, matte_rgb)
+        except _BOMB_ERRORS:
+            raise _too_many_pixels(name, (width, height), max_pixels) from None
+        except Exception as exc:
+            raise _unreadable(name, exc) from None
+    return Photo(rgb=rgb, path=Path(name), source_format=source_format, conversions=conversions)
+
+
+def _register_heif_once() -> None:
+    """Register pillow_heif's HEIC/HEIF opener with Pillow the first time it is needed."""
+    global _heif_registered
+    if _heif_registered:
+        return
+    with _heif_lock:
+        if not _heif_registered:
+            try:
+                import pillow_heif
+
+                pillow_heif.register_heif_opener()
+            except Exception:  # HEIF support missing: such files are reported as not_an_image
+                pass
+            _heif_registered = True
+
+
+def _too_many_pixels(name: str, size: tuple[int, int] | None, max_pixels: int) -> PhotoError:
+    dims = f" ({size[0]}×{size[1]} = {size[0] * size[1]:,} pixels)" if size else ""
+    return PhotoError(name, "too_many_pixels",
+                      f"The photo is too large{dims}; the limit is {max_pixels:,} pixels.",
+                      "Resize the photo to a normal size (for example 4000×3000) and try again.")
+
+
+def _unreadable(name: str, exc: BaseException) -> PhotoError:
+    return PhotoError(name, "unreadable", f"The photo could not be decoded ({type(exc).__name__}).",
+                      _ADVICE_RESAVE)
+
+
+def _to_srgb(
+    im: Image.Image, data: bytes, matte_rgb: tuple[int, int, int]
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Return (H×W×3 contiguous uint8 sRGB array, conversions done) for a loaded image."""
+    conversions: list[str] = []
+    icc = im.info.get("icc_profile")
+
+    precise = _sixteen_bit_png_colour(im, data)
+    if precise is not None:
+        im = precise
+        conversions.append("16bit-to-8bit")
+
+    if _orientation(im) in range(2, 9):
+        im = ImageOps.exif_transpose(im)
+        conversions.append("exif-orientation")
+
+    if im.mode in _SIXTEEN_BIT_MODES:
+        im = Image.fromarray(_scale_16_to_8(np.asarray(im)), "L")
+        conversions.append("16bit-to-8bit")
+
+    # Bring every mode to one of RGB / L / CMYK, with alpha split off if there is any.
+    has_transparency = im.info.get("transparency") is not None
+    if im.mode in ("P", "PA"):
+        im = im.convert("RGBA" if im.mode == "PA" or has_transparency else "RGB")
+    elif im.mode in ("1", "L", "RGB") and has_transparency:
+        im = im.convert("RGBA" if im.mode == "RGB" else "LA")
+    alpha = im.getchannel("A") if im.mode in _ALPHA_MODES else None
+    if im.mode not in _ICC_SPACE_FOR_MODE:
+        im = im.convert("L" if im.mode in ("1", "LA", "La") else "RGB")
+
+    was_cmyk = im.mode == "CMYK"
+    rgb_im = _icc_to_srgb(im, icc)
+    if rgb_im is not None:
+        conversions.append("icc-to-srgb")
+    else:
+        rgb_im = im.convert("RGB")
+    if was_cmyk:
+        conversions.append("cmyk-to-rgb")
+
+    if alpha is not None and alpha.getextrema()[0] < 255:
+        flat = Image.new("RGB", rgb_im.size, tuple(int(c) for c in matte_rgb))
+        flat.paste(rgb_im, (0, 0), alpha)
+        rgb_im = flat
+        conversions.append("alpha-flattened")
+
+    rgb = np.array(rgb_im, dtype=np.uint8, order="C")
+    return rgb, tuple(conversions)
+
+
+def _orientation(im: Image.Image) -> int:
+    """Return the EXIF (or XMP) orientation tag, 1 when absent or unreadable."""
+    try:
+        return int(im.getexif().get(0x0112, 1))
+    except Exception:
+        return 1
+
+
+def _scale_16_to_8(values: np.ndarray) -> np.ndarray:
+    """Scale 16-bit values (0–65535) to 8 bit as round(value / 257)."""
+    v = np.clip(values.astype(np.int64), 0, 65535)
+    return ((2 * v + 257) // 514).astype(np.uint8)
+
+
+def _sixteen_bit_png_colour(im: Image.Image, data: bytes) -> Image.Image | None:
+    """Re-decode a 16-bit colour (or grey+alpha) PNG at full depth and scale it to 8 bit.
+
+    Pillow keeps only the high byte of such PNGs; OpenCV decodes all 16 bits. Returns None when
+    the image is not such a PNG or OpenCV is unavailable (Pillow's 8-bit decode is then kept).
+    """
+    if im.format != "PNG" or data[:8] != _PNG_SIGNATURE or len(data) < 26:
+        return None
+    bit_depth, colour_type = data[24], data[25]
+    if bit_depth != 16 or colour_type not in (2, 4, 6):
+        return None
+    try:
+        import cv2
+    except ImportError:
+        return None
+    arr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if arr is None or arr.dtype != np.uint16 or arr.ndim != 3 or arr.shape[2] not in (3, 4):
+        return None
+    arr8 = _scale_16_to_8(arr)
+    arr8 = arr8[..., [2, 1, 0, 3]] if arr8.shape[2] == 4 else arr8[..., ::-1]
+    out = Image.fromarray(np.ascontiguousarray(arr8), "RGBA" if arr8.shape[2] == 4 else "RGB")
+    if out.size != im.size:
+        return None
+    out.info = {k: v for k, v in im.info.items() if k != "transparency"}
+    return out
+
+
+def _icc_to_srgb(im: Image.Image, icc: bytes | None) -> Image.Image | None:
+    """Convert `im` (RGB, L or CMYK) from its embedded ICC profile to sRGB.
+
+    Returns None when there is no usable profile, it is already sRGB, or the conversion fails.
+    """
+    if not icc:
+        return None
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if profile.profile.xcolor_space.strip() != _ICC_SPACE_FOR_MODE.get(im.mode):
+            return None
+        if "srgb" in ImageCms.getProfileDescription(profile).lower():
+            return None
+        return ImageCms.profileToProfile(im, profile, _srgb_profile(), outputMode="RGB")
+    except Exception:  # broken or unsupported profile: the caller falls back to a plain convert
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _srgb_profile() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))

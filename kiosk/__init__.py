@@ -1,0 +1,1 @@
+"""The idphoto application: state machine, views, records store and the `idphoto` command."""

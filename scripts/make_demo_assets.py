@@ -1,0 +1,34 @@
+"""Build assets/demo/astronaut-studio.jpg: skimage's public-domain astronaut photo (NASA, Eileen Collins)
+cut out with MediaPipe person segmentation and placed on a plain studio backdrop with room around the head.
+
+Run once from the repo root (needs the test extras): .venv/bin/python scripts/make_demo_assets.py
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from skimage import data
+
+from capture.backdrop import place_on_backdrop
+from capture.landmarks import PersonSegmenter
+
+CANVAS_WH = (1280, 1080)
+BACKDROP_RGB = (236, 240, 244)  # a light studio grey
+SCALE = 1.8
+
+
+def main() -> None:
+    person = data.astronaut()
+    segmenter = PersonSegmenter()
+    mask = segmenter.process(person)
+    segmenter.close()
+    frame = place_on_backdrop(person, mask, CANVAS_WH, BACKDROP_RGB, SCALE)
+    out = Path(__file__).resolve().parents[1] / "assets" / "demo" / "astronaut-studio.jpg"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(frame).save(out, quality=90)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

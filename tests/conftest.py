@@ -1,0 +1,92 @@
+"""Shared fixtures: real faces shipped by installed packages, and the MediaPipe models loaded once per session."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+def grace_hopper() -> np.ndarray:
+    """Return matplotlib's sample portrait of Grace Hopper (600×512 RGB, public domain)."""
+    import matplotlib
+
+    path = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+    return np.asarray(Image.open(path).convert("RGB"))
+
+
+def astronaut() -> np.ndarray:
+    """Return scikit-image's astronaut portrait (512×512 RGB, public domain)."""
+    from skimage import data
+
+    return data.astronaut()
+
+
+def pad_edges(rgb: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+    """Return `rgb` with its border pixels repeated outward (room around the head for cropping)."""
+    return np.pad(rgb, ((top, bottom), (left, right), (0, 0)), mode="edge")
+
+
+def enlarge(rgb: np.ndarray, factor: float) -> np.ndarray:
+    """Return `rgb` resized by `factor` with Lanczos."""
+    h, w = rgb.shape[:2]
+    return np.asarray(Image.fromarray(rgb).resize((round(w * factor), round(h * factor)), Image.Resampling.LANCZOS))
+
+
+@pytest.fixture(scope="session")
+def grace_framed() -> np.ndarray:
+    """Grace Hopper with room above the head and below the shoulders, as a camera would frame her."""
+    return pad_edges(grace_hopper(), 150, 300, 150, 150)
+
+
+@pytest.fixture(scope="session")
+def astronaut_framed() -> np.ndarray:
+    """The astronaut enlarged 2× (a higher-resolution camera) with room above and beside the head."""
+    return pad_edges(enlarge(astronaut(), 2.0), 220, 0, 200, 200)
+
+
+@pytest.fixture(scope="session")
+def faces(grace_framed: np.ndarray, astronaut_framed: np.ndarray) -> dict[str, np.ndarray]:
+    return {"grace": grace_framed, "astronaut": astronaut_framed}
+
+
+#: (source, scale, canvas W×H) for the studio versions: the person stands on the bottom edge, room above
+_STUDIO_LAYOUT = {"grace": (grace_hopper, 1.0, (812, 1000)), "astronaut": (astronaut, 2.0, (1400, 1300))}
+
+
+@pytest.fixture(scope="session")
+def studio(analyzer):
+    """Return a function (face name, backdrop RGB) -> the person cut out and placed on a plain backdrop."""
+    from capture.backdrop import place_on_backdrop
+
+    cache: dict[tuple, np.ndarray] = {}
+
+    def make(name: str, colour: tuple[int, int, int]) -> np.ndarray:
+        key = (name, tuple(colour))
+        if key not in cache:
+            source, scale, canvas = _STUDIO_LAYOUT[name]
+            rgb = source()
+            cache[key] = place_on_backdrop(rgb, analyzer.person_mask(rgb), canvas, tuple(colour), scale)
+        return cache[key]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    from capture.analyzer import StillAnalyzer
+
+    with StillAnalyzer() as a:
+        yield a
+
+
+@pytest.fixture(scope="session")
+def all_profiles():
+    from profiles import load_profiles
+
+    return load_profiles()
