@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
@@ -114,6 +115,9 @@ def summary_table(outcomes: list[MakeOutcome], profile: Profile) -> str:
     lines = ["  ".join(r[i][:40].ljust(widths[i]) for i in range(4)) + "  " + r[4] for r in rows]
     lines.insert(1, "-" * (sum(widths) + 8 + 20))
     ok = sum(o.ok for o in outcomes)
+    reasons = Counter(o.code for o in outcomes if not o.ok)
+    if reasons:
+        lines.append("refused by reason: " + ", ".join(f"{code} {n}" for code, n in reasons.most_common()))
     lines.append(f"{ok} of {len(outcomes)} made for {profile.id} ({profile.width_px}×{profile.height_px}, "
                  f"{profile.kb_min:g}–{profile.kb_max:g} KB); {len(outcomes) - ok} refused.")
     return "\n".join(lines)

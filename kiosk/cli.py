@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -98,6 +99,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def silence_native_stderr() -> None:
+    """Send C++-level stderr (MediaPipe/TFLite start-up chatter from any thread) to /dev/null for this process,
+    keeping Python's own sys.stderr on the real console. Set IDPHOTO_NATIVE_LOGS=1 to keep the native logs."""
+    if os.environ.get("IDPHOTO_NATIVE_LOGS") == "1":
+        return
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # stderr is not a real file (e.g. captured by a test runner)
+    sys.stderr.flush()
+    console = os.dup(fd)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
+    sys.stderr = os.fdopen(console, "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `idphoto` with `argv`; return the exit status (0 ok, 1 some photo failed, 2 usage error)."""
     parser = build_parser()
@@ -112,5 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-if __name__ == "__main__":
+def entry_point() -> None:
+    """Console-script entry: quiet native logs, run, exit with the status."""
+    silence_native_stderr()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry_point()
