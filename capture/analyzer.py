@@ -80,3 +80,20 @@ class StillAnalyzer:
                 "Use a photo with only the applicant in it.",
             )
         return FoundHead(main, head_geometry(rgb, main, self._segmenter, self.settings), len(faces))
+
+    def context(self, rgb: np.ndarray, file: str = "<image>"):
+        """Return the FaceContext (frame, subject, head geometry, whole-frame person mask) for measurements.
+
+        Raises PhotoError("no_face") when there is no face; several faces do not raise here (the single_face
+        gate reports them): the largest face is the subject and the others are kept in `other_faces`.
+        """
+        from capture.measures.context import FaceContext
+
+        faces = self.faces(rgb)
+        if not faces:
+            raise PhotoError(
+                file, "no_face", "no face was found in the photo.",
+                "Use a clear, front-facing photo of one person with the whole face visible.",
+            )
+        head = head_geometry(rgb, faces[0], self._segmenter, self.settings)
+        return FaceContext(rgb, faces[0], head, self.person_mask(rgb), tuple(faces[1:]))

@@ -65,16 +65,24 @@ def head_geometry(
     face: FaceLandmarks,
     segmenter: PersonSegmenter | None,
     settings: EngineSettings = ENGINE,
+    frame_mask: np.ndarray | None = None,
 ) -> HeadGeometry:
-    """Return the HeadGeometry of `face` in frame `rgb` (the segmenter gives the crown; None = estimate only)."""
+    """Return the HeadGeometry of `face` in frame `rgb`.
+
+    The crown comes from a person mask: `frame_mask` (a whole-frame mask already computed, as the live kiosk has)
+    or else the segmenter run on a head-sized crop (sharper, for stills); with neither it is estimated.
+    """
     eye_y = float(face.eye_mid[1])
     chin_y = face.chin_y
     fw = face.face_width_px
     estimate = eye_y - settings.crown_from_eye_chin_factor * (chin_y - eye_y)
     crown, from_mask, cut = estimate, False, False
-    if segmenter is not None:
+    if segmenter is not None or frame_mask is not None:
         left, top, right, bottom = _head_window(face)
-        mask = segmenter.process(rgb[top:bottom, left:right])
+        if frame_mask is not None:
+            mask = frame_mask[top:bottom, left:right]
+        else:
+            mask = segmenter.process(rgb[top:bottom, left:right])
         cx = face.face_centre_x - left
         half = 0.3 * fw
         cols = slice(int(max(0, cx - half)), int(min(mask.shape[1], cx + half + 1)))

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from capture.hints import hint_text
 from profiles import DEFAULT_PROFILE_ID, ProfileError, get_profile, load_profiles
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -77,6 +78,115 @@ def _cmd_make(args: argparse.Namespace) -> int:
     return EXIT_OK if all(o.ok for o in outcomes) and not problems else EXIT_FAILED
 
 
+def _describe(result) -> str:
+    """Return one human line per photo: verdict, failing gates with value and threshold, failing file rules."""
+    if result.error:
+        return f"ERROR {result.file}: {result.error}"
+    parts = []
+    for g in result.gates.values():
+        if not g.ok:
+            value = "–" if g.value is None else f"{g.value:.3g}"
+            parts.append(f"{g.name} {value} (limit {g.threshold}) → {hint_text(g.hint, 'en')}")
+    spec = [f"{name} {item.value} (expected {item.expected})" for name, item in result.file_spec.items() if not item.ok]
+    head = "PASS" if result.ok else "FAIL"
+    lines = [f"{head} {result.file}"]
+    lines += [f"    gate  {p}" for p in parts]
+    lines += [f"    file  {p}" for p in spec]
+    return "\n".join(lines)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from capture.check import StillChecker
+    from kiosk.batch import collect_inputs
+
+    profile = get_profile(args.profile, args.profiles_dir)
+    files, problems = collect_inputs(args.inputs)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if not files:
+        raise UsageError("no photos to check: give photo files or folders that contain photos.")
+    results = []
+    with StillChecker() as checker:
+        for path in files:
+            result = checker.check_file(path, profile, keep_image=bool(args.report))
+            if args.json:
+                print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+            else:
+                print(_describe(result), flush=True)
+            if args.report:
+                results.append(result)
+            else:
+                results.append(result.ok)
+    if args.report:
+        from kiosk.report import write_report
+
+        write_report(args.report, results, profile)
+        print(f"report: {args.report}", file=sys.stderr)
+        oks = [r.ok for r in results]
+    else:
+        oks = results
+    if not args.json:
+        print(f"{sum(oks)} of {len(oks)} photos pass {profile.id}.")
+    return EXIT_OK if all(oks) and not problems else EXIT_FAILED
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from capture.check import StillChecker
+    from capture.gates import GATE_ORDER
+    from kiosk.evaluate import evaluate_labelled, format_report, read_labels
+
+    profile = get_profile(args.profile, args.profiles_dir)
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder of photos.")
+    try:
+        rows = read_labels(args.labels or folder / "manifest.csv")
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"labels cannot be read: {exc}") from None
+    results = []
+    with StillChecker() as checker:
+        for i, row in enumerate(rows, 1):
+            results.append(checker.check_file(folder / row["file"], profile))
+            if not args.json and sys.stderr.isatty():
+                print(f"\r{i}/{len(rows)}", end="", file=sys.stderr, flush=True)
+    report = evaluate_labelled(rows, results, profile, GATE_ORDER)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _cmd_kiosk(args: argparse.Namespace) -> int:
+    from capture.camera import probe_device
+    from kiosk.app import KioskApp, KioskOptions
+
+    profile = get_profile(args.profile, args.profiles_dir)
+    camera = args.camera
+    if camera is None:
+        if probe_device(0):
+            camera = "0"
+        else:
+            print("No webcam found: running on the bundled demo camera (use --camera 0 once one is plugged in).",
+                  file=sys.stderr)
+            camera = "demo"
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1280x800") from None
+    options = KioskOptions(
+        profile=profile, camera=camera, lang=args.lang, fullscreen=args.fullscreen, store=Path(args.store),
+        headless=args.headless, auto_confirm=args.auto_confirm, exit_after=args.exit_after, identity=args.identity,
+        skip_identify=args.skip_identify, json_lines=args.json, size=(width, height), max_runtime_s=args.max_runtime,
+        screenshot_dir=Path(args.screenshots) if args.screenshots else None,
+    )
+    if args.identity:
+        from kiosk.identity import IdentityError, clean_identity
+
+        try:
+            options.identity = clean_identity(args.identity)
+        except IdentityError as exc:
+            raise UsageError(f"--identity: {exc}.") from None
+    return KioskApp(options).run()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for `idphoto` and its subcommands."""
     parser = argparse.ArgumentParser(prog="idphoto", description="Official ID photos to exact specs.")
@@ -96,6 +206,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON line per photo instead of the table")
     _add_profile_dirs(p)
     p.set_defaults(func=_cmd_make)
+
+    p = sub.add_parser("check", help="check photos against the gates and a profile's file rules")
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
+    p.add_argument("--profile", default=DEFAULT_PROFILE_ID, help=f"profile id (default {DEFAULT_PROFILE_ID})")
+    p.add_argument("--json", action="store_true", help="one JSON object per photo per line")
+    p.add_argument("--report", metavar="OUT.html", help="also write an HTML report with thumbnails and overlays")
+    _add_profile_dirs(p)
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("eval", help="measure the gates against a labelled folder")
+    p.add_argument("folder", metavar="DIR")
+    p.add_argument("--labels", metavar="manifest.csv", help="label file (default DIR/manifest.csv)")
+    p.add_argument("--profile", default=DEFAULT_PROFILE_ID, help=f"profile id (default {DEFAULT_PROFILE_ID})")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    _add_profile_dirs(p)
+    p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("kiosk", help="run the live kiosk")
+    p.add_argument("--profile", default=DEFAULT_PROFILE_ID, help=f"profile id (default {DEFAULT_PROFILE_ID})")
+    p.add_argument("--camera", help="device index (0), video file, image folder, still photo, or 'demo' "
+                                    "(default: webcam 0 if present, else the demo camera)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="first language on screen (default zh)")
+    p.add_argument("--fullscreen", action="store_true", help="kiosk mode: fullscreen, cursor hidden")
+    p.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    p.add_argument("--store", default="kiosk-store", help="folder where pictures are filed (default ./kiosk-store)")
+    p.add_argument("--headless", action="store_true", help="no window (SDL dummy driver), for demos and tests")
+    p.add_argument("--auto-confirm", action="store_true", help="confirm the review screen by itself after a moment")
+    p.add_argument("--exit-after", type=int, metavar="N", help="quit once N pictures are filed")
+    p.add_argument("--identity", metavar="CODE", help="skip the identify screen and file under CODE")
+    p.add_argument("--skip-identify", action="store_true", help="no identify screen; file under an anonymous code")
+    p.add_argument("--json", action="store_true", help="print one JSON line per filed picture")
+    p.add_argument("--max-runtime", type=float, metavar="S", help="stop after S seconds (demos, tests)")
+    p.add_argument("--screenshots", metavar="DIR", help="save a PNG of each screen the first time it is shown")
+    _add_profile_dirs(p)
+    p.set_defaults(func=_cmd_kiosk)
     return parser
 
 

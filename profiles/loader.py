@@ -17,7 +17,8 @@ PROFILE_DIRS_ENV = "IDPHOTO_PROFILE_DIRS"
 NAMING_FIELDS = frozenset({"id", "profile", "date"})
 FORMATS = frozenset({"jpeg"})
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
-_TOP_KEYS = {"id", "purpose", "verified", "notes", "name", "output", "background", "composition", "gates", "naming", "source"}
+_TOP_KEYS = {"id", "purpose", "verified", "notes", "name", "output", "background", "composition", "gates", "naming",
+             "source", "advisory_gates"}
 _OUTPUT_KEYS = {"width_px", "height_px", "dpi", "format", "kb_min", "kb_max", "quality_min"}
 _COMP_VERTICAL = ("hair_top", "eye_line", "head_height")
 
@@ -171,6 +172,18 @@ def _naming(reader: _Reader) -> str:
     return template
 
 
+def _advisory(reader: _Reader) -> frozenset[str] | None:
+    from capture.settings import GATE_NAMES
+
+    names = reader.get("advisory_gates", list, required=False)
+    if names is None:
+        return None
+    unknown = [n for n in names if not isinstance(n, str) or n not in GATE_NAMES]
+    if unknown:
+        raise reader.fail("advisory_gates", f"unknown gate {unknown[0]!r} (gates: {', '.join(GATE_NAMES)})")
+    return frozenset(names)
+
+
 def parse_profile(path: Path, data: dict[str, Any]) -> Profile:
     """Return the validated Profile for parsed TOML `data` read from `path`; raise ProfileError."""
     top = _Reader(path, data)
@@ -219,6 +232,7 @@ def parse_profile(path: Path, data: dict[str, Any]) -> Profile:
         verified=verified,
         notes=top.get("notes", str, required=False, default=""),
         path=path,
+        advisory_gates=_advisory(top),
     )
 
 

@@ -69,6 +69,14 @@ class Profile:
     verified: dt.date
     notes: str
     path: Path | None = field(default=None, compare=False)
+    advisory_gates: frozenset[str] | None = None  # None = the engine default (settings.DEFAULT_ADVISORY_GATES)
+
+    def is_advisory(self, gate: str) -> bool:
+        """Return True when gate `gate` only advises under this profile (it does not block capture)."""
+        from capture.settings import DEFAULT_ADVISORY_GATES
+
+        advisory = DEFAULT_ADVISORY_GATES if self.advisory_gates is None else self.advisory_gates
+        return gate in advisory
 
     def threshold(self, key: str) -> float:
         """Return the gate threshold `key`: the profile's override or the engine default."""
@@ -106,6 +114,7 @@ class Profile:
                 "chin_max_px": comp.chin_max,
             },
             "gates": dict(self.gates),
+            "advisory_gates": sorted(self.advisory_gates) if self.advisory_gates is not None else None,
             "naming": self.naming,
             "sources": list(self.sources),
             "verified": self.verified.isoformat(),

@@ -55,8 +55,19 @@ def faces(grace_framed: np.ndarray, astronaut_framed: np.ndarray) -> dict[str, n
     return {"grace": grace_framed, "astronaut": astronaut_framed}
 
 
+def astronaut_mouth_closed() -> np.ndarray:
+    """Return the astronaut with her smile closed (lips brought together), a subject that should pass every gate."""
+    from capture.landmarks import FaceMeshDetector
+    from capture.synth import close_mouth
+
+    rgb = astronaut()
+    with FaceMeshDetector(static=True) as mesh:
+        return close_mouth(rgb, mesh.process(rgb)[0])
+
+
 #: (source, scale, canvas W×H) for the studio versions: the person stands on the bottom edge, room above
-_STUDIO_LAYOUT = {"grace": (grace_hopper, 1.0, (812, 1000)), "astronaut": (astronaut, 2.0, (1400, 1300))}
+_STUDIO_LAYOUT = {"grace": (grace_hopper, 1.0, (812, 1000)), "astronaut": (astronaut, 2.0, (1400, 1300)),
+                  "astronaut_closed": (astronaut_mouth_closed, 2.0, (1400, 1300))}
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,167 @@
+"""Checking a photo file: the gates on the subject and, separately, whether the file itself meets the profile."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from capture.analyzer import StillAnalyzer
+from capture.compose import measured_layout
+from capture.encode import KbWindow
+from capture.errors import PhotoError
+from capture.gates import GateResult, blocking_ok, evaluate
+from capture.images import decode_photo_bytes
+from capture.landmarks import PoseDetector
+from capture.measurements import Measurements, measure_context
+from capture.measures.context import FaceContext
+from capture.measures.background import nearest_background
+from profiles.model import Band, Profile
+
+#: how far the file's width/height ratio may stray from the profile's, as a share
+RATIO_TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class SpecItem:
+    """One file-level rule: the value found and what the profile expects."""
+
+    ok: bool
+    value: Any
+    expected: Any
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "value": self.value, "expected": self.expected}
+
+
+@dataclass
+class CheckResult:
+    """The verdict on one photo file."""
+
+    file: str
+    profile: str
+    error: str | None = None
+    code: str | None = None
+    gates: dict[str, GateResult] = field(default_factory=dict)
+    file_spec: dict[str, SpecItem] = field(default_factory=dict)
+    measurements: Measurements | None = None
+    rgb: np.ndarray | None = None  # the decoded photo (for reports); not serialised
+    landmarks: np.ndarray | None = None  # the subject's (478, 3) FaceMesh points, px (for reports); not serialised
+
+    @property
+    def gates_ok(self) -> bool:
+        """Return True when no gate blocks (advisory gates may fail: they are warnings)."""
+        return bool(self.gates) and blocking_ok(self.gates)
+
+    @property
+    def file_spec_ok(self) -> bool:
+        return bool(self.file_spec) and all(i.ok for i in self.file_spec.values())
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.gates_ok and self.file_spec_ok
+
+    def to_dict(self) -> dict:
+        """Return the JSON line object of `idphoto check --json`."""
+        spec = {name: item.to_dict() for name, item in self.file_spec.items()}
+        return {
+            "file": self.file,
+            "ok": self.ok,
+            "error": self.error,
+            "profile": self.profile,
+            "gates": {name: g.to_dict() for name, g in self.gates.items()},
+            "file_spec": {"ok": self.file_spec_ok, **spec},
+            "measurements": self.measurements.to_dict() if self.measurements else None,
+        }
+
+
+def _band_item(value: float, band: Band | None) -> SpecItem | None:
+    if band is None:
+        return None
+    return SpecItem(band.contains(value), round(value, 1), [band.lo, band.hi])
+
+
+def file_spec(data: bytes, rgb: np.ndarray, profile: Profile, m: Measurements | None) -> dict[str, SpecItem]:
+    """Return the file-level rules of `profile` checked on the file bytes and decoded image."""
+    items: dict[str, SpecItem] = {}
+    with Image.open(io.BytesIO(data)) as im:
+        fmt = (im.format or "").upper()
+        dpi = im.info.get("dpi")
+        mode = im.mode
+    h, w = rgb.shape[:2]
+    window = KbWindow(profile.kb_min, profile.kb_max)
+    items["format"] = SpecItem(fmt == "JPEG" and mode == "RGB", f"{fmt} {mode}", "JPEG RGB (24-bit)")
+    items["width_px"] = SpecItem(w == profile.width_px, w, profile.width_px)
+    items["height_px"] = SpecItem(h == profile.height_px, h, profile.height_px)
+    items["ratio"] = SpecItem(abs(w / h / profile.aspect - 1) <= RATIO_TOLERANCE, round(w / h, 4), round(profile.aspect, 4))
+    items["kb"] = SpecItem(window.contains(len(data)), round(len(data) / 1024, 2), [profile.kb_min, profile.kb_max])
+    dpi_value = [round(float(v)) for v in dpi] if dpi else None
+    items["dpi"] = SpecItem(dpi_value == [profile.dpi, profile.dpi], dpi_value, profile.dpi)
+    if m is not None and m.background is not None and m.background.coverage > 0:
+        index, delta_e = nearest_background(m.background.mean_lab, [b.rgb for b in profile.backgrounds])
+        items["background_colour"] = SpecItem(
+            delta_e <= profile.threshold("background_delta_e_max"),
+            {"nearest": profile.backgrounds[index].name, "delta_e": round(delta_e, 2)},
+            [b.name for b in profile.backgrounds],
+        )
+    if m is not None and m.head is not None and (w, h) == (profile.width_px, profile.height_px):
+        lay = measured_layout(m.head, w, h)
+        comp = profile.composition
+        for name, value, band in (("hair_top_px", lay.hair_top, comp.hair_top), ("eye_line_px", lay.eye_line, comp.eye_line),
+                                  ("face_width_px", lay.face_width, comp.face_width),
+                                  ("head_height_px", lay.head_height, comp.head_height)):
+            item = _band_item(value, band)
+            if item is not None:
+                items[name] = item
+    return items
+
+
+class StillChecker:
+    """Loads the face, segmentation and body-pose models once; checks photos one by one."""
+
+    def __init__(self) -> None:
+        self.analyzer = StillAnalyzer()
+        self.body = PoseDetector(static=True)
+
+    def close(self) -> None:
+        self.analyzer.close()
+        self.body.close()
+
+    def __enter__(self) -> "StillChecker":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def measure(self, rgb: np.ndarray, file: str = "<image>") -> tuple[FaceContext | None, Measurements]:
+        """Return (context, Measurements) of a frame; (None, frame size only) when there is no face."""
+        try:
+            ctx = self.analyzer.context(rgb, file)
+        except PhotoError:
+            return None, Measurements(frame_width=rgb.shape[1], frame_height=rgb.shape[0])
+        return ctx, measure_context(ctx, self.body.process(rgb), self.analyzer.settings)
+
+    def check_file(self, path: str | Path, profile: Profile, keep_image: bool = False) -> CheckResult:
+        """Return the CheckResult of the photo at `path` under `profile`; unreadable files give `error`."""
+        result = CheckResult(file=str(path), profile=profile.id)
+        try:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                raise PhotoError(path, "unreadable", f"the file cannot be read ({exc.strerror or exc}).",
+                                 "Check the file name and permissions.") from None
+            photo = decode_photo_bytes(data, str(path), max_pixels=self.analyzer.settings.max_input_pixels)
+        except PhotoError as exc:
+            result.error, result.code = exc.message, exc.code
+            return result
+        ctx, m = self.measure(photo.rgb, str(path))
+        result.measurements = m
+        result.gates = evaluate(m, profile, self.analyzer.settings)
+        result.file_spec = file_spec(data, photo.rgb, profile, m)
+        if keep_image:
+            result.rgb = photo.rgb
+            result.landmarks = ctx.face.points if ctx is not None else None
+        return result

@@ -1,0 +1,89 @@
+"""All measurements of one frame in one dataclass: frame → measurements is the first step of the data flow.
+
+`measure_context` runs every measurement family on a FaceContext; each family lives in capture/measures/.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from capture.head import HeadGeometry
+from capture.measures.background import BackgroundMeasure, measure_background
+from capture.measures.context import FaceContext
+from capture.measures.covering import CoveringMeasure, measure_head_covering
+from capture.measures.ears import EarsMeasure, measure_ears
+from capture.measures.eyes import EyesMeasure, measure_eyes
+from capture.measures.geometry import FramingMeasure, measure_framing
+from capture.measures.light import LightMeasure, measure_light
+from capture.measures.mouth import MouthMeasure, measure_mouth
+from capture.measures.pose import PoseMeasure, measure_pose
+from capture.measures.sharpness import SharpnessMeasure, measure_sharpness
+from capture.measures.shoulders import ShouldersMeasure, measure_shoulders
+from capture.settings import ENGINE, EngineSettings
+
+
+@dataclass(frozen=True)
+class Measurements:
+    """Everything measured on one frame; a family is None when it was not measured (e.g. no face)."""
+
+    frame_width: int
+    frame_height: int
+    head: HeadGeometry | None = None
+    framing: FramingMeasure | None = None
+    pose: PoseMeasure | None = None
+    eyes: EyesMeasure | None = None
+    mouth: MouthMeasure | None = None
+    light: LightMeasure | None = None
+    sharpness: SharpnessMeasure | None = None
+    background: BackgroundMeasure | None = None
+    ears: EarsMeasure | None = None
+    shoulders: ShouldersMeasure | None = None
+    covering: CoveringMeasure | None = None
+
+    @property
+    def head_height_px(self) -> float | None:
+        """Return crown-to-chin height in frame px, or None without a face."""
+        return self.head.head_height if self.head else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready nested dict (floats rounded to 4 decimals)."""
+        return _jsonable(dataclasses.asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return round(f, 4) if np.isfinite(f) else None
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    return value
+
+
+def measure_context(ctx: FaceContext, body_pose: Any = None, settings: EngineSettings = ENGINE) -> Measurements:
+    """Return all Measurements of `ctx`; `body_pose` is the pose model's result (shoulders) or None."""
+    return Measurements(
+        frame_width=ctx.width,
+        frame_height=ctx.height,
+        head=ctx.head,
+        framing=measure_framing(ctx, settings),
+        pose=measure_pose(ctx.face, settings),
+        eyes=measure_eyes(ctx),
+        mouth=measure_mouth(ctx),
+        light=measure_light(ctx),
+        sharpness=measure_sharpness(ctx),
+        background=measure_background(ctx),
+        ears=measure_ears(ctx),
+        shoulders=measure_shoulders(ctx, body_pose),
+        covering=measure_head_covering(ctx),
+    )

@@ -1,0 +1,36 @@
+"""Synthetic changes to real photos, for the demo subject and for tests (never applied to a student's picture)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from capture.landmarks import FaceLandmarks
+
+#: inner-lip contour points of the FaceMesh model, from mouth corner to mouth corner
+UPPER_INNER_LIP = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
+LOWER_INNER_LIP = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
+CHIN = 152
+
+
+def close_mouth(rgb: np.ndarray, face: FaceLandmarks) -> np.ndarray:
+    """Return `rgb` with the lips brought together: the gap between the inner lips is closed by pulling the lower
+    lip and jaw up (a smooth vertical warp that fades out at the chin and at the mouth corners)."""
+    p = face.points[:, :2].astype(np.float64)
+    upper, lower = p[list(UPPER_INNER_LIP)], p[list(LOWER_INNER_LIP)]
+    upper, lower = upper[np.argsort(upper[:, 0])], lower[np.argsort(lower[:, 0])]
+    h, w = rgb.shape[:2]
+    xs = np.arange(w, dtype=np.float64)
+    y_up = np.interp(xs, upper[:, 0], upper[:, 1])
+    y_low = np.interp(xs, lower[:, 0], lower[:, 1])
+    x0, x1 = upper[:, 0].min(), upper[:, 0].max()
+    margin = max(0.15 * (x1 - x0), 1.0)
+    taper = np.clip(np.minimum(xs - (x0 - margin), (x1 + margin) - xs) / margin, 0, 1)
+    gap = np.clip(y_low - y_up, 0, None) * 1.05 * taper
+    chin = p[CHIN, 1] + 0.1 * (p[CHIN, 1] - p[13, 1])
+    ys = np.arange(h, dtype=np.float64)[:, None]
+    top = y_up[None, :] - 1
+    fade = np.clip((chin - ys) / np.maximum(chin - top, 1), 0, 1)
+    shift = np.where((ys >= top) & (ys <= chin), gap[None, :] * fade, 0)
+    map_x = np.repeat(xs[None, :], h, axis=0).astype(np.float32)
+    map_y = (ys + shift).astype(np.float32)
+    return cv2.remap(rgb, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

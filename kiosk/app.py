@@ -1,0 +1,328 @@
+"""The kiosk application: camera → analysis → guidance → flow → screens, one loop at camera rate.
+
+Everything that decides lives elsewhere (flow.py, guidance.py, capture/); this file wires them together, turns
+input into events, and draws the screen for the current state.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from capture.analyzer import StillAnalyzer
+from capture.camera import CameraSupervisor, open_source
+from capture.picture import Picture, make_picture
+from kiosk.flow import Event, Flow, FlowConfig, State
+from kiosk.guidance import Guidance, GuidanceConfig
+from kiosk.identity import IdentityError, anonymous_identity, clean_identity
+from kiosk.store import PictureStore
+from kiosk.views.model import PictureFacts, ViewModel
+from kiosk.worker import AnalysedFrame, AnalysisWorker, PictureJob
+from profiles.model import Profile
+
+
+@dataclass
+class KioskOptions:
+    """How the kiosk runs (from the command line)."""
+
+    profile: Profile
+    camera: str = "demo"
+    lang: str = "zh"
+    fullscreen: bool = False
+    store: Path = Path("kiosk-store")
+    headless: bool = False
+    auto_confirm: bool = False
+    exit_after: int | None = None
+    identity: str | None = None
+    skip_identify: bool = False
+    json_lines: bool = False
+    size: tuple[int, int] = (1280, 800)
+    fps: float = 30.0
+    camera_size: tuple[int, int] = (1280, 720)
+    max_runtime_s: float | None = None  # safety net for demos and tests
+    screenshot_dir: Path | None = None  # save one PNG per state visited (docs)
+    arrival_s: float = 0.5  # a face seen this long at the idle screen starts a session
+    auto_confirm_s: float = 1.0
+    source_factory: Callable[[], object] | None = None  # replaces `camera` (tests inject replay sources)
+
+
+@dataclass
+class Session:
+    """One student's visit."""
+
+    identity: str = ""
+    typed: str = ""
+    typed_error: bool = False
+    picture: Picture | None = None
+    gates_at_capture: dict = field(default_factory=dict)
+
+
+class KioskApp:
+    """The kiosk. `run()` returns the exit status."""
+
+    def __init__(self, options: KioskOptions, clock: Callable[[], float] = time.monotonic,
+                 on_state: Callable[["KioskApp", State], None] | None = None) -> None:
+        self.o = options
+        self.clock = clock
+        self.on_state = on_state
+        self.lang = options.lang
+        self.started_s = clock()
+        self.flow = Flow(FlowConfig(), clock, on_enter=self._entered)
+        self.guidance = Guidance(GuidanceConfig())
+        self.session = Session()
+        self.filed = 0
+        self.frames_shown = 0
+        self.first_guided_frame_s: float | None = None
+        self.error_text: str | None = None
+        self.store = PictureStore(options.store)
+        self._face_since: float | None = None
+        self._best: AnalysedFrame | None = None
+        self._job: PictureJob | None = None
+        self._countdown_from: float | None = None
+        self._frame = None
+        self._targets = None
+        self._shots: set[str] = set()
+        self._quit = False
+        self._still: StillAnalyzer | None = None
+        self.camera_states: list[str] = []  # camera states seen, in order (changes only)
+        self.hints_shown: set[str] = set()
+
+    # ----- flow hooks -------------------------------------------------------------------------------------------
+    def _entered(self, source: State, target: State, event: Event) -> None:
+        if target is State.IDLE:
+            self.session = Session()
+            self.guidance.reset()
+            self._face_since = None
+        if target is State.GUIDE:
+            self.guidance.reset()
+            self._best = None
+            self._countdown_from = None
+        if target is State.COUNTDOWN:
+            self._countdown_from = self.clock()
+        if self.on_state is not None:
+            self.on_state(self, target)
+
+    # ----- actions ----------------------------------------------------------------------------------------------
+    def act(self, action: str) -> None:
+        """Apply a named user action (from a key, a click, a touch, or a script)."""
+        st = self.flow.state
+        if action == "lang":
+            self.lang = "en" if self.lang == "zh" else "zh"
+        elif action == "quit":
+            self._quit = True
+        elif st is State.IDLE and action in ("start", "ok"):
+            self._begin_session()
+        elif st is State.IDENTIFY:
+            self._identify_action(action)
+        elif st is State.GUIDE and action == "capture":
+            self.flow.handle(Event.MANUAL_CAPTURE)
+        elif st in (State.GUIDE, State.COUNTDOWN) and action == "back":
+            self.flow.handle(Event.CANCEL)
+        elif st is State.REVIEW and action in ("confirm", "ok"):
+            self._confirm()
+        elif st is State.REVIEW and action in ("retake", "back", "delete"):
+            self.session.picture = None
+            self.flow.handle(Event.RETAKE)
+        elif st is State.SAVED and action in ("done", "ok"):
+            self.flow.handle(Event.SAVED_SHOWN)
+        elif st is State.ERROR and action in ("dismiss", "ok"):
+            self.flow.handle(Event.RECOVERED)
+
+    def type_text(self, chars: str) -> None:
+        """Typed characters at the identify screen."""
+        if self.flow.state is State.IDENTIFY:
+            for ch in chars:
+                self._identify_action(f"key:{ch.upper()}")
+
+    def _begin_session(self) -> None:
+        if self.o.identity or self.o.skip_identify:
+            self.session.identity = self.o.identity or anonymous_identity()
+            self.flow.handle(Event.SKIP_IDENTITY)
+        else:
+            self.flow.handle(Event.PERSON_ARRIVED)
+
+    def _identify_action(self, action: str) -> None:
+        s = self.session
+        if action.startswith("key:"):
+            key = action[4:]
+            if key == "DELETE":
+                s.typed = s.typed[:-1]
+            elif len(key) == 1 and key.isalnum() and len(s.typed) < 40:
+                s.typed += key
+            s.typed_error = False
+        elif action == "delete":
+            s.typed = s.typed[:-1]
+        elif action == "ok":
+            try:
+                s.identity = clean_identity(s.typed)
+            except IdentityError:
+                s.typed_error = True
+                return
+            self.flow.handle(Event.IDENTIFIED)
+        elif action == "back":
+            self.flow.handle(Event.CANCEL)
+
+    def _confirm(self) -> None:
+        s = self.session
+        if s.picture is None:
+            return
+        try:
+            filed = self.store.file_picture(s.identity, self.o.profile, s.picture.data, s.gates_at_capture)
+        except (OSError, ValueError) as exc:
+            self.error_text = f"The picture could not be saved ({exc}). Check the store folder and free space."
+            self.flow.handle(Event.FAILURE)
+            return
+        self.filed += 1
+        self.session.identity = filed.identity
+        self._saved_name = filed.path.name
+        if self.o.json_lines:
+            print(json.dumps({"picture": str(filed.path), "identity": filed.identity, "profile": filed.profile_id,
+                              "gates": s.gates_at_capture, "elapsed_s": round(self.clock() - self.started_s, 2)},
+                             ensure_ascii=False), flush=True)
+        self.flow.handle(Event.CONFIRM)
+
+    # ----- per-frame logic --------------------------------------------------------------------------------------
+    def step(self, analysed: AnalysedFrame | None) -> None:
+        """Advance guidance and the flow for the newest analysis (called once per UI frame)."""
+        now = self.clock()
+        st = self.flow.state
+        face = analysed is not None and analysed.analysis.face is not None
+        if st is State.IDLE:
+            if face:
+                self._face_since = self._face_since if self._face_since is not None else now
+                if now - self._face_since >= self.o.arrival_s:
+                    self._begin_session()
+            else:
+                self._face_since = None
+        elif st in (State.GUIDE, State.COUNTDOWN):
+            if analysed is not None and analysed.index != getattr(self, "_last_index", None):
+                self._last_index = analysed.index
+                view = self.guidance.update(analysed.gates if face else None, now)
+                self.hints_shown.add(view.hint)
+                if view.blocking_ok and analysed.all_ok:
+                    if self._best is None or analysed.analysis.sharpness > self._best.analysis.sharpness:
+                        self._best = analysed
+                elif not view.blocking_ok:
+                    self._best = None
+                if st is State.GUIDE and view.ready:
+                    self.flow.handle(Event.ALL_GATES_HELD)
+                elif st is State.COUNTDOWN and not view.blocking_ok and self._job is None:
+                    self.flow.handle(Event.GATE_BROKEN)
+            if self.flow.state is State.COUNTDOWN:
+                self._run_countdown(now, analysed)
+        elif st is State.REVIEW and self.o.auto_confirm and self.flow.in_state_s >= self.o.auto_confirm_s:
+            self._confirm()
+        self.flow.tick()
+
+    def _run_countdown(self, now: float, analysed: AnalysedFrame | None) -> None:
+        started = self._countdown_from or now
+        if self._job is None and now - started >= self.flow.config.countdown_s:
+            chosen = self._best or analysed
+            if chosen is None:
+                self.flow.handle(Event.CAPTURE_FAILED)
+                return
+            self.session.gates_at_capture = {n: g.to_dict() for n, g in chosen.gates.items()}
+            still = self._still_analyzer()
+            self._job = PictureJob(lambda rgb: make_picture(rgb, self.o.profile, still, "<frame>"), chosen.rgb)
+        if self._job is not None and self._job.done.is_set():
+            job, self._job = self._job, None
+            if job.error is not None:
+                self.error_text = job.error.reason
+                self.flow.handle(Event.CAPTURE_FAILED)
+            else:
+                self.session.picture = job.result
+                self.flow.handle(Event.COUNTDOWN_DONE)
+
+    def _still_analyzer(self) -> StillAnalyzer:
+        if self._still is None:
+            self._still = StillAnalyzer()
+        return self._still
+
+    # ----- view model -------------------------------------------------------------------------------------------
+    def view_model(self, preview: np.ndarray | None, camera_state: str) -> ViewModel:
+        st = self.flow.state
+        vm = ViewModel(state=st, lang=self.lang, profile=self.o.profile, preview=preview, camera=camera_state)
+        vm.guidance = self.guidance.last
+        vm.identity, vm.identity_error = self.session.typed, self.session.typed_error
+        vm.making = self._job is not None
+        if st is State.COUNTDOWN and self._countdown_from is not None and self._job is None:
+            vm.countdown_left_s = max(0.0, self.flow.config.countdown_s - (self.clock() - self._countdown_from))
+        pic = self.session.picture
+        if pic is not None:
+            vm.picture, vm.layout = pic.rgb, pic.layout
+            vm.facts = PictureFacts(self.o.profile.width_px, self.o.profile.height_px, pic.size_kb, self.o.profile.dpi)
+        vm.saved_name = getattr(self, "_saved_name", "")
+        vm.error = self.error_text
+        return vm
+
+    # ----- the loop ---------------------------------------------------------------------------------------------
+    def run(self) -> int:
+        """Open the window and the camera, loop until quit (or exit_after pictures); return the exit status."""
+        from kiosk.screen import Screen
+
+        if self.o.headless:
+            os.environ["SDL_VIDEODRIVER"] = "dummy"
+        device = self.o.camera.isdigit() or self.o.camera.startswith("/dev/")
+        factory = self.o.source_factory or (lambda: open_source(self.o.camera, width=self.o.camera_size[0],
+                                                                height=self.o.camera_size[1], fps=self.o.fps))
+        supervisor = CameraSupervisor(factory, open_in_background=device)
+        worker = AnalysisWorker(self.o.profile)
+        worker.start()
+        screen = Screen(self.o.size, self.o.fullscreen, self.o.headless)
+        supervisor.start()
+        status = 0
+        try:
+            while not self._quit:
+                for action, text in screen.poll_input():
+                    if text is not None:
+                        self.type_text(text)
+                    else:
+                        self.act(action)
+                frame = supervisor.poll()
+                if frame is not None:
+                    worker.submit(frame.index, frame.rgb)
+                    self._frame = frame
+                if worker.error is not None:
+                    self.error_text = f"The face analysis stopped: {type(worker.error).__name__}: {worker.error}"
+                    print(f"kiosk: {self.error_text}", file=sys.stderr)
+                    status = 1
+                    break
+                self.step(worker.latest())
+                preview = np.fliplr(self._frame.rgb) if self._frame is not None else None
+                state_name = getattr(supervisor.state, "value", str(supervisor.state))
+                if not self.camera_states or self.camera_states[-1] != state_name:
+                    self.camera_states.append(state_name)
+                vm = self.view_model(preview, "ok" if state_name == "ok" else state_name)
+                screen.draw(vm)
+                self.frames_shown += 1
+                if self.first_guided_frame_s is None and self.flow.state is State.GUIDE and self._frame is not None:
+                    self.first_guided_frame_s = self.clock() - self.started_s
+                if self.o.screenshot_dir is not None:
+                    self._screenshot(screen, vm)
+                if (self.o.exit_after is not None and self.filed >= self.o.exit_after
+                        and (self.flow.state is not State.SAVED or self.flow.in_state_s >= 1.0)):
+                    break
+                if self.o.max_runtime_s is not None and self.clock() - self.started_s > self.o.max_runtime_s:
+                    print("kiosk: stopped after the maximum run time.", file=sys.stderr)
+                    status = 1
+                    break
+                screen.tick(self.o.fps)
+        finally:
+            supervisor.stop()
+            worker.stop()
+            screen.close()
+            if self._still is not None:
+                self._still.close()
+        return status
+
+    def _screenshot(self, screen, vm: ViewModel) -> None:
+        key = f"{vm.state.value}-{vm.lang}"
+        if key not in self._shots and self.flow.in_state_s > 0.4:
+            self._shots.add(key)
+            screen.save(self.o.screenshot_dir / f"{key}.png")

@@ -1,0 +1,128 @@
+"""Background work for the kiosk so the screen never waits: frame analysis and turning a frame into a picture."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from capture.errors import PhotoError
+from capture.gates import GateResult, blocking_ok, evaluate
+from capture.live import FrameAnalysis, FrameAnalyzer
+from capture.settings import ENGINE, EngineSettings
+from profiles.model import Profile
+
+
+@dataclass(frozen=True)
+class AnalysedFrame:
+    """A frame with its analysis and gate verdicts."""
+
+    index: int
+    rgb: np.ndarray
+    analysis: FrameAnalysis
+    gates: dict[str, GateResult]
+    at_s: float
+
+    @property
+    def all_ok(self) -> bool:
+        """Return True when no gate blocks capture in this frame (advisory gates may fail)."""
+        return blocking_ok(self.gates)
+
+
+class AnalysisWorker:
+    """Analyses the newest submitted frame on its own thread; the UI reads the newest result."""
+
+    def __init__(self, profile: Profile, settings: EngineSettings = ENGINE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.profile = profile
+        self.settings = settings
+        self.clock = clock
+        self._lock = threading.Condition()
+        self._inbox: tuple[int, np.ndarray] | None = None
+        self._latest: AnalysedFrame | None = None
+        self._stop = False
+        self._error: BaseException | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="analysis", daemon=True)
+        self.frames_done = 0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait_ready(self, timeout_s: float = 30.0) -> bool:
+        """Return True once the models are loaded."""
+        return self._ready.wait(timeout_s)
+
+    def submit(self, index: int, rgb: np.ndarray) -> None:
+        """Offer a frame; an older frame not yet analysed is dropped."""
+        with self._lock:
+            if self._inbox is None or index > self._inbox[0]:
+                self._inbox = (index, rgb)
+                self._lock.notify()
+
+    def latest(self) -> AnalysedFrame | None:
+        """Return the newest analysed frame (or None)."""
+        with self._lock:
+            return self._latest
+
+    @property
+    def error(self) -> BaseException | None:
+        return self._error
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop = True
+            self._lock.notify()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        try:
+            analyzer = FrameAnalyzer(self.settings)
+        except BaseException as exc:  # the models failed to load: the app shows the error screen
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            while True:
+                with self._lock:
+                    while self._inbox is None and not self._stop:
+                        self._lock.wait(0.5)
+                    if self._stop:
+                        return
+                    index, rgb = self._inbox
+                    self._inbox = None
+                analysis = analyzer.analyse(rgb)
+                gates = evaluate(analysis.measurements, self.profile, self.settings)
+                done = AnalysedFrame(index, rgb, analysis, gates, self.clock())
+                with self._lock:
+                    self._latest = done
+                    self.frames_done += 1
+        except BaseException as exc:
+            self._error = exc
+        finally:
+            analyzer.close()
+
+
+class PictureJob:
+    """Makes one picture from a frame on a thread (static FaceMesh, head-crop mask, KB search, verify)."""
+
+    def __init__(self, make: Callable[[np.ndarray], object], rgb: np.ndarray) -> None:
+        self.result: object | None = None
+        self.error: PhotoError | None = None
+        self.done = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(make, rgb), name="picture", daemon=True)
+        self._thread.start()
+
+    def _run(self, make: Callable[[np.ndarray], object], rgb: np.ndarray) -> None:
+        try:
+            self.result = make(rgb)
+        except PhotoError as exc:
+            self.error = exc
+        except Exception as exc:  # never let a capture crash the kiosk: report it as a refusal
+            self.error = PhotoError("<frame>", "capture_failed", f"the picture could not be made ({type(exc).__name__}).",
+                                    "Please try again.")
+        finally:
+            self.done.set()

@@ -1,0 +1,74 @@
+"""Render every kiosk screen in Chinese and English to docs/screenshots/ (SDL dummy driver, no window).
+
+Uses the real engine on the bundled demo subject: the guide screen shows real gate verdicts, the review screen a
+real picture. Run from the repo root: .venv/bin/python scripts/screenshots.py [OUT_DIR] [--size 1280x800]
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+
+import numpy as np  # noqa: E402
+
+from capture.analyzer import StillAnalyzer  # noqa: E402
+from capture.camera import StillMotionFrames, DEFAULT_SCRIPT, find_demo_still  # noqa: E402
+from capture.gates import evaluate  # noqa: E402
+from capture.images import read_photo  # noqa: E402
+from capture.live import FrameAnalyzer  # noqa: E402
+from capture.picture import make_picture  # noqa: E402
+from kiosk.flow import State  # noqa: E402
+from kiosk.guidance import Guidance, GuidanceConfig  # noqa: E402
+from kiosk.screen import Screen  # noqa: E402
+from kiosk.views.model import PictureFacts, ViewModel  # noqa: E402
+from profiles import get_profile  # noqa: E402
+
+
+def main(argv: list[str]) -> None:
+    out = Path(argv[0]) if argv and not argv[0].startswith("--") else Path("docs/screenshots")
+    size = (1280, 800)
+    if "--size" in argv:
+        size = tuple(int(v) for v in argv[argv.index("--size") + 1].split("x"))
+    suffix = "" if size == (1280, 800) else f"-{size[0]}x{size[1]}"
+    profile = get_profile("chsi-graduation")
+    still = read_photo(find_demo_still()).rgb
+    frames = StillMotionFrames(still, DEFAULT_SCRIPT, size=(1280, 720), fps=30.0)
+    settled = np.ascontiguousarray(frames.frame_at(int(6.0 * 30)))
+    arriving = np.ascontiguousarray(frames.frame_at(int(3.3 * 30)))  # drifting, tilted, too close
+    with FrameAnalyzer() as analyzer:
+        g_bad = evaluate(analyzer.analyse(arriving).measurements, profile)
+        g_good = evaluate(analyzer.analyse(settled).measurements, profile)
+    with StillAnalyzer() as still_analyzer:
+        picture = make_picture(settled, profile, still_analyzer, "demo")
+    screen = Screen(size, headless=True)
+    try:
+        for lang in ("zh", "en"):
+            def shot(name: str, vm: ViewModel) -> None:
+                screen.draw(vm)
+                screen.save(out / f"{name}-{lang}{suffix}.png")
+
+            mirrored_settled, mirrored_arriving = np.fliplr(settled), np.fliplr(arriving)
+            shot("idle", ViewModel(State.IDLE, lang, profile, preview=mirrored_arriving))
+            shot("identify", ViewModel(State.IDENTIFY, lang, profile, identity="2023001"))
+            guidance = Guidance(GuidanceConfig(pass_after_s=0, fail_after_s=0))
+            shot("guide", ViewModel(State.GUIDE, lang, profile, preview=mirrored_arriving,
+                                    guidance=guidance.update(g_bad, 0.0)))
+            guidance = Guidance(GuidanceConfig(pass_after_s=0, fail_after_s=0))
+            shot("countdown", ViewModel(State.COUNTDOWN, lang, profile, preview=mirrored_settled,
+                                        guidance=guidance.update(g_good, 0.0), countdown_left_s=1.4))
+            facts = PictureFacts(profile.width_px, profile.height_px, picture.size_kb, profile.dpi)
+            shot("review", ViewModel(State.REVIEW, lang, profile, picture=picture.rgb, layout=picture.layout,
+                                     facts=facts))
+            shot("saved", ViewModel(State.SAVED, lang, profile, saved_name="2023001.jpg"))
+            shot("error", ViewModel(State.ERROR, lang, profile,
+                                    error="The picture could not be saved: the store folder is full."))
+            shot("camera-lost", ViewModel(State.GUIDE, lang, profile, preview=None, camera="reconnecting"))
+    finally:
+        screen.close()
+    print(f"wrote screenshots to {out}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,118 @@
+"""The kiosk end to end: replay camera + SDL dummy driver + scripted input, real models, real pictures on disk."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from capture.camera import Keyframe, ReplayCamera, StillMotionFrames, find_demo_still
+from capture.encode import KbWindow
+from capture.images import read_photo
+from kiosk.app import KioskApp, KioskOptions
+from kiosk.flow import Event, State
+
+#: the demo subject arrives and settles within a second (the demo script takes five)
+QUICK_SCRIPT = (
+    Keyframe(0.0, -0.6, 0.29, 2.0, 0.0),
+    Keyframe(1.0, 0.103, 0.2777, 2.05, 0.0),
+    Keyframe(30.0, 0.103, 0.2777, 2.05, 0.0),
+)
+
+
+def _replay(rgb: np.ndarray, fail: tuple[float, float] | None = None):
+    frames = StillMotionFrames(rgb, QUICK_SCRIPT, size=(1280, 720), fps=30.0, noise_sigma=1.5)
+    camera = ReplayCamera(frames, fps=30.0, loop=False)
+    if fail is not None:
+        camera.fail_between(*fail)
+    return camera
+
+
+@pytest.fixture(scope="module")
+def demo_still() -> np.ndarray:
+    return read_photo(find_demo_still()).rgb
+
+
+def _options(profile, tmp_path: Path, factory, **kw) -> KioskOptions:
+    base = dict(profile=profile, camera="test", store=tmp_path / "store", headless=True, auto_confirm=True,
+                exit_after=1, identity="2023001", json_lines=True, max_runtime_s=40.0, source_factory=factory)
+    base.update(kw)
+    return KioskOptions(**base)
+
+
+def _assert_picture_meets(path: Path, profile) -> None:
+    data = path.read_bytes()
+    image = Image.open(io.BytesIO(data))
+    assert image.size == (profile.width_px, profile.height_px) and image.format == "JPEG"
+    assert tuple(round(v) for v in image.info["dpi"]) == (profile.dpi, profile.dpi)
+    assert KbWindow(profile.kb_min, profile.kb_max).contains(len(data))
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_auto_capture_review_confirm(all_profiles, tmp_path, demo_still, capsys):
+    profile = all_profiles["chsi-graduation"]
+    app = KioskApp(_options(profile, tmp_path, lambda: _replay(demo_still)))
+    assert app.run() == 0
+    states = [t.target for t in app.flow.history]
+    assert states[:5] == [State.GUIDE, State.COUNTDOWN, State.REVIEW, State.SAVED, State.IDLE][:len(states[:5])]
+    assert State.REVIEW in states and State.SAVED in states
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["identity"] == "2023001" and line["profile"] == "chsi-graduation"
+    assert all(g["ok"] or g["advisory"] for g in line["gates"].values())  # nothing blocking at capture
+    assert line["gates"]["eyes_open"]["ok"] and line["gates"]["mouth_closed"]["ok"]
+    picture = Path(line["picture"])
+    assert picture == tmp_path / "store" / "pictures" / "2023001.jpg"
+    _assert_picture_meets(picture, profile)
+
+
+def test_retake_then_confirm(all_profiles, tmp_path, demo_still):
+    profile = all_profiles["chsi-graduation"]
+    reviews = []
+
+    def script(app: KioskApp, state: State) -> None:
+        if state is State.REVIEW:
+            reviews.append(app.clock())
+            if len(reviews) == 1:
+                app.act("retake")
+
+    options = _options(profile, tmp_path, lambda: _replay(demo_still), auto_confirm=True)
+    app = KioskApp(options, on_state=script)
+    assert app.run() == 0
+    events = [t.event for t in app.flow.history]
+    assert Event.RETAKE in events and events.count(Event.COUNTDOWN_DONE) == 2
+    _assert_picture_meets(tmp_path / "store" / "pictures" / "2023001.jpg", profile)
+
+
+def test_person_who_keeps_tinted_glasses_is_never_captured(all_profiles, tmp_path, demo_still, analyzer):
+    from capture.measures.context import FaceContext  # noqa: F401  (the analyzer builds it)
+
+    profile = all_profiles["chsi-graduation"]
+    ctx = analyzer.context(demo_still)
+    ied = ctx.face.inter_eye_px
+    import cv2
+
+    mask = np.zeros(demo_still.shape[:2], np.uint8)
+    for eye in (ctx.face.eye_right, ctx.face.eye_left):
+        cv2.ellipse(mask, (int(eye[0]), int(eye[1])), (int(0.38 * ied), int(0.26 * ied)), 0, 0, 360, 1, -1)
+    tinted = demo_still.astype(np.float32)
+    tinted[mask.astype(bool)] *= 0.25
+    tinted = tinted.astype(np.uint8)
+    app = KioskApp(_options(profile, tmp_path, lambda: _replay(tinted), max_runtime_s=8.0))
+    assert app.run() == 1  # stopped by the run-time limit, nothing filed
+    assert app.filed == 0 and not list((tmp_path / "store" / "pictures").glob("*.jpg"))
+    assert State.COUNTDOWN not in [t.target for t in app.flow.history]
+    assert "tinted_glasses" in app.hints_shown
+    assert app.guidance.last is not None and app.guidance.last.hint == "tinted_glasses"
+
+
+def test_camera_unplugged_then_back(all_profiles, tmp_path, demo_still):
+    profile = all_profiles["chsi-graduation"]
+    camera = _replay(demo_still, fail=(0.5, 2.5))
+    app = KioskApp(_options(profile, tmp_path, lambda: camera))
+    assert app.run() == 0
+    assert any(s in ("lost", "reconnecting") for s in app.camera_states), app.camera_states
+    assert app.camera_states[-1] == "ok"
+    assert app.filed == 1

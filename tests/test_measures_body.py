@@ -1,0 +1,179 @@
+"""Ears, shoulders and head covering on the packaged portraits and synthetic changes of them."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from capture.landmarks import PoseDetector
+from capture.measures.covering import measure_head_covering
+from capture.measures.ears import measure_ears
+from capture.measures.shoulders import measure_shoulders
+from capture.settings import GATE_DEFAULTS
+
+EARS_MIN = GATE_DEFAULTS["ears_visible_min_ratio"]
+TILT_MAX = GATE_DEFAULTS["shoulders_tilt_max_deg"]
+COVERING_MAX = GATE_DEFAULTS["head_covering_max_ratio"]
+GREY = (200, 200, 200)
+
+
+@pytest.fixture(scope="module")
+def pose_detector():
+    with PoseDetector(static=True) as detector:
+        yield detector
+
+
+def rotate(rgb: np.ndarray, degrees: float) -> np.ndarray:
+    """Return `rgb` rotated counter-clockwise by `degrees` about its centre (edges repeated)."""
+    h, w = rgb.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(rgb, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def paint_ears(analyzer, rgb: np.ndarray, colour: tuple[int, int, int] | None) -> np.ndarray:
+    """Return `rgb` with an ear-sized ellipse painted beside each cheek; None = the subject's own cheek colour."""
+    ctx = analyzer.context(rgb)
+    face, fw = ctx.face, ctx.face.face_width_px
+    if colour is None:
+        x, y = face.xy(50)
+        half = int(0.04 * fw)
+        patch = rgb[int(y) - half:int(y) + half, int(x) - half:int(x) + half].reshape(-1, 3)
+        colour = tuple(int(v) for v in patch.mean(axis=0))
+    out = rgb.copy()
+    cy = (face.eye_mid[1] + face.xy(2)[1]) / 2 + 0.05 * fw
+    for index, side in ((234, -1), (454, 1)):
+        cx = face.xy(index)[0] + side * 0.11 * fw
+        cv2.ellipse(out, (int(cx), int(cy)), (int(0.09 * fw), int(0.26 * fw)), 0, 0, 360, colour, -1)
+    return out
+
+
+def paint_cap(analyzer, rgb: np.ndarray, colour: tuple[int, int, int]) -> np.ndarray:
+    """Return `rgb` with a cap-like half-ellipse of `colour` from the forehead line up over the head."""
+    ctx = analyzer.context(rgb)
+    face, fw = ctx.face, ctx.face.face_width_px
+    out = rgb.copy()
+    centre = (int(face.face_centre_x), int(face.forehead_y))
+    cv2.ellipse(out, centre, (int(0.6 * fw), int(0.55 * fw)), 0, 180, 360, colour, -1)
+    return out
+
+
+# --- ears -------------------------------------------------------------------------------------------------------
+
+
+def test_astronauts_bob_covers_her_ears(analyzer, astronaut_framed):
+    """Her bob hangs over the upper two thirds of both ears (only the lobes show): the measure calls them covered."""
+    m = measure_ears(analyzer.context(astronaut_framed))
+    assert m.min_visible_ratio < EARS_MIN
+    assert m.min_visible_ratio == min(m.left_visible_ratio, m.right_visible_ratio)
+
+
+def test_skin_coloured_ears_pass(analyzer, astronaut_framed):
+    """Ears in her own skin colour painted over the hair beside the cheeks make both ears visible."""
+    painted = paint_ears(analyzer, astronaut_framed, None)
+    m = measure_ears(analyzer.context(painted))
+    assert m.right_visible_ratio >= EARS_MIN
+    assert m.left_visible_ratio >= EARS_MIN
+
+
+def test_hair_coloured_blobs_over_ears_fail(analyzer, astronaut_framed):
+    """The same ellipses in dark brown (hair) leave no skin where the ears should be."""
+    skin = measure_ears(analyzer.context(paint_ears(analyzer, astronaut_framed, None)))
+    hair = measure_ears(analyzer.context(paint_ears(analyzer, astronaut_framed, (62, 40, 24))))
+    assert hair.min_visible_ratio < EARS_MIN
+    assert hair.right_visible_ratio < skin.right_visible_ratio - 0.3
+    assert hair.left_visible_ratio < skin.left_visible_ratio - 0.3
+
+
+def test_ears_measure_is_a_share(analyzer, grace_framed, astronaut_framed):
+    for rgb in (grace_framed, astronaut_framed):
+        m = measure_ears(analyzer.context(rgb))
+        for value in (m.right_visible_ratio, m.left_visible_ratio, m.min_visible_ratio):
+            assert 0.0 <= value <= 1.0
+
+
+# --- shoulders --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["grace", "astronaut"])
+def test_pose_detector_finds_shoulders_on_studio_images(analyzer, studio, pose_detector, name):
+    rgb = studio(name, GREY)
+    pose = pose_detector.process(rgb)
+    assert pose is not None
+    ctx = analyzer.context(rgb)
+    h, w = rgb.shape[:2]
+    right, left = pose.shoulder_right, pose.shoulder_left
+    for p in (right, left):
+        assert p.visibility >= 0.5
+        assert 0 <= p.x < w and ctx.head.chin_y < p.y < h
+    # subject's right shoulder is on the image left, about two face widths from the other
+    assert right.x < ctx.head.face_centre_x < left.x
+    assert 1.2 * ctx.head.face_width < left.x - right.x < 3.5 * ctx.head.face_width
+    assert (pose.frame_width, pose.frame_height) == (w, h)
+
+
+@pytest.mark.parametrize("name", ["grace", "astronaut"])
+def test_studio_shoulders_are_level(analyzer, studio, pose_detector, name):
+    rgb = studio(name, GREY)
+    m = measure_shoulders(analyzer.context(rgb), pose_detector.process(rgb))
+    assert m.visible
+    assert m.source == "pose+mask"
+    assert abs(m.tilt_deg) <= TILT_MAX
+
+
+@pytest.mark.parametrize("degrees", [10.0, -10.0])
+def test_rotating_the_frame_10_degrees_tilts_the_shoulders(analyzer, studio, pose_detector, degrees):
+    """Counter-clockwise (+) lifts the image-right shoulder: negative tilt; clockwise gives positive tilt."""
+    rgb = rotate(studio("grace", GREY), degrees)
+    m = measure_shoulders(analyzer.context(rgb), pose_detector.process(rgb))
+    assert m.visible
+    assert abs(m.tilt_deg) > TILT_MAX
+    assert np.sign(m.tilt_deg) == -np.sign(degrees)
+
+
+@pytest.mark.parametrize("degrees", [1.0, -1.0])
+def test_rotating_the_frame_1_degree_stays_level(analyzer, studio, pose_detector, degrees):
+    rgb = rotate(studio("grace", GREY), degrees)
+    m = measure_shoulders(analyzer.context(rgb), pose_detector.process(rgb))
+    assert m.visible
+    assert abs(m.tilt_deg) <= TILT_MAX
+
+
+def test_mask_fallback_without_pose(analyzer, studio):
+    m = measure_shoulders(analyzer.context(studio("grace", GREY)), None)
+    assert m.source == "mask"
+    assert m.visible
+    assert abs(m.tilt_deg) <= TILT_MAX
+
+
+def test_no_pose_and_no_shoulders_in_frame_is_not_visible(analyzer, grace_framed):
+    """Cropped just below the chin there is nothing to measure."""
+    ctx = analyzer.context(grace_framed)
+    cropped = np.ascontiguousarray(grace_framed[: int(ctx.head.chin_y + 0.05 * ctx.head.face_width)])
+    m = measure_shoulders(analyzer.context(cropped), None)
+    assert not m.visible
+    assert m.source == "none"
+
+
+# --- head covering ----------------------------------------------------------------------------------------------
+
+
+def test_astronauts_hair_is_not_a_covering(analyzer, astronaut_framed, studio):
+    for rgb in (astronaut_framed, studio("astronaut", GREY)):
+        m = measure_head_covering(analyzer.context(rgb))
+        assert m.top_px > 0
+        assert m.covering_ratio <= COVERING_MAX
+
+
+def test_grace_hoppers_naval_cap_is_a_covering(analyzer, grace_framed, studio):
+    """Found through the white crown and the badge; the black band alone would pass as dark hair."""
+    for rgb in (grace_framed, studio("grace", GREY)):
+        assert measure_head_covering(analyzer.context(rgb)).covering_ratio > COVERING_MAX
+
+
+@pytest.mark.parametrize("colour", [(245, 245, 245), (200, 30, 40), (40, 70, 190)])
+def test_painted_cap_is_a_covering(analyzer, astronaut_framed, colour):
+    """A white, red or blue cap painted over the astronaut's hair."""
+    before = measure_head_covering(analyzer.context(astronaut_framed)).covering_ratio
+    after = measure_head_covering(analyzer.context(paint_cap(analyzer, astronaut_framed, colour))).covering_ratio
+    assert after > COVERING_MAX
+    assert after > before + 0.3
