@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test docs clean
+.PHONY: run test picture bench screenshots docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/idphoto kiosk --profile chsi-graduation
+
+picture: $(STAMP)
 	$(BIN)/idphoto make --profile chsi-graduation assets/demo/astronaut-studio.jpg -o pictures/demo-chsi-graduation.jpg
+
+bench: $(STAMP)
+	$(BIN)/idphoto bench
+
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py docs/screenshots
+	$(BIN)/python scripts/screenshots.py docs/screenshots --size 1920x1080
 
 test: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q

@@ -96,4 +96,14 @@ class StillAnalyzer:
                 "Use a clear, front-facing photo of one person with the whole face visible.",
             )
         head = head_geometry(rgb, faces[0], self._segmenter, self.settings)
-        return FaceContext(rgb, faces[0], head, self.person_mask(rgb), tuple(faces[1:]))
+        return FaceContext(rgb, faces[0], head, self.person_mask(rgb), tuple(faces[1:]),
+                           self._detected_only(rgb, faces))
+
+    def _detected_only(self, rgb: np.ndarray, faces: list[FaceLandmarks]) -> tuple[float, ...]:
+        """Return the widths (px) of faces the full-range detector finds that FaceMesh did not (centre test)."""
+        widths = []
+        for left, top, right, bottom in self._detector.process(rgb):
+            cx, cy = (left + right) / 2, (top + bottom) / 2
+            if not any(f.box[0] <= cx <= f.box[2] and f.box[1] <= cy <= f.box[3] for f in faces):
+                widths.append(right - left)
+        return tuple(widths)

@@ -1,7 +1,10 @@
 """Per-frame analysis for the live kiosk: tracking FaceMesh, one person mask, all measurements, with timings.
 
 Same measurement and gate code as `idphoto check`; only the model modes differ (tracking instead of static, the
-crown from the whole-frame mask instead of a head crop, the body-pose model every few frames).
+crown from the whole-frame mask instead of a head crop). To keep up with the camera, the slow parts run on every
+`slow_every`-th frame and are reused in between: the person mask and the families that read it (background, ears,
+head covering), and the body-pose model (shoulders) every `body_every`-th frame. A seated person changes these
+slowly; the face-driven families (pose, eyes, mouth, light, sharpness) run on every frame.
 """
 from __future__ import annotations
 
@@ -45,14 +48,17 @@ class FrameAnalysis:
 class FrameAnalyzer:
     """Analyses a stream of frames; keep one per camera. Not thread-safe: use from one worker thread."""
 
-    def __init__(self, settings: EngineSettings = ENGINE, body_every: int = 6) -> None:
+    def __init__(self, settings: EngineSettings = ENGINE, slow_every: int = 3, body_every: int = 9) -> None:
         self.settings = settings
         self.mesh = FaceMeshDetector(static=False, max_faces=2)
         self.segmenter = PersonSegmenter()
         self.body = PoseDetector(static=False)  # the full model: the only pose model the wheel bundles
+        self.slow_every = max(1, slow_every)
         self.body_every = max(1, body_every)
         self._count = 0
         self._body_result = None
+        self._mask: np.ndarray | None = None
+        self._slow: dict[str, object] = {}
 
     def close(self) -> None:
         self.mesh.close()
@@ -78,14 +84,25 @@ class FrameAnalyzer:
         h, w = rgb.shape[:2]
         faces = timed("facemesh", self.mesh.process, rgb)
         if not faces:
+            self._mask, self._slow, self._count = None, {}, 0  # a new person: measure everything afresh
             return FrameAnalysis(Measurements(frame_width=w, frame_height=h), None, timings)
-        mask = timed("segmentation", self.segmenter.process, rgb)
+        slow = self._count % self.slow_every == 0 or self._mask is None or self._mask.shape != (h, w)
+        if slow:
+            self._mask = timed("segmentation", self.segmenter.process, rgb)
         if self._count % self.body_every == 0:
             self._body_result = timed("body_pose", self.body.process, rgb)
         self._count += 1
         face = faces[0]
+        mask = self._mask
         head = timed("head", head_geometry, rgb, face, None, self.settings, mask)
         ctx = FaceContext(rgb, face, head, mask, tuple(faces[1:]))
+        if slow or not self._slow:
+            self._slow = {
+                "background": timed("background", measure_background, ctx),
+                "ears": timed("ears", measure_ears, ctx),
+                "covering": timed("covering", measure_head_covering, ctx),
+                "shoulders": timed("shoulders", measure_shoulders, ctx, self._body_result),
+            }
         m = Measurements(
             frame_width=w,
             frame_height=h,
@@ -96,9 +113,9 @@ class FrameAnalyzer:
             mouth=timed("mouth", measure_mouth, ctx),
             light=timed("light", measure_light, ctx),
             sharpness=timed("sharpness", measure_sharpness, ctx),
-            background=timed("background", measure_background, ctx),
-            ears=timed("ears", measure_ears, ctx),
-            shoulders=timed("shoulders", measure_shoulders, ctx, self._body_result),
-            covering=timed("covering", measure_head_covering, ctx),
+            background=self._slow["background"],
+            ears=self._slow["ears"],
+            shoulders=self._slow["shoulders"],
+            covering=self._slow["covering"],
         )
         return FrameAnalysis(m, face, timings)

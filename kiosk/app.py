@@ -27,6 +27,20 @@ from kiosk.worker import AnalysedFrame, AnalysisWorker, PictureJob
 from profiles.model import Profile
 
 
+def peak_rss_mb() -> float:
+    """Return this process's peak resident memory, MB (VmHWM on Linux; ru_maxrss elsewhere)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 @dataclass
 class KioskOptions:
     """How the kiosk runs (from the command line)."""
@@ -50,6 +64,8 @@ class KioskOptions:
     arrival_s: float = 0.5  # a face seen this long at the idle screen starts a session
     auto_confirm_s: float = 1.0
     source_factory: Callable[[], object] | None = None  # replaces `camera` (tests inject replay sources)
+    startup_probe: bool = False  # start a session at once and print "first-guided-frame" when it is drawn
+    probe_run_s: float = 0.0  # with startup_probe: keep guiding this long after the first guided frame
 
 
 @dataclass
@@ -92,6 +108,7 @@ class KioskApp:
         self._still: StillAnalyzer | None = None
         self.camera_states: list[str] = []  # camera states seen, in order (changes only)
         self.hints_shown: set[str] = set()
+        self.analysed_in_guide = 0
 
     # ----- flow hooks -------------------------------------------------------------------------------------------
     def _entered(self, source: State, target: State, event: Event) -> None:
@@ -203,6 +220,7 @@ class KioskApp:
         elif st in (State.GUIDE, State.COUNTDOWN):
             if analysed is not None and analysed.index != getattr(self, "_last_index", None):
                 self._last_index = analysed.index
+                self.analysed_in_guide += 1
                 view = self.guidance.update(analysed.gates if face else None, now)
                 self.hints_shown.add(view.hint)
                 if view.blocking_ok and analysed.all_ok:
@@ -277,6 +295,8 @@ class KioskApp:
         screen = Screen(self.o.size, self.o.fullscreen, self.o.headless)
         supervisor.start()
         status = 0
+        if self.o.startup_probe:
+            self.act("start")
         try:
             while not self._quit:
                 for action, text in screen.poll_input():
@@ -303,6 +323,12 @@ class KioskApp:
                 self.frames_shown += 1
                 if self.first_guided_frame_s is None and self.flow.state is State.GUIDE and self._frame is not None:
                     self.first_guided_frame_s = self.clock() - self.started_s
+                    if self.o.startup_probe:
+                        print(f"first-guided-frame {self.first_guided_frame_s:.3f}", flush=True)
+                if (self.o.startup_probe and self.first_guided_frame_s is not None
+                        and self.clock() - self.started_s - self.first_guided_frame_s >= self.o.probe_run_s):
+                    print(f"peak-rss-mb {peak_rss_mb():.1f}", flush=True)
+                    break
                 if self.o.screenshot_dir is not None:
                     self._screenshot(screen, vm)
                 if (self.o.exit_after is not None and self.filed >= self.o.exit_after

@@ -175,7 +175,8 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
         profile=profile, camera=camera, lang=args.lang, fullscreen=args.fullscreen, store=Path(args.store),
         headless=args.headless, auto_confirm=args.auto_confirm, exit_after=args.exit_after, identity=args.identity,
         skip_identify=args.skip_identify, json_lines=args.json, size=(width, height), max_runtime_s=args.max_runtime,
-        screenshot_dir=Path(args.screenshots) if args.screenshots else None,
+        screenshot_dir=Path(args.screenshots) if args.screenshots else None, startup_probe=args.startup_probe,
+        probe_run_s=args.probe_run,
     )
     if args.identity:
         from kiosk.identity import IdentityError, clean_identity
@@ -185,6 +186,18 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
         except IdentityError as exc:
             raise UsageError(f"--identity: {exc}.") from None
     return KioskApp(options).run()
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from kiosk.bench import format_bench, run_bench
+
+    profile = get_profile(args.profile, args.profiles_dir)
+    images = Path(args.images) if args.images else None
+    if images is not None and not images.is_dir():
+        raise UsageError(f"--images {images}: not a folder of photos.")
+    result = run_bench(profile, frames_n=args.frames, images=images, quick=args.quick)
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_bench(result))
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -239,8 +252,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON line per filed picture")
     p.add_argument("--max-runtime", type=float, metavar="S", help="stop after S seconds (demos, tests)")
     p.add_argument("--screenshots", metavar="DIR", help="save a PNG of each screen the first time it is shown")
+    p.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--probe-run", type=float, default=0.0, help=argparse.SUPPRESS)
     _add_profile_dirs(p)
     p.set_defaults(func=_cmd_kiosk)
+
+    p = sub.add_parser("bench", help="measure speed and memory on this machine")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--frames", type=int, default=60, help="frames per per-frame measurement (default 60)")
+    p.add_argument("--images", metavar="DIR", help="photos for check/make throughput (default: generated)")
+    p.add_argument("--quick", action="store_true", help="a short run that checks everything works (CI)")
+    p.add_argument("--profile", default=DEFAULT_PROFILE_ID, help=f"profile id (default {DEFAULT_PROFILE_ID})")
+    _add_profile_dirs(p)
+    p.set_defaults(func=_cmd_bench)
     return parser
 
 

@@ -134,11 +134,12 @@ class EvalReport:
     good_photos: int = 0
     good_rejected_subject: int = 0  # good photos failing any subject gate
     good_rejected_any: int = 0  # good photos failing any gate at all
+    good_failed_by_gate: dict[str, int] = field(default_factory=dict)  # which gates reject the good photos
 
     def to_dict(self) -> dict:
         return {"profile": self.profile, "photos": self.photos, "errors": self.errors,
                 "good_photos": self.good_photos, "good_rejected_subject": self.good_rejected_subject,
-                "good_rejected_any": self.good_rejected_any,
+                "good_rejected_any": self.good_rejected_any, "good_failed_by_gate": dict(self.good_failed_by_gate),
                 "gates": {name: c.to_dict() for name, c in self.gates.items()}}
 
 
@@ -168,6 +169,9 @@ def evaluate_labelled(rows: Iterable[Mapping[str, str]], results: Iterable[Check
             report.good_photos += 1
             report.good_rejected_subject += any(failed[n] for n in SUBJECT_GATES if n in failed)
             report.good_rejected_any += any(failed.values())
+            for name, fail in failed.items():
+                if fail:
+                    report.good_failed_by_gate[name] = report.good_failed_by_gate.get(name, 0) + 1
     return report
 
 
@@ -187,4 +191,6 @@ def format_report(report: EvalReport) -> str:
         lines.append(f"good frontal photos: {report.good_photos}; rejected by a subject gate: "
                      f"{report.good_rejected_subject} ({report.good_rejected_subject / report.good_photos:.1%}); "
                      f"by any gate: {report.good_rejected_any} ({report.good_rejected_any / report.good_photos:.1%})")
+        ranked = sorted(report.good_failed_by_gate.items(), key=lambda kv: -kv[1])
+        lines.append("good photos failed, by gate: " + ", ".join(f"{n} {c}" for n, c in ranked))
     return "\n".join(lines)

@@ -20,6 +20,8 @@ class FaceContext:
     head: HeadGeometry
     person_mask: np.ndarray | None = None  # H×W float32 person probability 0..1, whole frame
     other_faces: tuple[FaceLandmarks, ...] = field(default=())
+    #: widths (px) of further faces found only by the full-range face detector (small or far faces), for stills
+    detected_face_widths: tuple[float, ...] = field(default=())
 
     @property
     def height(self) -> int:

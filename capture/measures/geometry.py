@@ -24,7 +24,8 @@ class FramingMeasure:
 def measure_framing(ctx: FaceContext, settings: EngineSettings = ENGINE) -> FramingMeasure:
     """Return the FramingMeasure of `ctx`'s subject."""
     fw = ctx.face.face_width_px
-    others = [f.face_width_px / fw for f in ctx.other_faces if fw > 0]
+    widths = [f.face_width_px for f in ctx.other_faces] + list(ctx.detected_face_widths)
+    others = [w / fw for w in widths if fw > 0]
     count = 1 + sum(r >= settings.second_face_min_ratio for r in others)
     cx = ctx.face.face_centre_x
     left, right = cx - fw * settings.head_side_margin_ratio, cx + fw * settings.head_side_margin_ratio

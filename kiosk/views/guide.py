@@ -65,7 +65,9 @@ def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
         pygame.draw.rect(surface, colour, where, 3)
     else:
         pygame.draw.rect(surface, THEME.panel, preview_box)
-        ts.draw(surface, text("camera_starting", vm.lang), preview_box.center, 4, THEME.muted, anchor="center")
+        waiting = "camera_starting" if vm.camera in ("ok", "starting") else "camera_lost"
+        ts.draw(surface, text(waiting, vm.lang), preview_box.center, 4, THEME.muted, anchor="center",
+                max_width=preview_box.width * 0.9)
     # checklist
     panel = pygame.Rect(int(w * 0.62), int(h * 0.03), int(w * 0.36), int(h * 0.76))
     pygame.draw.rect(surface, THEME.panel, panel, border_radius=14)
