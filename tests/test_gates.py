@@ -182,3 +182,11 @@ def test_no_face_fails_every_gate_without_crash(checker, profile):
     results, m = verdicts(checker, data.coffee(), profile)
     assert all(not g.ok for g in results.values())
     assert results["single_face"].value == 0 and m.framing is None
+
+
+def test_closed_eyes_fail_eyes_open(checker, base, profile):
+    from capture.synth import close_eyes
+
+    ctx = _face_points(checker, base)
+    results, _ = verdicts(checker, close_eyes(base, ctx.face), profile)
+    assert not results["eyes_open"].ok and results["eyes_open"].hint == "eyes_open", results["eyes_open"].to_dict()

@@ -86,26 +86,18 @@ def test_retake_then_confirm(all_profiles, tmp_path, demo_still):
     _assert_picture_meets(tmp_path / "store" / "pictures" / "2023001.jpg", profile)
 
 
-def test_person_who_keeps_tinted_glasses_is_never_captured(all_profiles, tmp_path, demo_still, analyzer):
-    from capture.measures.context import FaceContext  # noqa: F401  (the analyzer builds it)
+def test_person_who_keeps_eyes_closed_is_never_captured(all_profiles, tmp_path, demo_still, analyzer):
+    from capture.synth import close_eyes
 
     profile = all_profiles["chsi-graduation"]
-    ctx = analyzer.context(demo_still)
-    ied = ctx.face.inter_eye_px
-    import cv2
-
-    mask = np.zeros(demo_still.shape[:2], np.uint8)
-    for eye in (ctx.face.eye_right, ctx.face.eye_left):
-        cv2.ellipse(mask, (int(eye[0]), int(eye[1])), (int(0.38 * ied), int(0.26 * ied)), 0, 0, 360, 1, -1)
-    tinted = demo_still.astype(np.float32)
-    tinted[mask.astype(bool)] *= 0.25
-    tinted = tinted.astype(np.uint8)
-    app = KioskApp(_options(profile, tmp_path, lambda: _replay(tinted), max_runtime_s=8.0))
+    shut = close_eyes(demo_still, analyzer.context(demo_still).face)
+    app = KioskApp(_options(profile, tmp_path, lambda: _replay(shut), max_runtime_s=8.0))
     assert app.run() == 1  # stopped by the run-time limit, nothing filed
     assert app.filed == 0 and not list((tmp_path / "store" / "pictures").glob("*.jpg"))
     assert State.COUNTDOWN not in [t.target for t in app.flow.history]
-    assert "tinted_glasses" in app.hints_shown
-    assert app.guidance.last is not None and app.guidance.last.hint == "tinted_glasses"
+    assert State.GUIDE in [t.target for t in app.flow.history]
+    assert app.guidance.last is not None and app.guidance.last.hint == "eyes_open"
+    assert not app.guidance.last.checklist["eyes_open"]
 
 
 def test_camera_unplugged_then_back(all_profiles, tmp_path, demo_still):
