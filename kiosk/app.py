@@ -6,6 +6,7 @@ input into events, and draws the screen for the current state.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -25,6 +26,8 @@ from kiosk.store import PictureStore
 from kiosk.views.model import PictureFacts, ViewModel
 from kiosk.worker import AnalysedFrame, AnalysisWorker, PictureJob
 from profiles.model import Profile
+
+log = logging.getLogger("idphoto.kiosk")
 
 
 def peak_rss_mb() -> float:
@@ -112,6 +115,7 @@ class KioskApp:
 
     # ----- flow hooks -------------------------------------------------------------------------------------------
     def _entered(self, source: State, target: State, event: Event) -> None:
+        log.info("state %s -> %s on %s", source.value, target.value, event.value)
         if target is State.IDLE:
             self.session = Session()
             self.guidance.reset()
@@ -196,6 +200,7 @@ class KioskApp:
             self.flow.handle(Event.FAILURE)
             return
         self.filed += 1
+        log.info("filed picture %d profile %s kb %.1f", self.filed, filed.profile_id, len(s.picture.data) / 1024)
         self.session.identity = filed.identity
         self._saved_name = filed.path.name
         if self.o.json_lines:
@@ -251,6 +256,7 @@ class KioskApp:
         if self._job is not None and self._job.done.is_set():
             job, self._job = self._job, None
             if job.error is not None:
+                log.warning("capture refused: %s", job.error.code)
                 self.error_text = job.error.reason
                 self.flow.handle(Event.CAPTURE_FAILED)
             else:
@@ -318,6 +324,7 @@ class KioskApp:
                 state_name = getattr(supervisor.state, "value", str(supervisor.state))
                 if not self.camera_states or self.camera_states[-1] != state_name:
                     self.camera_states.append(state_name)
+                    log.info("camera %s", state_name)
                 vm = self.view_model(preview, "ok" if state_name == "ok" else state_name)
                 screen.draw(vm)
                 self.frames_shown += 1

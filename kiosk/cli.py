@@ -155,8 +155,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_kiosk(args: argparse.Namespace) -> int:
-    from capture.camera import probe_device
+    from capture.camera import CameraError, open_source, probe_device
     from kiosk.app import KioskApp, KioskOptions
+    from kiosk.logs import setup_logging
 
     profile = get_profile(args.profile, args.profiles_dir)
     camera = args.camera
@@ -167,6 +168,15 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
             print("No webcam found: running on the bundled demo camera (use --camera 0 once one is plugged in).",
                   file=sys.stderr)
             camera = "demo"
+    elif not (camera.isdigit() or camera.startswith("/dev/")):
+        try:
+            open_source(camera)  # a file, folder or 'demo': check it once before the window opens
+        except CameraError as exc:
+            raise UsageError(str(exc)) from None
+    try:
+        setup_logging(args.store)
+    except OSError as exc:
+        raise UsageError(f"{args.store}: the store folder cannot be used ({exc.strerror or exc}).") from None
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
