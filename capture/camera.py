@@ -627,6 +627,7 @@ class StillMotionFrames:
     """
 
     _NOISE_BANK = 3  # distinct noise patterns, cycled per frame
+    _NOISE_SHIFT = 32  # each pattern is also shifted per frame by up to this many px: no two nearby frames match
 
     def __init__(
         self,
@@ -706,11 +707,16 @@ class StillMotionFrames:
             rng = np.random.default_rng(self.seed)
             width, height = self.size
             bank = []
+            pad = self._NOISE_SHIFT
             for _ in range(self._NOISE_BANK):
-                noise = np.rint(rng.standard_normal((height, width, 3), dtype=np.float32) * self.noise_sigma)
+                noise = np.rint(rng.standard_normal((height + pad, width + pad, 3), dtype=np.float32) * self.noise_sigma)
                 bank.append((np.clip(noise, 0, 255).astype(np.uint8), np.clip(-noise, 0, 255).astype(np.uint8)))
             self._noise = bank
-        return self._noise[i % self._NOISE_BANK]
+        width, height = self.size
+        dy, dx = (i * 7) % self._NOISE_SHIFT, (i * 13) % self._NOISE_SHIFT
+        plus, minus = self._noise[i % self._NOISE_BANK]
+        return (np.ascontiguousarray(plus[dy:dy + height, dx:dx + width]),
+                np.ascontiguousarray(minus[dy:dy + height, dx:dx + width]))
 
     def frame_at(self, i: int) -> np.ndarray:
         """Return frame `i` (time i / fps) as read-only H×W×3 uint8 RGB."""

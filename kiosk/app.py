@@ -21,10 +21,13 @@ from capture.camera import CameraSupervisor, open_source
 from capture.picture import Picture, make_picture
 from kiosk.flow import Event, Flow, FlowConfig, State
 from kiosk.guidance import Guidance, GuidanceConfig
-from kiosk.identity import IdentityError, anonymous_identity, clean_identity
-from kiosk.store import PictureStore
+from kiosk.identity import IdentityError, anonymous_identity, classify_identity, clean_identity
+from kiosk.qr import decode_collection_code, payload_identity
+from kiosk.operator import (ChooseCamera, ChooseProfile, ExitConsole, Export, LockRecord, MarkRecapture,
+                            OperatorConsole, SavePin, profile_choices)
+from kiosk.records import PictureRejected, SqliteRecordStore, TransitionError
 from kiosk.views.model import PictureFacts, ViewModel
-from kiosk.worker import AnalysedFrame, AnalysisWorker, PictureJob
+from kiosk.worker import AnalysedFrame, AnalysisWorker, FrameJob
 from profiles.model import Profile
 
 log = logging.getLogger("idphoto.kiosk")
@@ -78,6 +81,7 @@ class Session:
     identity: str = ""
     typed: str = ""
     typed_error: bool = False
+    typed_reason: str = ""
     picture: Picture | None = None
     gates_at_capture: dict = field(default_factory=dict)
 
@@ -99,10 +103,13 @@ class KioskApp:
         self.frames_shown = 0
         self.first_guided_frame_s: float | None = None
         self.error_text: str | None = None
-        self.store = PictureStore(options.store)
+        self.store = SqliteRecordStore(options.store)
+        self.console: OperatorConsole | None = None
+        self._corner_taps: list[float] = []
+        self._restart_camera = False
         self._face_since: float | None = None
         self._best: AnalysedFrame | None = None
-        self._job: PictureJob | None = None
+        self._job: FrameJob | None = None
         self._countdown_from: float | None = None
         self._frame = None
         self._targets = None
@@ -148,12 +155,98 @@ class KioskApp:
         elif st is State.REVIEW and action in ("confirm", "ok"):
             self._confirm()
         elif st is State.REVIEW and action in ("retake", "back", "delete"):
+            self._log_turned_down()
             self.session.picture = None
             self.flow.handle(Event.RETAKE)
         elif st is State.SAVED and action in ("done", "ok"):
             self.flow.handle(Event.SAVED_SHOWN)
         elif st is State.ERROR and action in ("dismiss", "ok"):
             self.flow.handle(Event.RECOVERED)
+
+    def _log_turned_down(self) -> None:
+        """Count a picture the student turned down as an attempt on their record."""
+        try:
+            self.store.record_attempt(self.session.identity, self.o.profile.id, self.session.gates_at_capture)
+        except (IdentityError, OSError, ValueError) as exc:
+            log.warning("attempt not recorded: %s", type(exc).__name__)
+
+    # ----- operator console -------------------------------------------------------------------------------------
+    @property
+    def pin_file(self) -> Path:
+        return Path(self.o.store) / "operator-pin.txt"
+
+    def open_console(self) -> None:
+        """Open the PIN-protected operator console over the kiosk."""
+        from profiles import load_profiles
+
+        pin_hash = self.pin_file.read_text(encoding="ascii").strip() if self.pin_file.exists() else None
+        cameras = [("demo", "demo"), ("0", "webcam 0"), ("1", "webcam 1")]
+        if self.o.camera not in ("demo", "0", "1"):
+            cameras.append((self.o.camera, self.o.camera))
+        self.console = OperatorConsole(self.store.list, pin_hash or None, profile_choices(load_profiles()), cameras,
+                                       self.o.profile.id, self.o.camera, self.lang, self.clock,
+                                       attempts=self.store.attempts)
+        log.info("operator console opened")
+
+    def console_input(self, action: str, text: str | None) -> None:
+        """Route one input to the console and carry out what it asks."""
+        console = self.console
+        if console is None:
+            return
+        if text is not None:
+            actions = console.type_text(text)
+        else:
+            action = {"delete": "key:delete", "operator": "back"}.get(action, action)
+            actions = console.handle(action)
+        for act in actions:
+            self._carry_out(act)
+
+    def _carry_out(self, act: object) -> None:
+        console = self.console
+        try:
+            if isinstance(act, SavePin):
+                from capture.encode import write_atomic
+
+                write_atomic(self.pin_file, act.pin_hash.encode("ascii"))
+            elif isinstance(act, MarkRecapture):
+                self.store.mark_recapture(act.identity, act.reason)
+            elif isinstance(act, LockRecord):
+                self.store.lock([act.identity])
+            elif isinstance(act, ChooseProfile):
+                from profiles import get_profile
+
+                self.o.profile = get_profile(act.id)
+                self._profile_changed = True
+            elif isinstance(act, ChooseCamera):
+                self.o.camera = act.spec
+                self._restart_camera = True
+            elif isinstance(act, Export):
+                import datetime as dt
+
+                from kiosk.export import export_batch
+
+                out = Path(self.o.store) / "exports" / dt.datetime.now().strftime("batch-%Y%m%d-%H%M%S.zip")
+                out.parent.mkdir(parents=True, exist_ok=True)
+                report = export_batch(self.store, out)
+                log.info("export: %d pictures, %d refused", len(report.exported), len(report.refused))
+                if console is not None:
+                    console.notify("op_export_done" if not report.refused else "op_export_failed",
+                                   bad=bool(report.refused))
+            elif isinstance(act, ExitConsole):
+                self.console = None
+                log.info("operator console closed")
+        except (TransitionError, ValueError, OSError, RuntimeError) as exc:
+            log.warning("operator action %s refused: %s", type(act).__name__, type(exc).__name__)
+            if console is not None:
+                console.notify("op_action_failed", bad=True)
+
+    def _corner_tap(self) -> None:
+        """Five taps in the top-left corner within 3 s open the console (touch screens have no F12)."""
+        now = self.clock()
+        self._corner_taps = [t for t in self._corner_taps if now - t < 3.0] + [now]
+        if len(self._corner_taps) >= 5:
+            self._corner_taps.clear()
+            self.open_console()
 
     def type_text(self, chars: str) -> None:
         """Typed characters at the identify screen."""
@@ -181,9 +274,11 @@ class KioskApp:
             s.typed = s.typed[:-1]
         elif action == "ok":
             try:
+                classify_identity(s.typed)
                 s.identity = clean_identity(s.typed)
-            except IdentityError:
+            except IdentityError as exc:
                 s.typed_error = True
+                s.typed_reason = str(exc)
                 return
             self.flow.handle(Event.IDENTIFIED)
         elif action == "back":
@@ -194,19 +289,27 @@ class KioskApp:
         if s.picture is None:
             return
         try:
-            filed = self.store.file_picture(s.identity, self.o.profile, s.picture.data, s.gates_at_capture)
-        except (OSError, ValueError) as exc:
+            record = self.store.file_picture(s.identity, self.o.profile, s.picture.data, s.gates_at_capture)
+        except TransitionError as exc:
+            log.warning("filing refused: %s -> %s", exc.from_status.name, exc.to_status.name)
+            self.error_text = f"This number already has a filed photo ({exc.why}). Please ask the operator."
+            self.flow.handle(Event.FAILURE)
+            return
+        except (OSError, PictureRejected, ValueError) as exc:
+            log.error("filing failed: %s", type(exc).__name__)
             self.error_text = f"The picture could not be saved ({exc}). Check the store folder and free space."
             self.flow.handle(Event.FAILURE)
             return
+        path = self.store.path_of(record)
         self.filed += 1
-        log.info("filed picture %d profile %s kb %.1f", self.filed, filed.profile_id, len(s.picture.data) / 1024)
-        self.session.identity = filed.identity
-        self._saved_name = filed.path.name
+        log.info("filed picture %d profile %s kb %.1f status %s", self.filed, record.profile_id,
+                 len(s.picture.data) / 1024, record.status.name)
+        self.session.identity = record.identity
+        self._saved_name = path.name if path else ""
         if self.o.json_lines:
-            print(json.dumps({"picture": str(filed.path), "identity": filed.identity, "profile": filed.profile_id,
-                              "gates": s.gates_at_capture, "elapsed_s": round(self.clock() - self.started_s, 2)},
-                             ensure_ascii=False), flush=True)
+            print(json.dumps({"picture": str(path), "identity": record.identity, "profile": record.profile_id,
+                              "status": record.status.value, "gates": s.gates_at_capture,
+                              "elapsed_s": round(self.clock() - self.started_s, 2)}, ensure_ascii=False), flush=True)
         self.flow.handle(Event.CONFIRM)
 
     # ----- per-frame logic --------------------------------------------------------------------------------------
@@ -252,7 +355,7 @@ class KioskApp:
                 return
             self.session.gates_at_capture = {n: g.to_dict() for n, g in chosen.gates.items()}
             still = self._still_analyzer()
-            self._job = PictureJob(lambda rgb: make_picture(rgb, self.o.profile, still, "<frame>"), chosen.rgb)
+            self._job = FrameJob(lambda rgb: make_picture(rgb, self.o.profile, still, "<frame>"), chosen.rgb)
         if self._job is not None and self._job.done.is_set():
             job, self._job = self._job, None
             if job.error is not None:
@@ -262,6 +365,28 @@ class KioskApp:
             else:
                 self.session.picture = job.result
                 self.flow.handle(Event.COUNTDOWN_DONE)
+
+    def _scan_qr(self, frame_rgb: np.ndarray | None) -> None:
+        """At the idle and identify screens, look for a 采集码 QR in the camera frame (one decode at a time, off the
+        UI thread); a decoded code identifies the student at once."""
+        if self.flow.state not in (State.IDLE, State.IDENTIFY) or self.o.identity:
+            self._qr_job = None
+            return
+        job = getattr(self, "_qr_job", None)
+        if job is not None and job.done.is_set():
+            self._qr_job = None
+            payload = job.result
+            if payload:
+                try:
+                    self.session.identity = payload_identity(payload)
+                except IdentityError:
+                    return
+                log.info("collection code scanned")
+                if self.flow.state is State.IDLE:
+                    self.flow.handle(Event.PERSON_ARRIVED)
+                self.flow.handle(Event.IDENTIFIED)
+        elif job is None and frame_rgb is not None:
+            self._qr_job = FrameJob(decode_collection_code, frame_rgb)
 
     def _still_analyzer(self) -> StillAnalyzer:
         if self._still is None:
@@ -274,6 +399,7 @@ class KioskApp:
         vm = ViewModel(state=st, lang=self.lang, profile=self.o.profile, preview=preview, camera=camera_state)
         vm.guidance = self.guidance.last
         vm.identity, vm.identity_error = self.session.typed, self.session.typed_error
+        vm.identity_reason = self.session.typed_reason
         vm.making = self._job is not None
         if st is State.COUNTDOWN and self._countdown_from is not None and self._job is None:
             vm.countdown_left_s = max(0.0, self.flow.config.countdown_s - (self.clock() - self._countdown_from))
@@ -296,6 +422,9 @@ class KioskApp:
         factory = self.o.source_factory or (lambda: open_source(self.o.camera, width=self.o.camera_size[0],
                                                                 height=self.o.camera_size[1], fps=self.o.fps))
         supervisor = CameraSupervisor(factory, open_in_background=device)
+        report = self.store.recover()
+        if report.repairs:
+            log.warning("store recovered: %s", report.to_dict())
         worker = AnalysisWorker(self.o.profile)
         worker.start()
         screen = Screen(self.o.size, self.o.fullscreen, self.o.headless)
@@ -306,10 +435,27 @@ class KioskApp:
         try:
             while not self._quit:
                 for action, text in screen.poll_input():
-                    if text is not None:
+                    if action == "corner":
+                        self._corner_tap()
+                    elif self.console is not None:
+                        self.console_input(action, text)
+                    elif action == "operator":
+                        self.open_console()
+                    elif text is not None:
                         self.type_text(text)
                     else:
                         self.act(action)
+                if self._restart_camera:
+                    self._restart_camera = False
+                    supervisor.stop()
+                    device = self.o.camera.isdigit() or self.o.camera.startswith("/dev/")
+                    supervisor = CameraSupervisor(lambda: open_source(self.o.camera, width=self.o.camera_size[0],
+                                                                      height=self.o.camera_size[1], fps=self.o.fps),
+                                                  open_in_background=device)
+                    supervisor.start()
+                if getattr(self, "_profile_changed", False):
+                    self._profile_changed = False
+                    worker.profile = self.o.profile
                 frame = supervisor.poll()
                 if frame is not None:
                     worker.submit(frame.index, frame.rgb)
@@ -320,13 +466,18 @@ class KioskApp:
                     status = 1
                     break
                 self.step(worker.latest())
+                self._scan_qr(self._frame.rgb if self._frame is not None else None)
                 preview = np.fliplr(self._frame.rgb) if self._frame is not None else None
                 state_name = getattr(supervisor.state, "value", str(supervisor.state))
                 if not self.camera_states or self.camera_states[-1] != state_name:
                     self.camera_states.append(state_name)
                     log.info("camera %s", state_name)
                 vm = self.view_model(preview, "ok" if state_name == "ok" else state_name)
-                screen.draw(vm)
+                if self.console is not None:
+                    self.console.tick()
+                    screen.draw_operator(self.console.state())
+                else:
+                    screen.draw(vm)
                 self.frames_shown += 1
                 if self.first_guided_frame_s is None and self.flow.state is State.GUIDE and self._frame is not None:
                     self.first_guided_frame_s = self.clock() - self.started_s
@@ -347,11 +498,15 @@ class KioskApp:
                     break
                 screen.tick(self.o.fps)
         finally:
+            for job in (self._job, getattr(self, "_qr_job", None)):
+                if job is not None:
+                    job.done.wait(10.0)  # a native call must not be running when the interpreter exits
             supervisor.stop()
             worker.stop()
             screen.close()
             if self._still is not None:
                 self._still.close()
+            self.store.close()
         return status
 
     def _screenshot(self, screen, vm: ViewModel) -> None:

@@ -198,6 +198,75 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
     return KioskApp(options).run()
 
 
+def _status_arg(values: list[str] | None):
+    from kiosk.records import Status
+
+    if not values:
+        return None
+    out = []
+    for value in values:
+        match = next((st for st in Status if value in (st.name, st.name.lower(), st.value)), None)
+        if match is None:
+            names = ", ".join(f"{st.name.lower()} ({st.value})" for st in Status)
+            raise UsageError(f"--status {value!r}: unknown status (use one of: {names}).")
+        out.append(match)
+    return out
+
+
+def _open_store(path: str):
+    from kiosk.records import SqliteRecordStore
+
+    folder = Path(path)
+    if not (folder / "records.sqlite3").exists():
+        raise UsageError(f"{folder}: no records store here (expected records.sqlite3); give the kiosk's --store folder.")
+    return SqliteRecordStore(folder)
+
+
+def _cmd_records(args: argparse.Namespace) -> int:
+    from kiosk.export import records_json_lines
+
+    statuses = _status_arg(args.status)
+    store = _open_store(args.store)
+    try:
+        records = [r for r in store.list() if statuses is None or r.status in statuses]
+        if args.json:
+            wanted = {r.identity for r in records}
+            for line in records_json_lines(store):
+                if json.loads(line)["identity"] in wanted:
+                    print(line)
+        else:
+            print(f"{'identity':24} {'status':14} {'profile':20} {'attempts':>8}  updated")
+            for r in records:
+                print(f"{r.identity:24} {r.status.value:14} {r.profile_id:20} {r.attempts:>8}  {r.updated}")
+            counts = store.counts_today()
+            print(f"{len(records)} records; today: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from kiosk.export import ExportError, export_batch
+    from kiosk.records import Status
+
+    statuses = _status_arg(args.status) or [Status.FILED, Status.RECAPTURED]
+    store = _open_store(args.store)
+    try:
+        report = export_batch(store, Path(args.output), statuses)
+    except (ExportError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        store.close()
+    if report.zip_path is None:
+        print("nothing to export: no records in " + ", ".join(s.value for s in statuses) + ".")
+    else:
+        print(f"wrote {report.zip_path}: {len(report.exported)} pictures (verified; those records are now locked).")
+    for identity, why in report.refused.items():
+        print(f"refused {identity}: {why}", file=sys.stderr)
+    return EXIT_FAILED if report.refused else EXIT_OK
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from kiosk.bench import format_bench, run_bench
 
@@ -266,6 +335,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--probe-run", type=float, default=0.0, help=argparse.SUPPRESS)
     _add_profile_dirs(p)
     p.set_defaults(func=_cmd_kiosk)
+
+    p = sub.add_parser("records", help="list the records of a kiosk store")
+    p.add_argument("--store", required=True, metavar="DIR", help="the kiosk's store folder")
+    p.add_argument("--status", action="append", metavar="S", help="only records with this status (may repeat)")
+    p.add_argument("--json", action="store_true", help="one JSON line per record")
+    p.set_defaults(func=_cmd_records)
+
+    p = sub.add_parser("export", help="export filed pictures as a verified zip for hand-over (locks them)")
+    p.add_argument("--store", required=True, metavar="DIR", help="the kiosk's store folder")
+    p.add_argument("--status", action="append", metavar="S", help="statuses to export (default: filed, recaptured)")
+    p.add_argument("-o", "--output", required=True, metavar="batch.zip", help="the zip to write")
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("bench", help="measure speed and memory on this machine")
     p.add_argument("--json", action="store_true", help="print one JSON object")

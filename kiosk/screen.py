@@ -8,7 +8,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
 from kiosk.flow import State  # noqa: E402
-from kiosk.views import error, guide, identify, idle, review, saved  # noqa: E402
+from kiosk.views import error, guide, identify, idle, operator, review, saved  # noqa: E402
 from kiosk.views.common import Targets, Typesetter  # noqa: E402
 from kiosk.views.model import ViewModel  # noqa: E402
 
@@ -23,8 +23,10 @@ SCREENS = {
 }
 KEY_ACTIONS = {
     pygame.K_RETURN: "ok", pygame.K_KP_ENTER: "ok", pygame.K_BACKSPACE: "delete", pygame.K_ESCAPE: "back",
-    pygame.K_SPACE: "capture", pygame.K_F2: "lang", pygame.K_F5: "retake",
+    pygame.K_SPACE: "capture", pygame.K_F2: "lang", pygame.K_F5: "retake", pygame.K_F12: "operator",
 }
+#: the share of the screen's width and height that counts as the top-left corner (five taps open the console)
+CORNER = 0.08
 
 
 class Screen:
@@ -52,6 +54,20 @@ class Screen:
         error.draw_camera_banner(self.surface, self.typesetter, vm)
         pygame.display.flip()
 
+    def draw_operator(self, state) -> None:
+        """Draw the operator console page for `state` (an OperatorState) and remember its touch targets."""
+        self.state = None
+        self.targets = operator.draw(self.surface, self.typesetter, state)
+        pygame.display.flip()
+
+    def _tap(self, pos: tuple[int, int], out: list[tuple[str, str | None]]) -> None:
+        w, h = self.surface.get_size()
+        if pos[0] < w * CORNER and pos[1] < h * CORNER:
+            out.append(("corner", None))
+        action = self.targets.hit(pos)
+        if action:
+            out.append((action, None))
+
     def poll_input(self) -> list[tuple[str, str | None]]:
         """Return the input since the last call as (action, typed text or None) pairs."""
         out: list[tuple[str, str | None]] = []
@@ -71,13 +87,9 @@ class Screen:
                 if text:
                     out.append(("type", text))
             elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and not getattr(event, "touch", False):
-                action = self.targets.hit(event.pos)
-                if action:
-                    out.append((action, None))
+                self._tap(event.pos, out)
             elif event.type == pygame.FINGERDOWN:
-                action = self.targets.hit((int(event.x * w), int(event.y * h)))
-                if action:
-                    out.append((action, None))
+                self._tap((int(event.x * w), int(event.y * h)), out)
         return out
 
     def tick(self, fps: float) -> float:

@@ -106,14 +106,14 @@ class AnalysisWorker:
             analyzer.close()
 
 
-class PictureJob:
-    """Makes one picture from a frame on a thread (static FaceMesh, head-crop mask, KB search, verify)."""
+class FrameJob:
+    """Runs one function on a frame on its own thread (making a picture, decoding a QR code); poll `done`."""
 
     def __init__(self, make: Callable[[np.ndarray], object], rgb: np.ndarray) -> None:
         self.result: object | None = None
         self.error: PhotoError | None = None
         self.done = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(make, rgb), name="picture", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(make, rgb), name="frame-job", daemon=True)
         self._thread.start()
 
     def _run(self, make: Callable[[np.ndarray], object], rgb: np.ndarray) -> None:

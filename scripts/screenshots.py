@@ -67,6 +67,10 @@ def main(argv: list[str]) -> None:
             shot("camera-lost", ViewModel(State.GUIDE, lang, profile, preview=None, camera="reconnecting"))
     finally:
         screen.close()
+    from kiosk.views.operator import render_operator_screenshots
+
+    if size == (1280, 800):
+        render_operator_screenshots(out, size=size)
     print(f"wrote screenshots to {out}")
 
 

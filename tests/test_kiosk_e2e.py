@@ -108,3 +108,23 @@ def test_camera_unplugged_then_back(all_profiles, tmp_path, demo_still):
     assert any(s in ("lost", "reconnecting") for s in app.camera_states), app.camera_states
     assert app.camera_states[-1] == "ok"
     assert app.filed == 1
+
+
+def test_collection_code_qr_identifies_the_student(all_profiles, tmp_path, demo_still):
+    import cv2
+
+    profile = all_profiles["chsi-graduation"]
+    payload = "CHSI2023:8f3a9c1b7e4d"  # an opaque 采集码-like payload (no path characters)
+    code = cv2.QRCodeEncoder.create().encode(payload)
+    code = cv2.resize(code, (code.shape[1] * 6, code.shape[0] * 6), interpolation=cv2.INTER_NEAREST)
+    code = np.pad(code, 24, constant_values=255)
+    still = demo_still.copy()
+    y0, x0 = 200, 150  # on the backdrop left of the head: the student holds the code up beside their face
+    still[y0:y0 + code.shape[0], x0:x0 + code.shape[1]] = code[..., None]
+    options = _options(profile, tmp_path, lambda: _replay(still), identity=None)
+    app = KioskApp(options)
+    assert app.run() == 0
+    targets = [t.target for t in app.flow.history]
+    assert targets[:2] == [State.IDENTIFY, State.GUIDE]
+    assert (tmp_path / "store" / "pictures" / "CHSI2023-8F3A9C1B7E4D.jpg").exists() or \
+        list((tmp_path / "store" / "pictures").glob("QR-*.jpg"))

@@ -21,7 +21,10 @@ def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
     pygame.draw.rect(surface, THEME.bad if vm.identity_error else THEME.accent, field_rect, 3, border_radius=12)
     ts.draw(surface, vm.identity or "_", field_rect.center, 6, anchor="center", max_width=field_rect.width * 0.95)
     if vm.identity_error:
-        ts.draw(surface, text("identify_invalid", vm.lang), (w / 2, h * 0.33), 3.4, THEME.bad, anchor="center")
+        message = text("identify_invalid", vm.lang)
+        if vm.identity_reason and vm.lang == "en":
+            message = f"{message} ({vm.identity_reason})"
+        ts.draw(surface, message, (w / 2, h * 0.33), 3.4, THEME.bad, anchor="center", max_width=w * 0.92)
     targets = Targets()
     pad_w, pad_h = w * 0.42, h * 0.5
     x0, y0 = (w - pad_w) / 2, h * 0.37

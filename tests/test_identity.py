@@ -1,0 +1,204 @@
+"""Identity numbers: cleaning, ID-number check digits, classification, and 采集码 QR codes."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import cv2
+import numpy as np
+import pytest
+
+from kiosk.identity import (MAX_IDENTITY_LEN, IdentityError, IdentityRules, classify_identity, clean_identity,
+                            id_number_check_digit, is_valid_id_number, picture_file_name)
+from kiosk.qr import decode_collection_code, payload_identity
+from profiles import get_profile
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def make_id(region: str = "110105", born: str = "19900307", seq: str = "123") -> str:
+    first17 = region + born + seq
+    return first17 + id_number_check_digit(first17)
+
+
+# --- check digit ---------------------------------------------------------------------------------------------------
+
+def test_check_digit_of_the_standards_example() -> None:
+    assert id_number_check_digit("11010519491231002") == "X"
+    assert id_number_check_digit("44052418800101001") == "4"
+
+
+def test_check_digit_by_hand() -> None:
+    first17 = "34052419800101001"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    expected = "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+    assert id_number_check_digit(first17) == expected
+
+
+@pytest.mark.parametrize("bad", ["1101051949123100", "110105194912310021", "1101051949123100A", "１１０１０５１９４９１２３１００２"])
+def test_check_digit_needs_17_ascii_digits(bad: str) -> None:
+    with pytest.raises(ValueError):
+        id_number_check_digit(bad)
+
+
+def test_valid_id_numbers() -> None:
+    assert is_valid_id_number("11010519491231002X")
+    assert is_valid_id_number("11010519491231002x")  # lower-case x is typed on keyboards
+    assert is_valid_id_number(make_id(born="20000229"), today=TODAY)
+
+
+@pytest.mark.parametrize("bad", [
+    "110105194912310021",  # wrong check digit
+    make_id(born="19901332"),  # no such date
+    make_id(born="20010229"),  # not a leap year
+    make_id(born="18991231"),  # too old
+    make_id(born="20301231"),  # not born yet
+    make_id(region="910105"),  # no such region
+    "11010519491231002",  # 17 characters
+    "11010519491231002XX",
+    "1101051949123100X2",
+    "",
+])
+def test_invalid_id_numbers(bad: str) -> None:
+    assert not is_valid_id_number(bad, today=TODAY)
+
+
+# --- classification ------------------------------------------------------------------------------------------------
+
+def test_classify_kinds() -> None:
+    assert classify_identity("11010519491231002X") == "id_number"
+    assert classify_identity(" 11010519491231002x ") == "id_number"
+    assert classify_identity("2023001") == "student"
+    assert classify_identity("S2023A01") == "student"
+    assert classify_identity("12345678901234") == "registration"  # NCRE, 14 digits
+    assert classify_identity("123456789012") == "registration"  # zikao, 12 digits
+    assert classify_identity("123456789012345") == "registration"  # CET, 15 digits
+    assert classify_identity("QR-0123456789ABCDEF") == "collection_code"
+
+
+def test_an_id_shaped_number_must_pass_its_check_digit() -> None:
+    with pytest.raises(IdentityError, match="check digit should be X"):
+        classify_identity("110105194912310021")
+    with pytest.raises(IdentityError, match="birth date"):
+        classify_identity(make_id(born="19901332"))
+
+
+def test_check_digit_message_names_the_right_digit() -> None:
+    good = make_id()
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+    with pytest.raises(IdentityError) as err:
+        classify_identity(wrong)
+    assert f"should be {good[17]}" in str(err.value)
+
+
+def test_unknown_shapes_are_refused_with_a_reason() -> None:
+    with pytest.raises(IdentityError, match="not a valid"):
+        classify_identity("AB1")  # too short for a student number
+    assert "only letters, digits" in _reason("A" * 21 + "!")  # not even a clean code: the cleaning reason
+    assert "not a valid" in _reason("A-B")
+
+
+def _reason(text: str) -> str:
+    with pytest.raises(IdentityError) as err:
+        classify_identity(text)
+    return str(err.value)
+
+
+def test_rules_are_configurable() -> None:
+    school = IdentityRules(student=(r"20[0-9]{6}",), registration=(), kinds=("student", "id_number"))
+    assert classify_identity("20230001", school) == "student"
+    with pytest.raises(IdentityError, match="ID number or student number"):
+        classify_identity("2023001", school)
+    with pytest.raises(IdentityError):
+        classify_identity("12345678901234", school)
+    no_ids = IdentityRules(kinds=("student",))
+    with pytest.raises(IdentityError, match="not accepted"):
+        classify_identity("11010519491231002X", no_ids)
+
+
+# --- sanitising ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", [
+    "../../etc/passwd", "..", "a/../b", "..\\windows", "abc/def", "abc\\def", "/abs", "C:\\x", "2023001\x00.jpg",
+    "20230\x0001", "2023\n001", "2023\t001", "2023 001", ".hidden", "-rf", "_x", "20230０1／..", "2023／001",
+    "2023＼001", "2023．．", "2023\u202e001", "2023\u200b001", "ﬁ2023", "2023%2F", "x" * (MAX_IDENTITY_LEN + 1),
+    "9" * 10_000, "", "   ", "学号2023",
+])
+def test_unsafe_text_never_becomes_an_identity(raw: str) -> None:
+    with pytest.raises(IdentityError):
+        clean_identity(raw)
+    with pytest.raises(IdentityError):
+        classify_identity(raw)
+
+
+def test_cleaning_keeps_safe_codes() -> None:
+    assert clean_identity(" 11010519491231002x ") == "11010519491231002X"
+    assert clean_identity("ab-12_c") == "AB-12_C"
+    assert clean_identity("２０２３００１") == "2023001"  # full-width digits from a Chinese input method
+    assert clean_identity("x" * MAX_IDENTITY_LEN) == "X" * MAX_IDENTITY_LEN
+
+
+def test_file_names_stay_plain() -> None:
+    profile = get_profile("chsi-graduation")
+    name = picture_file_name(profile, "11010519491231002x", TODAY)
+    assert "/" not in name and "\\" not in name and not name.startswith(".")
+    assert "11010519491231002X" in name
+    with pytest.raises(IdentityError):
+        picture_file_name(profile, "../x", TODAY)
+
+
+# --- 采集码 QR codes --------------------------------------------------------------------------------------------
+
+PAYLOAD = "CJM:v2:Zk9xQ3J5cHRlZA+/kP1a7d==|8f3e2c"  # shaped like an opaque encrypted string
+
+
+def camera_frame_with_qr(payload: str, seed: int = 7, mirrored: bool = False) -> np.ndarray:
+    """A 1280×720 camera-like frame: a textured grey scene, the QR code on a white card, noise and blur."""
+    rng = np.random.default_rng(seed)
+    h, w = 720, 1280
+    ys, xs = np.mgrid[0:h, 0:w]
+    scene = 90 + 40 * np.sin(xs / 57.0) * np.cos(ys / 43.0) + rng.normal(0, 6, (h, w))
+    frame = np.dstack([scene * 0.9, scene, scene * 1.1])
+    code = cv2.QRCodeEncoder.create().encode(payload)
+    code = cv2.copyMakeBorder(code, 4, 4, 4, 4, cv2.BORDER_CONSTANT, value=255)  # the quiet zone
+    side = 300
+    code = cv2.resize(code, (side, side), interpolation=cv2.INTER_NEAREST).astype(np.float64)
+    if mirrored:
+        code = code[:, ::-1]
+    top, left = 260, 700
+    card = np.full((side + 40, side + 40), 235.0)
+    card[20:20 + side, 20:20 + side] = code * (220 / 255) + 15
+    frame[top - 20:top + side + 20, left - 20:left + side + 20] = card[..., None]
+    frame = cv2.GaussianBlur(frame, (5, 5), 1.2) + rng.normal(0, 8, frame.shape)
+    return np.clip(frame, 0, 255).astype(np.uint8)
+
+
+def test_qr_is_decoded_from_a_camera_frame() -> None:
+    assert decode_collection_code(camera_frame_with_qr(PAYLOAD)) == PAYLOAD
+
+
+def test_qr_seen_in_a_mirror_is_decoded() -> None:
+    assert decode_collection_code(camera_frame_with_qr(PAYLOAD, mirrored=True)) == PAYLOAD
+
+
+def test_frame_without_qr_gives_none() -> None:
+    frame = camera_frame_with_qr(PAYLOAD)
+    frame[200:700, 650:1050] = 120
+    assert decode_collection_code(frame) is None
+    assert decode_collection_code(np.zeros((720, 1280, 3), np.uint8)) is None
+
+
+def test_payload_identity_is_safe_and_stable() -> None:
+    key = payload_identity(PAYLOAD)
+    assert re.fullmatch(r"QR-[0-9A-F]{16}", key)
+    assert payload_identity(PAYLOAD) == key
+    assert payload_identity(PAYLOAD + "x") != key
+    assert clean_identity(key) == key
+    assert classify_identity(key) == "collection_code"
+    assert payload_identity(" abc123 ") == "ABC123"
+    for nasty in ("../../etc/passwd", "a\x00b", "／..／", "x" * 500):
+        assert re.fullmatch(r"QR-[0-9A-F]{16}", payload_identity(nasty))
+    with pytest.raises(IdentityError):
+        payload_identity("   ")
+    with pytest.raises(IdentityError):
+        payload_identity("x" * 5000)

@@ -1,0 +1,100 @@
+"""The operator console inside the running kiosk: opened by five corner taps, PIN change, mark a re-capture, export."""
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pygame
+import pytest
+
+from kiosk.app import KioskApp
+from kiosk.flow import State
+from kiosk.records import Status
+from tests.test_kiosk_e2e import _options, _replay  # noqa: F401  (shared helpers)
+
+
+@pytest.fixture(scope="module")
+def demo_still():
+    from capture.camera import find_demo_still
+    from capture.images import read_photo
+
+    return read_photo(find_demo_still()).rgb
+
+
+def test_console_marks_recapture_and_exports(all_profiles, tmp_path, demo_still, capsys):
+    profile = all_profiles["chsi-graduation"]
+    steps: list[str] = []
+
+    def script(app: KioskApp, state: State) -> None:
+        if state is State.SAVED and not steps:
+            steps.append("saved")
+            app.clock_saved = app.clock()
+
+    app = KioskApp(_options(profile, tmp_path, lambda: _replay(demo_still), exit_after=1), on_state=script)
+    assert app.run() == 0
+    store = app.store.__class__(tmp_path / "store")
+    try:
+        assert store.get("2023001").status is Status.FILED
+    finally:
+        store.close()
+
+    # a second run: the operator opens the console and works it with keys, as at a desk
+    app = KioskApp(_options(profile, tmp_path, lambda: _replay(demo_still), exit_after=None, max_runtime_s=6.0))
+    app.store.recover()
+    app.open_console()
+    for key in "0000":
+        app.console_input(f"key:{key}", None)
+    app.console_input("ok", None)
+    for pin in ("2468", "2468"):  # the default PIN must be changed first, typed twice
+        for key in pin:
+            app.console_input(f"key:{key}", None)
+        app.console_input("ok", None)
+    assert (tmp_path / "store" / "operator-pin.txt").exists()
+    assert app.console is not None and app.console.page != "pin"
+    app.store.mark_recapture("2023001", "blurred")  # the same call the record page's action makes
+    assert app.store.get("2023001").status is Status.NEEDS_RECAPTURE
+    from kiosk.operator import Export
+
+    app._carry_out(Export())
+    app.store.close()
+    zips = list((tmp_path / "store" / "exports").glob("*.zip"))
+    # the record needs a re-capture, so nothing is exported yet
+    assert not zips
+
+
+def test_corner_taps_open_the_console(all_profiles, tmp_path):
+    profile = all_profiles["chsi-graduation"]
+    ticks = iter(i * 0.2 for i in range(100))
+    app = KioskApp(_options(profile, tmp_path, None), clock=lambda: next(ticks))
+    for _ in range(4):
+        app._corner_tap()
+    assert app.console is None
+    app._corner_tap()
+    assert app.console is not None and app.console.page == "pin"
+    app.store.close()
+
+
+def test_records_and_export_commands(all_profiles, tmp_path, demo_still, capsys):
+    from kiosk.cli import main
+
+    profile = all_profiles["chsi-graduation"]
+    app = KioskApp(_options(profile, tmp_path, lambda: _replay(demo_still), exit_after=1))
+    assert app.run() == 0
+    capsys.readouterr()
+    store = str(tmp_path / "store")
+    assert main(["records", "--store", store, "--json"]) == 0
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["identity"] == "2023001" and line["status"] == Status.FILED.value and line["attempts"] >= 1
+    assert line["picture"] and line["profile"] == "chsi-graduation"
+    out = tmp_path / "batch.zip"
+    assert main(["export", "--store", store, "-o", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        names = set(z.namelist())
+        assert "2023001.jpg" in names and "manifest.csv" in names
+        assert "2023001" in z.read("manifest.csv").decode("utf-8-sig")
+    assert main(["records", "--store", store, "--status", "locked", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["status"] == Status.LOCKED.value
+    assert main(["export", "--store", store, "-o", str(tmp_path / "again.zip")]) == 0
+    assert "nothing to export" in capsys.readouterr().out
+    assert main(["records", "--store", str(tmp_path / "nowhere")]) == 2
