@@ -26,6 +26,8 @@ from typing import Callable, NamedTuple, Protocol, Sequence, runtime_checkable
 import cv2
 import numpy as np
 
+from capture.errors import PeopleError
+
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]  # returns monotonic seconds
@@ -71,27 +73,16 @@ class Frame:
         return int(self.rgb.shape[0])
 
 
-class CameraError(Exception):
-    """A camera source failed. The message is meant for people: which camera, what happened, what to do.
-
-    `camera` names the source (e.g. "webcam 0", "demo", a file path), `code` is a short stable key for logs and tests,
-    `reason` says what happened in one sentence, `advice` what to do next.
-    """
+class CameraError(PeopleError):
+    """A camera source failed. `camera` names the source (e.g. "webcam 0", "demo", a file path); the message says
+    which camera, what happened and what to do."""
 
     def __init__(self, camera: str, code: str, reason: str, advice: str = "") -> None:
-        self.camera = camera
-        self.code = code
-        self.reason = reason
-        self.advice = advice
-        super().__init__(self.message)
+        super().__init__(camera, code, reason, advice)
 
     @property
-    def message(self) -> str:
-        """Return the one-line message: 'camera: reason advice'."""
-        text = f"{self.camera}: {self.reason}"
-        if self.advice:
-            text += f" {self.advice}"
-        return text
+    def camera(self) -> str:
+        return self.subject
 
 
 @runtime_checkable

@@ -4,16 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 
-class PhotoError(Exception):
-    """A photo could not be read, composed or encoded to spec.
+class PeopleError(Exception):
+    """An error for people: `subject` (a file, a camera) is what it concerns, `reason` says what is wrong in one
+    sentence, `advice` what to do next; `code` is a short stable key for logs, reports and tests (logs carry
+    codes, never personal data)."""
 
-    `file` is the offending path (or a label such as "<frame>"), `reason` says what is wrong in one
-    sentence, `advice` says what the person should do next. `code` is a short stable key for logs,
-    reports and tests (logs carry codes, never personal data).
-    """
-
-    def __init__(self, file: str | Path | None, code: str, reason: str, advice: str = "") -> None:
-        self.file = str(file) if file is not None else "<image>"
+    def __init__(self, subject: str, code: str, reason: str, advice: str = "") -> None:
+        self.subject = subject
         self.code = code
         self.reason = reason
         self.advice = advice
@@ -21,11 +18,23 @@ class PhotoError(Exception):
 
     @property
     def message(self) -> str:
-        """Return the one-line message shown to a person: 'FILE: reason. advice'."""
-        text = f"{self.file}: {self.reason}"
+        """Return the one-line message shown to a person: 'SUBJECT: reason advice'."""
+        text = f"{self.subject}: {self.reason}"
         if self.advice:
             text += f" {self.advice}"
         return text
+
+
+class PhotoError(PeopleError):
+    """A photo could not be read, composed or encoded to spec. `file` is the offending path (or a label such as
+    "<frame>")."""
+
+    def __init__(self, file: str | Path | None, code: str, reason: str, advice: str = "") -> None:
+        super().__init__(str(file) if file is not None else "<image>", code, reason, advice)
+
+    @property
+    def file(self) -> str:
+        return self.subject
 
     def with_file(self, file: str | Path) -> "PhotoError":
         """Return a copy of this error naming `file` instead."""

@@ -42,17 +42,25 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_make(args: argparse.Namespace) -> int:
-    from capture.analyzer import StillAnalyzer
-    from capture.picture import make_file
-    from kiosk.batch import Progress, collect_inputs, output_paths, run_batch, summary_table
+def _photo_inputs(inputs: Sequence[str], verb: str) -> tuple[list[Path], list[str]]:
+    """Return (photo files, argument problems) for `inputs`, printing the problems; UsageError if none is left."""
+    from kiosk.batch import collect_inputs
 
-    profile = get_profile(args.profile, args.profiles_dir)
-    files, problems = collect_inputs(args.inputs)
+    files, problems = collect_inputs(inputs)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if not files:
-        raise UsageError("no photos to process: give photo files or folders that contain photos.")
+        raise UsageError(f"no photos to {verb}: give photo files or folders that contain photos.")
+    return files, problems
+
+
+def _cmd_make(args: argparse.Namespace) -> int:
+    from capture.analyzer import StillAnalyzer
+    from capture.picture import make_file
+    from kiosk.batch import Progress, output_paths, run_batch, summary_table
+
+    profile = get_profile(args.profile, args.profiles_dir)
+    files, problems = _photo_inputs(args.inputs, "process")
     output = Path(args.output) if args.output else None
     single = len(files) == 1 and output is not None and output.suffix.lower() in (".jpg", ".jpeg")
     if output is not None and not single and output.suffix.lower() in (".jpg", ".jpeg"):
@@ -97,14 +105,9 @@ def _describe(result) -> str:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from capture.check import StillChecker
-    from kiosk.batch import collect_inputs
 
     profile = get_profile(args.profile, args.profiles_dir)
-    files, problems = collect_inputs(args.inputs)
-    for problem in problems:
-        print(f"error: {problem}", file=sys.stderr)
-    if not files:
-        raise UsageError("no photos to check: give photo files or folders that contain photos.")
+    files, problems = _photo_inputs(args.inputs, "check")
     results = []
     with StillChecker() as checker:
         for path in files:
