@@ -48,7 +48,7 @@ class FrameAnalysis:
 class FrameAnalyzer:
     """Analyses a stream of frames; keep one per camera. Not thread-safe: use from one worker thread."""
 
-    def __init__(self, settings: EngineSettings = ENGINE, slow_every: int = 3, body_every: int = 9) -> None:
+    def __init__(self, settings: EngineSettings = ENGINE, slow_every: int = 4, body_every: int = 15) -> None:
         self.settings = settings
         self.mesh = FaceMeshDetector(static=False, max_faces=2)
         self.segmenter = PersonSegmenter()
