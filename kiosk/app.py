@@ -21,7 +21,8 @@ from capture.camera import CameraSupervisor, open_source
 from capture.picture import Picture, make_picture
 from kiosk.flow import Event, Flow, FlowConfig, State
 from kiosk.guidance import Guidance, GuidanceConfig
-from kiosk.identity import IdentityError, anonymous_identity, classify_identity, clean_identity
+from kiosk.identity import (DEFAULT_RULES, IdentityError, IdentityRules, anonymous_identity, classify_identity,
+                            clean_identity)
 from kiosk.qr import decode_collection_code, payload_identity
 from kiosk.operator import (ChooseCamera, ChooseProfile, ExitConsole, Export, LockRecord, MarkRecapture,
                             OperatorConsole, SavePin, profile_choices)
@@ -72,6 +73,7 @@ class KioskOptions:
     source_factory: Callable[[], object] | None = None  # replaces `camera` (tests inject replay sources)
     startup_probe: bool = False  # start a session at once and print "first-guided-frame" when it is drawn
     probe_run_s: float = 0.0  # with startup_probe: keep guiding this long after the first guided frame
+    identity_rules: IdentityRules = DEFAULT_RULES  # which typed numbers are accepted
 
 
 @dataclass
@@ -274,7 +276,7 @@ class KioskApp:
             s.typed = s.typed[:-1]
         elif action == "ok":
             try:
-                classify_identity(s.typed)
+                classify_identity(s.typed, self.o.identity_rules)
                 s.identity = clean_identity(s.typed)
             except IdentityError as exc:
                 s.typed_error = True

@@ -191,6 +191,25 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
         screenshot_dir=Path(args.screenshots) if args.screenshots else None, startup_probe=args.startup_probe,
         probe_run_s=args.probe_run,
     )
+    if args.student_pattern or args.registration_pattern or args.accept:
+        import dataclasses
+        import re
+
+        from kiosk.identity import DEFAULT_RULES, KINDS
+
+        for pattern in (args.student_pattern or []) + (args.registration_pattern or []):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise UsageError(f"pattern {pattern!r} is not a regular expression ({exc}).") from None
+        kinds = tuple(k.strip() for k in args.accept.split(",")) if args.accept else DEFAULT_RULES.kinds
+        unknown = [k for k in kinds if k not in KINDS]
+        if unknown:
+            raise UsageError(f"--accept: unknown kind {unknown[0]!r} (kinds: {', '.join(KINDS)}).")
+        options.identity_rules = dataclasses.replace(
+            DEFAULT_RULES, kinds=kinds,
+            student=tuple(args.student_pattern) if args.student_pattern else DEFAULT_RULES.student,
+            registration=tuple(args.registration_pattern) if args.registration_pattern else DEFAULT_RULES.registration)
     if args.identity:
         from kiosk.identity import IdentityError, clean_identity
 
@@ -331,6 +350,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exit-after", type=int, metavar="N", help="quit once N pictures are filed")
     p.add_argument("--identity", metavar="CODE", help="skip the identify screen and file under CODE")
     p.add_argument("--skip-identify", action="store_true", help="no identify screen; file under an anonymous code")
+    p.add_argument("--accept", metavar="KINDS", help="numbers accepted at the keypad, comma separated, from "
+                   "id_number, registration, student, collection_code (default: all)")
+    p.add_argument("--student-pattern", action="append", metavar="REGEX",
+                   help="full-match pattern for student numbers (may repeat; replaces the default)")
+    p.add_argument("--registration-pattern", action="append", metavar="REGEX",
+                   help="full-match pattern for exam registration numbers (may repeat; replaces the default)")
     p.add_argument("--json", action="store_true", help="print one JSON line per filed picture")
     p.add_argument("--max-runtime", type=float, metavar="S", help="stop after S seconds (demos, tests)")
     p.add_argument("--screenshots", metavar="DIR", help="save a PNG of each screen the first time it is shown")

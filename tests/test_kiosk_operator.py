@@ -98,3 +98,30 @@ def test_records_and_export_commands(all_profiles, tmp_path, demo_still, capsys)
     assert main(["export", "--store", store, "-o", str(tmp_path / "again.zip")]) == 0
     assert "nothing to export" in capsys.readouterr().out
     assert main(["records", "--store", str(tmp_path / "nowhere")]) == 2
+
+
+def test_identify_screen_applies_the_configured_rules(all_profiles, tmp_path):
+    import dataclasses
+
+    from kiosk.identity import DEFAULT_RULES, id_number_check_digit
+
+    profile = all_profiles["chsi-graduation"]
+    rules = dataclasses.replace(DEFAULT_RULES, kinds=("id_number",))
+    app = KioskApp(_options(profile, tmp_path, None, identity=None, identity_rules=rules))
+    app.act("start")
+    assert app.flow.state is State.IDENTIFY
+    app.type_text("2023001")
+    app.act("ok")
+    assert app.flow.state is State.IDENTIFY and app.session.typed_error  # a student number is not accepted here
+    first17 = "11010519491231002"
+    wrong = "0" if id_number_check_digit(first17) != "0" else "1"
+    for _ in range(7):
+        app.act("delete")
+    app.type_text(first17 + wrong)
+    app.act("ok")
+    assert app.session.typed_error and "check digit" in app.session.typed_reason
+    app.act("delete")
+    app.type_text(id_number_check_digit(first17))
+    app.act("ok")
+    assert app.flow.state is State.GUIDE and app.session.identity == first17 + id_number_check_digit(first17)
+    app.store.close()
