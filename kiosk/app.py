@@ -35,7 +35,8 @@ log = logging.getLogger("idphoto.kiosk")
 
 
 def peak_rss_mb() -> float:
-    """Return this process's peak resident memory, MB (VmHWM on Linux; ru_maxrss elsewhere)."""
+    """Return this process's peak resident memory, MB (VmHWM on Linux, ru_maxrss on other POSIX systems, 0.0 where
+    neither exists, e.g. Windows)."""
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
             for line in fh:
@@ -43,9 +44,12 @@ def peak_rss_mb() -> float:
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # macOS reports bytes, Linux kilobytes
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
 @dataclass

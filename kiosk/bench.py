@@ -7,7 +7,6 @@ split by stage, the guide screen's frame rate on the dummy video driver, capture
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from capture.camera import DEFAULT_SCRIPT, StillMotionFrames, find_demo_still
+from kiosk.app import peak_rss_mb
 from capture.images import read_photo
 from profiles.model import Profile
 
@@ -243,7 +243,7 @@ def run_bench(profile: Profile, frames_n: int = 60, images: Path | None = None, 
     startup, kiosk_rss = bench_kiosk_process(profile.id, 1.0 if quick else 10.0)  # 10 s: guide, capture, review
     out["startup_s"] = round(startup, 2) if startup is not None else None
     out["peak_rss_mb"] = round(kiosk_rss, 1)  # the kiosk process: models, camera, screen, capture
-    out["bench_process_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out["bench_process_peak_rss_mb"] = round(peak_rss_mb(), 1)
     return out
 
 
