@@ -5,7 +5,6 @@ import json
 import zipfile
 from pathlib import Path
 
-import pygame
 import pytest
 
 from kiosk.app import KioskApp
@@ -22,16 +21,9 @@ def demo_still():
     return read_photo(find_demo_still()).rgb
 
 
-def test_console_marks_recapture_and_exports(all_profiles, tmp_path, demo_still, capsys):
+def test_console_marks_recapture_and_exports(all_profiles, tmp_path, demo_still):
     profile = all_profiles["chsi-graduation"]
-    steps: list[str] = []
-
-    def script(app: KioskApp, state: State) -> None:
-        if state is State.SAVED and not steps:
-            steps.append("saved")
-            app.clock_saved = app.clock()
-
-    app = KioskApp(_options(profile, tmp_path, lambda: _replay(demo_still), exit_after=1), on_state=script)
+    app = KioskApp(_options(profile, tmp_path, lambda: _replay(demo_still), exit_after=1))
     assert app.run() == 0
     store = app.store.__class__(tmp_path / "store")
     try:
