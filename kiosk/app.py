@@ -113,12 +113,15 @@ class KioskApp:
         self.console: OperatorConsole | None = None
         self._corner_taps: list[float] = []
         self._restart_camera = False
+        self._profile_changed = False
+        self._last_index: int | None = None
+        self._qr_job: FrameJob | None = None
+        self._saved_name = ""
         self._face_since: float | None = None
         self._best: AnalysedFrame | None = None
         self._job: FrameJob | None = None
         self._countdown_from: float | None = None
         self._frame = None
-        self._targets = None
         self._shots: set[str] = set()
         self._quit = False
         self._still: StillAnalyzer | None = None
@@ -332,7 +335,7 @@ class KioskApp:
             else:
                 self._face_since = None
         elif st in (State.GUIDE, State.COUNTDOWN):
-            if analysed is not None and analysed.index != getattr(self, "_last_index", None):
+            if analysed is not None and analysed.index != self._last_index:
                 self._last_index = analysed.index
                 self.analysed_in_guide += 1
                 view = self.guidance.update(analysed.gates if face else None, now)
@@ -378,7 +381,7 @@ class KioskApp:
         if self.flow.state not in (State.IDLE, State.IDENTIFY) or self.o.identity:
             self._qr_job = None
             return
-        job = getattr(self, "_qr_job", None)
+        job = self._qr_job
         if job is not None and job.done.is_set():
             self._qr_job = None
             payload = job.result
@@ -393,6 +396,13 @@ class KioskApp:
                 self.flow.handle(Event.IDENTIFIED)
         elif job is None and frame_rgb is not None:
             self._qr_job = FrameJob(decode_collection_code, frame_rgb)
+
+    def _supervisor(self) -> CameraSupervisor:
+        """Return an unstarted supervisor for the configured camera (webcams open in the background)."""
+        device = self.o.camera.isdigit() or self.o.camera.startswith("/dev/")
+        factory = self.o.source_factory or (lambda: open_source(self.o.camera, width=self.o.camera_size[0],
+                                                                height=self.o.camera_size[1], fps=self.o.fps))
+        return CameraSupervisor(factory, open_in_background=device)
 
     def _still_analyzer(self) -> StillAnalyzer:
         if self._still is None:
@@ -413,7 +423,7 @@ class KioskApp:
         if pic is not None:
             vm.picture, vm.layout = pic.rgb, pic.layout
             vm.facts = PictureFacts(self.o.profile.width_px, self.o.profile.height_px, pic.size_kb, self.o.profile.dpi)
-        vm.saved_name = getattr(self, "_saved_name", "")
+        vm.saved_name = self._saved_name
         vm.error = self.error_text
         return vm
 
@@ -424,10 +434,7 @@ class KioskApp:
 
         if self.o.headless:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
-        device = self.o.camera.isdigit() or self.o.camera.startswith("/dev/")
-        factory = self.o.source_factory or (lambda: open_source(self.o.camera, width=self.o.camera_size[0],
-                                                                height=self.o.camera_size[1], fps=self.o.fps))
-        supervisor = CameraSupervisor(factory, open_in_background=device)
+        supervisor = self._supervisor()
         report = self.store.recover()
         if report.repairs:
             log.warning("store recovered: %s", report.to_dict())
@@ -454,12 +461,9 @@ class KioskApp:
                 if self._restart_camera:
                     self._restart_camera = False
                     supervisor.stop()
-                    device = self.o.camera.isdigit() or self.o.camera.startswith("/dev/")
-                    supervisor = CameraSupervisor(lambda: open_source(self.o.camera, width=self.o.camera_size[0],
-                                                                      height=self.o.camera_size[1], fps=self.o.fps),
-                                                  open_in_background=device)
+                    supervisor = self._supervisor()
                     supervisor.start()
-                if getattr(self, "_profile_changed", False):
+                if self._profile_changed:
                     self._profile_changed = False
                     worker.profile = self.o.profile
                 frame = supervisor.poll()
@@ -504,7 +508,7 @@ class KioskApp:
                     break
                 screen.tick(self.o.fps)
         finally:
-            for job in (self._job, getattr(self, "_qr_job", None)):
+            for job in (self._job, self._qr_job):
                 if job is not None:
                     job.done.wait(10.0)  # a native call must not be running when the interpreter exits
             supervisor.stop()

@@ -1,7 +1,7 @@
 """Light on the face: left/right balance, ICAO-style zones, overall level and clipping.
 
 Everything is measured on a crop around the face oval (the FaceMesh silhouette), never on the whole frame.
-Luminance is relative luminance Y (0..1) of linearised sRGB with Rec. 709 weights (as OFIQ and `FaceContext.luma`);
+Luminance is relative luminance Y (0..1) of linearised sRGB with Rec. 709 weights (as OFIQ);
 "8-bit luma" for clipping is the gamma-encoded Rec. 709 luma Y' (0..255) of the sRGB values, so "clipped" means what a
 camera histogram shows (see `clipped_dark_ratio`).
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 import pygame
@@ -108,8 +107,3 @@ def blit_fitted(surface: pygame.Surface, rgb: np.ndarray, box: pygame.Rect) -> p
     surface.blit(pygame.transform.smoothscale(image, target.size), target)
     return target
 
-
-def bilingual(lang: str, texts: Mapping[str, str]) -> tuple[str, str]:
-    """Return (primary, secondary) text: the chosen language first, the other below it."""
-    other = "en" if lang == "zh" else "zh"
-    return texts.get(lang, ""), texts.get(other, "")
