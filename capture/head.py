@@ -32,6 +32,11 @@ class HeadGeometry:
         """Return crown-to-chin distance, px."""
         return self.chin_y - self.crown_y
 
+    @property
+    def crown_rise(self) -> float:
+        """Return how far the crown lies above the eyes in eye-to-chin distances (about 1 for most heads)."""
+        return (self.eye_y - self.crown_y) / max(self.chin_y - self.eye_y, 1e-6)
+
 
 def _head_window(face: FaceLandmarks) -> tuple[int, int, int, int]:
     """Return a crop (left, top, right, bottom) px around the head, generous above for hair."""
@@ -95,15 +100,29 @@ def head_geometry(
                 crown, from_mask = candidate, True
                 margin = settings.head_cut_margin_px
                 cut = top == 0 and candidate <= margin
-    if crown <= settings.head_cut_margin_px:
-        cut = True
+    return _geometry(face, crown, from_mask, cut, settings)
+
+
+def tracked_head_geometry(face: FaceLandmarks, reference: HeadGeometry, settings: EngineSettings = ENGINE
+                          ) -> HeadGeometry:
+    """Return the HeadGeometry of `face` with the crown carried over from `reference`, an earlier frame of the
+    same person: the crown keeps its height above the eyes in eye-to-chin distances (`crown_rise`), so it follows
+    the head as it moves, nears or leaves the camera without a new person mask. Costs microseconds."""
+    eye_y, chin_y = float(face.eye_mid[1]), face.chin_y
+    crown = eye_y - reference.crown_rise * (chin_y - eye_y)
+    return _geometry(face, crown, reference.crown_from_mask, False, settings)
+
+
+def _geometry(face: FaceLandmarks, crown: float, from_mask: bool, cut: bool, settings: EngineSettings
+              ) -> HeadGeometry:
+    """Return the HeadGeometry of `face` with the given crown (px); a crown at the top edge means cut off."""
     return HeadGeometry(
-        eye_y=eye_y,
+        eye_y=float(face.eye_mid[1]),
         eye_mid_x=float(face.eye_mid[0]),
         face_centre_x=face.face_centre_x,
-        face_width=fw,
-        chin_y=chin_y,
+        face_width=face.face_width_px,
+        chin_y=face.chin_y,
         crown_y=float(crown),
         crown_from_mask=from_mask,
-        head_cut_off=cut,
+        head_cut_off=cut or crown <= settings.head_cut_margin_px,
     )

@@ -188,6 +188,14 @@ class PoseLandmarks:
     frame_width: int
     frame_height: int
 
+    def shifted(self, dx: float, dy: float) -> "PoseLandmarks":
+        """Return these points moved by (dx, dy) px: an earlier pose carried along with a person who moved."""
+        def move(p: PosePoint) -> PosePoint:
+            return PosePoint(p.x + dx, p.y + dy, p.visibility)
+
+        return PoseLandmarks(move(self.shoulder_right), move(self.shoulder_left), move(self.ear_right),
+                             move(self.ear_left), self.frame_width, self.frame_height)
+
 
 class PoseDetector:
     """MediaPipe Pose (BlazePose), no segmentation. `static=True` for unrelated stills, False to track video.

@@ -1,29 +1,32 @@
 """Per-frame analysis for the live kiosk: tracking FaceMesh, one person mask, all measurements, with timings.
 
 Same measurement and gate code as `idphoto check`; only the model modes differ (tracking instead of static, the
-crown from the whole-frame mask instead of a head crop). To keep up with the camera, the slow parts run on every
-`slow_every`-th frame and are reused in between: the person mask and the families that read it (background, ears,
-head covering), and the body-pose model (shoulders) every `body_every`-th frame. A seated person changes these
-slowly; the face-driven families (pose, eyes, mouth, light, sharpness) run on every frame.
+crown from the whole-frame mask instead of a head crop). To keep up with the camera, only every
+`settings.live_full_every`-th frame gets the *full* analysis: the person mask and every family. On the frames in
+between, what moves fast is measured again (head position and size, pose, lids, lips, focus; the crown follows the
+face in eye-to-chin units) and what a seated person changes slowly (backdrop, ears, head covering, shoulders, light,
+lens glare and tint, teeth) is carried over from the last full analysis. `FrameAnalysis.complete` says which frames
+had everything measured afresh: only those are offered for capture. The body-pose model (shoulder points) runs on
+every `settings.live_body_pose_every`-th full analysis; between runs its points move with the face.
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from capture.head import head_geometry
-from capture.landmarks import FaceLandmarks, FaceMeshDetector, PersonSegmenter, PoseDetector
+from capture.head import head_geometry, tracked_head_geometry
+from capture.landmarks import FaceLandmarks, FaceMeshDetector, PersonSegmenter, PoseDetector, PoseLandmarks
 from capture.measurements import Measurements
 from capture.measures.background import measure_background
 from capture.measures.context import FaceContext
 from capture.measures.covering import measure_head_covering
-from capture.measures.ears import measure_ears
-from capture.measures.eyes import measure_eyes
+from capture.measures.ears import measure_ears, skin_model
+from capture.measures.eyes import measure_eyes, with_openness
 from capture.measures.geometry import measure_framing
 from capture.measures.light import measure_light
-from capture.measures.mouth import measure_mouth
+from capture.measures.mouth import measure_mouth, with_gap
 from capture.measures.pose import measure_pose
 from capture.measures.sharpness import measure_sharpness
 from capture.measures.shoulders import measure_shoulders
@@ -37,6 +40,8 @@ class FrameAnalysis:
     measurements: Measurements
     face: FaceLandmarks | None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    #: every measurement was taken on this frame (a full analysis), none carried over from an earlier one
+    complete: bool = True
 
     @property
     def sharpness(self) -> float:
@@ -48,17 +53,17 @@ class FrameAnalysis:
 class FrameAnalyzer:
     """Analyses a stream of frames; keep one per camera. Not thread-safe: use from one worker thread."""
 
-    def __init__(self, settings: EngineSettings = ENGINE, slow_every: int = 4, body_every: int = 15) -> None:
+    def __init__(self, settings: EngineSettings = ENGINE) -> None:
         self.settings = settings
         self.mesh = FaceMeshDetector(static=False, max_faces=2)
         self.segmenter = PersonSegmenter()
         self.body = PoseDetector(static=False)  # the full model: the only pose model the wheel bundles
-        self.slow_every = max(1, slow_every)
-        self.body_every = max(1, body_every)
-        self._count = 0
-        self._body_result = None
-        self._mask: np.ndarray | None = None
-        self._slow: dict[str, object] = {}
+        self.full_every = max(1, settings.live_full_every)
+        self.body_every = max(1, settings.live_body_pose_every)
+        self._frames = 0  # frames with a face since the person arrived
+        self._fulls = 0  # full analyses since the person arrived
+        self._body: tuple[PoseLandmarks | None, np.ndarray] | None = None  # last pose and the eye midpoint then
+        self._last: Measurements | None = None  # the last full analysis
 
     def close(self) -> None:
         self.mesh.close()
@@ -84,26 +89,48 @@ class FrameAnalyzer:
         h, w = rgb.shape[:2]
         faces = timed("facemesh", self.mesh.process, rgb)
         if not faces:
-            self._mask, self._slow, self._count = None, {}, 0  # a new person: measure everything afresh
-            return FrameAnalysis(Measurements(frame_width=w, frame_height=h), None, timings)
-        slow = self._count % self.slow_every == 0 or self._mask is None or self._mask.shape != (h, w)
-        if slow:
-            self._mask = timed("segmentation", self.segmenter.process, rgb)
-        if self._count % self.body_every == 0:
-            self._body_result = timed("body_pose", self.body.process, rgb)
-        self._count += 1
+            self._frames, self._fulls, self._body, self._last = 0, 0, None, None  # a new person: start afresh
+            return FrameAnalysis(Measurements(frame_width=w, frame_height=h), None, timings, complete=True)
         face = faces[0]
-        mask = self._mask
+        last = self._last
+        full = (self._frames % self.full_every == 0 or last is None
+                or (last.frame_width, last.frame_height) != (w, h))
+        self._frames += 1
+        if full:
+            m = self._full(rgb, faces, timed)
+            self._last = m
+        else:
+            assert last is not None and last.head is not None
+            head = timed("head", tracked_head_geometry, face, last.head, self.settings)
+            ctx = FaceContext(rgb, face, head, None, tuple(faces[1:]))
+            m = replace(
+                last,
+                head=head,
+                framing=timed("framing", measure_framing, ctx, self.settings),
+                pose=timed("pose", measure_pose, face, self.settings),
+                eyes=timed("eyes", with_openness, last.eyes, ctx),
+                mouth=timed("mouth", with_gap, last.mouth, ctx),
+                sharpness=timed("sharpness", measure_sharpness, ctx),
+            )
+        return FrameAnalysis(m, face, timings, complete=full)
+
+    def _full(self, rgb: np.ndarray, faces: list[FaceLandmarks], timed) -> Measurements:
+        """Return every measurement of the frame, with a fresh person mask (and body pose when due)."""
+        h, w = rgb.shape[:2]
+        face = faces[0]
+        mask = timed("segmentation", self.segmenter.process, rgb)
+        if self._fulls % self.body_every == 0 or self._body is None:
+            self._body = (timed("body_pose", self.body.process, rgb), face.eye_mid.copy())
+        self._fulls += 1
+        pose_then, eyes_then = self._body
+        body = None
+        if pose_then is not None:  # carry the shoulder points along with the face since the pose model ran
+            dx, dy = face.eye_mid - eyes_then
+            body = pose_then.shifted(float(dx), float(dy))
         head = timed("head", head_geometry, rgb, face, None, self.settings, mask)
         ctx = FaceContext(rgb, face, head, mask, tuple(faces[1:]))
-        if slow or not self._slow:
-            self._slow = {
-                "background": timed("background", measure_background, ctx),
-                "ears": timed("ears", measure_ears, ctx),
-                "covering": timed("covering", measure_head_covering, ctx),
-                "shoulders": timed("shoulders", measure_shoulders, ctx, self._body_result),
-            }
-        m = Measurements(
+        skin = timed("skin_model", skin_model, ctx)
+        return Measurements(
             frame_width=w,
             frame_height=h,
             head=head,
@@ -113,9 +140,8 @@ class FrameAnalyzer:
             mouth=timed("mouth", measure_mouth, ctx),
             light=timed("light", measure_light, ctx),
             sharpness=timed("sharpness", measure_sharpness, ctx),
-            background=self._slow["background"],
-            ears=self._slow["ears"],
-            shoulders=self._slow["shoulders"],
-            covering=self._slow["covering"],
+            background=timed("background", measure_background, ctx),
+            ears=timed("ears", measure_ears, ctx, skin),
+            shoulders=timed("shoulders", measure_shoulders, ctx, body),
+            covering=timed("covering", measure_head_covering, ctx, skin),
         )
-        return FrameAnalysis(m, face, timings)

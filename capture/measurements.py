@@ -14,7 +14,7 @@ from capture.head import HeadGeometry
 from capture.measures.background import BackgroundMeasure, measure_background
 from capture.measures.context import FaceContext
 from capture.measures.covering import CoveringMeasure, measure_head_covering
-from capture.measures.ears import EarsMeasure, measure_ears
+from capture.measures.ears import EarsMeasure, measure_ears, skin_model
 from capture.measures.eyes import EyesMeasure, measure_eyes
 from capture.measures.geometry import FramingMeasure, measure_framing
 from capture.measures.light import LightMeasure, measure_light
@@ -72,6 +72,7 @@ def _jsonable(value: Any) -> Any:
 
 def measure_context(ctx: FaceContext, body_pose: Any = None, settings: EngineSettings = ENGINE) -> Measurements:
     """Return all Measurements of `ctx`; `body_pose` is the pose model's result (shoulders) or None."""
+    skin = skin_model(ctx)  # learned once, read by the ear and head-covering measures
     return Measurements(
         frame_width=ctx.width,
         frame_height=ctx.height,
@@ -83,7 +84,7 @@ def measure_context(ctx: FaceContext, body_pose: Any = None, settings: EngineSet
         light=measure_light(ctx),
         sharpness=measure_sharpness(ctx),
         background=measure_background(ctx),
-        ears=measure_ears(ctx),
+        ears=measure_ears(ctx, skin),
         shoulders=measure_shoulders(ctx, body_pose),
-        covering=measure_head_covering(ctx),
+        covering=measure_head_covering(ctx, skin),
     )

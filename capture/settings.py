@@ -87,6 +87,14 @@ class EngineSettings:
     #: pitch the midline method reads on level frontal heads (median over the 87 good frontal photos of the face set:
     #: 6.3; the 32 studio portraits alone: 8.2), subtracted, degrees
     pitch_neutral_deg: float = 6.5
+    #: live kiosk: every n-th analysed frame gets the full analysis (person mask, backdrop, ears, head covering,
+    #: shoulders, light, lens glare/tint, teeth) and may become the picture; frames in between re-measure only what
+    #: moves fast (position, size, pose, lids, lips, focus) and carry the rest over. At the ~20 analysed frames/s of
+    #: a 2-core PC, 8 is a full analysis every 0.4 s.
+    live_full_every: int = 8
+    #: live kiosk: the body-pose model (shoulder points, ~30 ms) runs on every n-th full analysis (~5 s); in between
+    #: its points move with the face, and the shoulder line itself is re-read from each new person mask
+    live_body_pose_every: int = 12
 
 
 ENGINE = EngineSettings()

@@ -340,7 +340,7 @@ class KioskApp:
                 self.analysed_in_guide += 1
                 view = self.guidance.update(analysed.gates if face else None, now)
                 self.hints_shown.add(view.hint)
-                if view.blocking_ok and analysed.all_ok:
+                if view.blocking_ok and analysed.capturable:
                     if self._best is None or analysed.analysis.sharpness > self._best.analysis.sharpness:
                         self._best = analysed
                 elif not view.blocking_ok:
@@ -358,9 +358,12 @@ class KioskApp:
     def _run_countdown(self, now: float, analysed: AnalysedFrame | None) -> None:
         started = self._countdown_from or now
         if self._job is None and now - started >= self.flow.config.countdown_s:
-            chosen = self._best or analysed
+            latest_ok = analysed is not None and analysed.capturable
+            chosen = self._best or (analysed if latest_ok else None)
             if chosen is None:
-                self.flow.handle(Event.CAPTURE_FAILED)
+                # wait for the next fully analysed frame (a fraction of a second); give up if none comes
+                if now - started >= self.flow.config.countdown_s + self.flow.config.capture_wait_s:
+                    self.flow.handle(Event.CAPTURE_FAILED)
                 return
             self.session.gates_at_capture = {n: g.to_dict() for n, g in chosen.gates.items()}
             still = self._still_analyzer()

@@ -81,6 +81,8 @@ class FlowConfig:
         State.ERROR: 8.0,
     })
     countdown_s: float = 2.0
+    #: after the countdown, how long to wait for a fully analysed frame to capture before giving up
+    capture_wait_s: float = 2.0
 
 
 @dataclass(frozen=True)

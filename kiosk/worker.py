@@ -30,6 +30,12 @@ class AnalysedFrame:
         """Return True when no gate blocks capture in this frame (advisory gates may fail)."""
         return blocking_ok(self.gates)
 
+    @property
+    def capturable(self) -> bool:
+        """Return True when this frame may become the picture: every measurement was taken on it (none carried
+        over from an earlier frame) and no gate blocks."""
+        return self.analysis.complete and self.all_ok
+
 
 class AnalysisWorker:
     """Analyses the newest submitted frame on its own thread; the UI reads the newest result."""

@@ -164,6 +164,15 @@ def test_astronauts_hair_is_not_a_covering(analyzer, astronaut_framed, studio):
         assert m.covering_ratio <= COVERING_MAX
 
 
+def test_no_person_above_the_forehead_is_no_covering(analyzer, astronaut_framed):
+    """A mask with nobody in the top region (a bald crown lost by the model, a bad mask) reads 0, not an error."""
+    from dataclasses import replace
+
+    ctx = analyzer.context(astronaut_framed)
+    m = measure_head_covering(replace(ctx, person_mask=np.zeros_like(ctx.person_mask)))
+    assert (m.covering_ratio, m.top_px) == (0.0, 0)
+
+
 def test_grace_hoppers_naval_cap_is_a_covering(analyzer, grace_framed, studio):
     """Found through the white crown and the badge; the black band alone would pass as dark hair."""
     for rgb in (grace_framed, studio("grace", GREY)):

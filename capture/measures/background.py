@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import cv2
@@ -22,6 +23,7 @@ import numpy as np
 
 from capture.measures.context import FaceContext
 from capture.measures.light import SRGB_TO_LINEAR, face_oval_indices, luma8
+from capture.measures.resample import shrink
 
 #: face width (cheek to cheek) at the working resolution, px
 WORK_FACE_WIDTH_PX = 100.0
@@ -126,11 +128,19 @@ def delta_e_2000(
     return math.sqrt(max(0.0, tl * tl + tc * tc + th * th + r_t * tc * th))
 
 
+@lru_cache(maxsize=32)
+def _labs_of(colours_rgb: tuple[tuple[float, ...], ...]) -> np.ndarray:
+    """Return the CIELAB of a profile's allowed colours (sRGB 0..255 triples), converted once per colour set."""
+    labs = srgb_to_lab(np.asarray(colours_rgb, np.float64).reshape(-1, 3))
+    labs.flags.writeable = False
+    return labs
+
+
 def nearest_background(mean_lab: Sequence[float], colours_rgb: Sequence[Sequence[int]]) -> tuple[int, float]:
     """Return (index, ΔE2000) of the allowed colour (sRGB 0..255 triples) nearest to `mean_lab`."""
     if not len(colours_rgb):
         raise ValueError("no background colours to compare with")
-    labs = srgb_to_lab(np.asarray(colours_rgb, np.float64).reshape(-1, 3))
+    labs = _labs_of(tuple(tuple(float(v) for v in c) for c in colours_rgb))
     distances = [delta_e_2000(mean_lab, lab) for lab in labs]
     best = int(np.argmin(distances))
     return best, float(distances[best])
@@ -148,16 +158,6 @@ def background_window(ctx: FaceContext) -> tuple[int, int, int, int]:
     return x0, y0, x1, y1
 
 
-def _resize(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Return `image` resized to `size` (w, h): integer-factor area averaging, then bilinear for the rest (fast)."""
-    h0, w0 = image.shape[:2]
-    k = min(w0 // size[0], h0 // size[1])
-    image = np.ascontiguousarray(image)
-    if k >= 2:
-        image = cv2.resize(image, (w0 // k, h0 // k), interpolation=cv2.INTER_AREA)
-    return cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
-
-
 def _empty(coverage: float = 0.0) -> BackgroundMeasure:
     nan = float("nan")
     return BackgroundMeasure((nan, nan, nan), (nan, nan, nan), nan, nan, coverage, 0)
@@ -170,9 +170,10 @@ def measure_background(ctx: FaceContext) -> BackgroundMeasure:
         return _empty()
     scale = WORK_FACE_WIDTH_PX / max(ctx.head.face_width, 1.0)
     w, h = max(3, round((x1 - x0) * scale)), max(3, round((y1 - y0) * scale))
-    rgb = _resize(ctx.rgb[y0:y1, x0:x1], (w, h))
+    frame = ctx.rgb if ctx.rgb.strides[-2:] == (3, 1) else np.ascontiguousarray(ctx.rgb)  # OpenCV needs rows of RGB
+    rgb = shrink(frame[y0:y1, x0:x1], (w, h))
     if ctx.person_mask is not None:
-        person = cv2.resize(np.ascontiguousarray(ctx.person_mask[y0:y1, x0:x1]), (w, h), interpolation=cv2.INTER_LINEAR)
+        person = cv2.resize(ctx.person_mask[y0:y1, x0:x1], (w, h), interpolation=cv2.INTER_LINEAR)
         background = (person < MASK_THRESHOLD).astype(np.uint8)
     else:
         background = np.ones((h, w), np.uint8)

@@ -10,7 +10,9 @@ Each pixel there is classed (CIELAB):
   (HAIR_HUE_DEG) of moderate chroma (C* ≤ HAIR_CHROMA_MAX) — black, brown, blond, red, grey hair — but not
   near-white (L* > WHITE_L_MIN with C* ≤ WHITE_C_MAX);
 - covering: neither — a white cap or turban, a red/blue/green cap, a pink helmet, an orange hood.
-`covering_ratio` is the share of covering pixels.
+`covering_ratio` is the share of covering pixels. Shares are counted on every n-th px (rows and columns) so that
+about SAMPLES_PER_FACE_WIDTH samples span the face width: a share needs no more, and the cost stays flat however
+close the camera is.
 
 What it cannot see: a covering in a natural hair colour (a black beret or hood, a dark-brown felt hat, a plain
 black cap). It is fooled by dyed hair in a vivid colour (purple, pink), by a coloured headband, and by coloured
@@ -25,8 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from capture.measures.context import FaceContext
-from capture.measures.ears import crop, skin_model, to_lab
+from capture.measures.ears import SkinModel, crop, skin_model, to_lab
 
+#: the region is sampled every n-th px so that at least this many samples span the face width (speed)
+SAMPLES_PER_FACE_WIDTH = 80
 #: top region: half-width and greatest height above the forehead line, shares of the face width
 TOP_HALF_WIDTH = 0.3
 TOP_HEIGHT_MAX = 0.7
@@ -53,7 +57,7 @@ class CoveringMeasure:
     covering_ratio: float  # neither skin nor hair colour
     skin_ratio: float  # skin-like (bald scalp, high forehead)
     white_ratio: float  # part of covering_ratio that is near-white
-    top_px: int  # person pixels in the top region (0: nothing above the forehead → ratio 0)
+    top_px: int  # person pixels in the top region (0: nothing above the forehead → ratio 0), estimated from samples
 
 
 def _hue_chroma(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -82,8 +86,11 @@ def classify(
     return covering, covering & white, skin
 
 
-def measure_head_covering(ctx: FaceContext) -> CoveringMeasure:
-    """Return the share of the region above the forehead whose colour is neither hair nor skin (module notes)."""
+def measure_head_covering(ctx: FaceContext, skin: SkinModel | None = None) -> CoveringMeasure:
+    """Return the share of the region above the forehead whose colour is neither hair nor skin (module notes).
+
+    `skin` is the subject's skin model when the caller already has it (`skin_model(ctx)`), else it is learned here.
+    """
     face, fw = ctx.face, ctx.face.face_width_px
     bottom = face.forehead_y
     top = max(ctx.head.crown_y, bottom - TOP_HEIGHT_MAX * fw)
@@ -91,16 +98,17 @@ def measure_head_covering(ctx: FaceContext) -> CoveringMeasure:
     box = crop(ctx.rgb.shape, cx - TOP_HALF_WIDTH * fw, top, cx + TOP_HALF_WIDTH * fw, bottom)
     if box is None:
         return CoveringMeasure(0.0, 0.0, 0.0, 0)
-    rows, cols = box
-    lab = to_lab(ctx.rgb[rows, cols])
+    step = max(1, int(fw // SAMPLES_PER_FACE_WIDTH))
+    rows, cols = slice(box[0].start, box[0].stop, step), slice(box[1].start, box[1].stop, step)
+    pixels = ctx.rgb[rows, cols]
     if ctx.person_mask is not None:
-        lab = lab[ctx.person_mask[rows, cols] > MASK_THRESHOLD]
-    else:
-        lab = lab.reshape(-1, 3)
-    n = len(lab)
+        pixels = pixels[ctx.person_mask[rows, cols] > MASK_THRESHOLD]
+    pixels = pixels.reshape(-1, 1, 3)
+    n = len(pixels)
     if n == 0:
         return CoveringMeasure(0.0, 0.0, 0.0, 0)
-    model = skin_model(ctx)
+    lab = to_lab(pixels).reshape(-1, 3)  # only the pixels that count are converted
+    model = skin if skin is not None else skin_model(ctx)
     skin_like = model.distance(lab) <= SKIN_DISTANCE_MAX
     covering, white, skin = classify(lab, model.mean, skin_like)
-    return CoveringMeasure(float(covering.mean()), float(skin.mean()), float(white.mean()), int(n))
+    return CoveringMeasure(float(covering.mean()), float(skin.mean()), float(white.mean()), int(n) * step * step)

@@ -13,7 +13,7 @@ fails any threshold comparison.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -231,3 +231,11 @@ def measure_eyes(ctx: FaceContext) -> EyesMeasure:
         skin_brightness=float(np.mean([skin.right_value, skin.left_value])),
         tint_ratio=math.nan if math.isnan(sum(tints)) else min(tints),
     )
+
+
+def with_openness(measure: EyesMeasure, ctx: FaceContext) -> EyesMeasure:
+    """Return `measure` with the lid openings re-measured on `ctx` (landmarks only, microseconds); the pixel
+    values (glare, brightness, tint) are kept. The live kiosk uses it between full analyses: blinks are fast,
+    lighting and lenses change slowly."""
+    open_r, open_l = lid_opening_ratio(ctx, RIGHT_EYE), lid_opening_ratio(ctx, LEFT_EYE)
+    return replace(measure, open_right_ratio=open_r, open_left_ratio=open_l, open_min_ratio=min(open_r, open_l))

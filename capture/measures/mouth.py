@@ -7,7 +7,7 @@ showing teeth already had an inner-lip gap above the mouth-closed threshold.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -77,3 +77,8 @@ def teeth_share(ctx: FaceContext) -> float:
 def measure_mouth(ctx: FaceContext) -> MouthMeasure:
     """Return the mouth opening measures of the subject in `ctx`."""
     return MouthMeasure(open_ratio=inner_lip_gap_ratio(ctx), teeth_ratio=teeth_share(ctx))
+
+
+def with_gap(measure: MouthMeasure, ctx: FaceContext) -> MouthMeasure:
+    """Return `measure` with the inner-lip gap re-measured on `ctx` (landmarks only); the teeth share is kept."""
+    return replace(measure, open_ratio=inner_lip_gap_ratio(ctx))

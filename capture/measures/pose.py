@@ -39,8 +39,10 @@ def face_normal(face: FaceLandmarks) -> np.ndarray:
     """Return the unit normal (x, y, z) of the plane fitted to the mesh points, pointing at the camera (z < 0)."""
     p = face.points[:MESH_POINTS].astype(np.float64)
     centred = p - p.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    n = vt[2]
+    # the plane's normal is the direction of least spread: the scatter matrix's eigenvector of the smallest
+    # eigenvalue (eigh sorts ascending); same as the last right-singular vector of `centred`, a tenth of the work
+    _, vectors = np.linalg.eigh(centred.T @ centred)
+    n = vectors[:, 0]
     return -n if n[2] > 0 else n
 
 

@@ -1,0 +1,131 @@
+"""The live analyser: full analyses on a cadence, fast families on every frame, carried values in between."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from capture.camera import Keyframe, StillMotionFrames, find_demo_still
+from capture.head import tracked_head_geometry
+from capture.images import read_photo
+from capture.landmarks import PoseLandmarks, PosePoint
+from capture.live import FrameAnalysis, FrameAnalyzer
+from capture.measurements import Measurements
+from capture.settings import ENGINE
+from kiosk.worker import AnalysedFrame
+
+#: the demo subject settled where the gates like her
+SETTLED = (Keyframe(0.0, 0.103, 0.2777, 2.05, 0.0), Keyframe(60.0, 0.103, 0.2777, 2.05, 0.0))
+
+
+@pytest.fixture(scope="module")
+def frames() -> StillMotionFrames:
+    still = read_photo(find_demo_still()).rgb
+    return StillMotionFrames(still, SETTLED, size=(1280, 720), fps=30.0, noise_sigma=1.5)
+
+
+@pytest.fixture()
+def live():
+    with FrameAnalyzer(replace(ENGINE, live_full_every=3, live_body_pose_every=2)) as analyzer:
+        yield analyzer
+
+
+def _shift_down(rgb: np.ndarray, dy: int) -> np.ndarray:
+    """Return the frame moved down by `dy` px (the top rows repeat the top edge, the backdrop)."""
+    return np.concatenate([np.repeat(rgb[:1], dy, axis=0), rgb[:-dy]], axis=0)
+
+
+def test_full_analysis_on_every_nth_frame_only(live, frames):
+    results = [live.analyse(frames.frame_at(i)) for i in range(7)]
+    assert [r.complete for r in results] == [True, False, False, True, False, False, True]
+    for r in results:
+        assert ("segmentation" in r.timings_ms) == r.complete  # the person mask only on full analyses
+        assert r.measurements.background is not None and r.measurements.eyes is not None
+    # the body-pose model on every 2nd full analysis: frames 0 and 6
+    assert ["body_pose" in r.timings_ms for r in results] == [True] + [False] * 5 + [True]
+
+
+def test_fast_families_remeasured_slow_ones_carried(live, frames, analyzer):
+    from capture.synth import close_eyes
+
+    first = live.analyse(frames.frame_at(0))
+    eyes_shut = close_eyes(frames.frame_at(1), analyzer.context(frames.frame_at(1)).face)
+    second = live.analyse(eyes_shut)
+    assert first.complete and not second.complete
+    a, b = first.measurements, second.measurements
+    # a blink shows at once ...
+    assert b.eyes.open_min_ratio < 0.5 * a.eyes.open_min_ratio
+    # ... while the slow, pixel-level values are those of the last full analysis
+    assert b.eyes.glare_max_ratio == a.eyes.glare_max_ratio and b.eyes.tint_ratio == a.eyes.tint_ratio
+    assert b.background is a.background and b.light is a.light and b.ears is a.ears
+    assert b.covering is a.covering and b.shoulders is a.shoulders
+    assert b.sharpness is not a.sharpness  # focus is measured on every frame (it picks the frame to capture)
+
+
+def test_crown_follows_the_head_between_person_masks(live, frames):
+    rgb = frames.frame_at(0)
+    first = live.analyse(rgb)
+    moved_rgb = _shift_down(rgb, 40)
+    moved = live.analyse(moved_rgb)
+    assert not moved.complete
+    with FrameAnalyzer(replace(ENGINE, live_full_every=1)) as every:  # the crown from a fresh mask, for reference
+        every.analyse(rgb)
+        truth = every.analyse(moved_rgb)
+    assert truth.complete
+    h0, h1, ht = first.measurements.head, moved.measurements.head, truth.measurements.head
+    assert h0.crown_from_mask and h1.crown_from_mask and ht.crown_from_mask
+    assert h1.crown_y - h0.crown_y > 30  # the crown moved down with the head ...
+    assert h1.crown_y == pytest.approx(ht.crown_y, abs=0.03 * ht.head_height)  # ... to where a new mask finds it
+
+
+def test_tracked_crown_scales_with_the_face():
+    from capture.head import HeadGeometry
+
+    reference = HeadGeometry(eye_y=300, eye_mid_x=640, face_centre_x=640, face_width=200, chin_y=420,
+                             crown_y=180, crown_from_mask=True, head_cut_off=False)
+    assert reference.crown_rise == pytest.approx(1.0)
+
+    class Face:  # what tracked_head_geometry reads: a face twice as large, lower in the frame
+        eye_mid = np.array([600.0, 400.0])
+        chin_y = 640.0
+        face_width_px = 400.0
+        face_centre_x = 600.0
+
+    head = tracked_head_geometry(Face(), reference)
+    assert head.crown_y == pytest.approx(160.0) and head.head_height == pytest.approx(480.0)
+    assert not head.head_cut_off
+    near_top = tracked_head_geometry(type("F", (Face,), {"eye_mid": np.array([600.0, 200.0])})(), reference)
+    assert near_top.crown_y < 0 and near_top.head_cut_off
+
+
+def test_a_new_person_gets_a_full_analysis_at_once(live, frames):
+    live.analyse(frames.frame_at(0))
+    assert not live.analyse(frames.frame_at(1)).complete
+    empty = live.analyse(np.full((720, 1280, 3), 200, np.uint8))
+    assert empty.face is None
+    assert live.analyse(frames.frame_at(2)).complete
+
+
+def test_pose_points_carried_with_the_face():
+    p = PoseLandmarks(PosePoint(100, 200, 0.9), PosePoint(300, 210, 0.8), PosePoint(150, 100, 0.5),
+                      PosePoint(250, 100, 0.4), 640, 480)
+    q = p.shifted(10.0, -5.0)
+    assert (q.shoulder_right.x, q.shoulder_right.y, q.shoulder_right.visibility) == (110, 195, 0.9)
+    assert (q.ear_left.x, q.ear_left.y) == (260, 95) and q.frame_width == 640
+
+
+def test_only_fully_analysed_frames_may_be_captured(live, frames):
+    from capture.gates import evaluate
+    from profiles import get_profile
+
+    profile = get_profile("chsi-graduation")
+    full = live.analyse(frames.frame_at(0))
+    partial = live.analyse(frames.frame_at(1))
+    for analysis, expected in ((full, True), (partial, False)):
+        gates = evaluate(analysis.measurements, profile)
+        frame = AnalysedFrame(0, frames.frame_at(0), analysis, gates, 0.0)
+        assert frame.all_ok  # the demo subject passes every blocking gate either way
+        assert frame.capturable is expected
+    nothing = FrameAnalysis(Measurements(frame_width=1280, frame_height=720), None)
+    assert not AnalysedFrame(0, frames.frame_at(0), nothing, evaluate(nothing.measurements, profile), 0.0).capturable
