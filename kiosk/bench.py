@@ -220,9 +220,10 @@ def bench_throughput(profile: Profile, images: Path | None, count: int) -> tuple
 def bench_kiosk_process(profile_id: str, run_s: float, timeout_s: float = 60.0) -> tuple[float | None, float]:
     """Launch `idphoto kiosk` (headless, demo camera) in a fresh process; return (seconds to its first guided
     frame, the kiosk process's peak resident memory in MB after running `run_s` seconds of guidance)."""
+    store = tempfile.TemporaryDirectory()  # the demo pictures must not land in this machine's real records
     cmd = [sys.executable, "-m", "kiosk.cli", "kiosk", "--headless", "--camera", "demo", "--skip-identify",
            "--profile", profile_id, "--startup-probe", "--max-runtime", str(timeout_s),
-           "--probe-run", str(run_s)]
+           "--probe-run", str(run_s), "--store", store.name]
     t0 = time.perf_counter()
     startup, peak = None, 0.0
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -237,6 +238,7 @@ def bench_kiosk_process(profile_id: str, run_s: float, timeout_s: float = 60.0) 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        store.cleanup()
     return startup, peak
 
 

@@ -15,10 +15,12 @@ BENCH_KEYS = {"facemesh_ms_640", "facemesh_ms_720", "analysis_ms_720", "overhead
               "startup_s", "peak_rss_mb", "cores"}
 
 
-def test_bench_quick_prints_valid_json():
+def test_bench_quick_prints_valid_json(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main(["bench", "--quick", "--json"]) == 0
+    assert list(tmp_path.iterdir()) == []  # the bench's kiosk run files its pictures in a temporary store
     result = json.loads(out.getvalue().strip().splitlines()[-1])
     assert BENCH_KEYS <= set(result)
     assert result["facemesh_ms_720"] > 0 and result["analysis_ms_720"] >= result["facemesh_ms_720"] * 0.5
