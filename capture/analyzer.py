@@ -81,15 +81,16 @@ class StillAnalyzer:
             )
         return FoundHead(main, head_geometry(rgb, main, self._segmenter, self.settings), len(faces))
 
-    def context(self, rgb: np.ndarray, file: str = "<image>"):
+    def context(self, rgb: np.ndarray, file: str = "<image>", faces: list[FaceLandmarks] | None = None):
         """Return the FaceContext (frame, subject, head geometry, whole-frame person mask) for measurements.
 
-        Raises PhotoError("no_face") when there is no face; several faces do not raise here (the single_face
-        gate reports them): the largest face is the subject and the others are kept in `other_faces`.
+        `faces` are this frame's `faces(rgb)` when the caller already has them. Raises PhotoError("no_face") when
+        there is no face; several faces do not raise here (the single_face gate reports them): the largest face
+        is the subject and the others are kept in `other_faces`.
         """
         from capture.measures.context import FaceContext
 
-        faces = self.faces(rgb)
+        faces = self.faces(rgb) if faces is None else faces
         if not faces:
             raise PhotoError(
                 file, "no_face", "no face was found in the photo.",

@@ -29,7 +29,7 @@ from capture.measures.light import measure_light
 from capture.measures.mouth import measure_mouth, with_gap
 from capture.measures.pose import measure_pose
 from capture.measures.sharpness import measure_sharpness
-from capture.measures.shoulders import measure_shoulders
+from capture.measures.shoulders import measure_shoulders, shoulders_can_show
 from capture.settings import ENGINE, EngineSettings
 
 
@@ -119,7 +119,8 @@ class FrameAnalyzer:
         h, w = rgb.shape[:2]
         face = faces[0]
         mask = timed("segmentation", self.segmenter.process, rgb)
-        if self._fulls % self.body_every == 0 or self._body is None:
+        due = self._fulls % self.body_every == 0 or self._body is None
+        if due and shoulders_can_show(face, self.settings):
             self._body = (timed("body_pose", self.body.process, rgb), face.eye_mid.copy())
         self._fulls += 1
         pose_then, eyes_then = self._body

@@ -87,6 +87,9 @@ class EngineSettings:
     #: pitch the midline method reads on level frontal heads (median over the 87 good frontal photos of the face set:
     #: 6.3; the 32 studio portraits alone: 8.2), subtracted, degrees
     pitch_neutral_deg: float = 6.5
+    #: the body-pose model runs only when the frame reaches at least this many face widths below the chin: with
+    #: less, no shoulder can be in the picture (the dev set's closest visible shoulders: 0.34 face widths)
+    shoulders_min_room_below_chin: float = 0.25
     #: live kiosk: every n-th analysed frame gets the full analysis (person mask, backdrop, ears, head covering,
     #: shoulders, light, lens glare/tint, teeth) and may become the picture; frames in between re-measure only what
     #: moves fast (position, size, pose, lids, lips, focus) and carry the rest over. At the ~20 analysed frames/s of

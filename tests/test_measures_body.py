@@ -8,7 +8,7 @@ import pytest
 from capture.landmarks import PoseDetector
 from capture.measures.covering import measure_head_covering
 from capture.measures.ears import measure_ears
-from capture.measures.shoulders import measure_shoulders
+from capture.measures.shoulders import measure_shoulders, shoulders_can_show
 from capture.settings import GATE_DEFAULTS
 
 EARS_MIN = GATE_DEFAULTS["ears_visible_min_ratio"]
@@ -152,6 +152,24 @@ def test_no_pose_and_no_shoulders_in_frame_is_not_visible(analyzer, grace_framed
     m = measure_shoulders(analyzer.context(cropped), None)
     assert not m.visible
     assert m.source == "none"
+
+
+def test_body_pose_runs_only_when_shoulders_can_show(analyzer, grace_framed, monkeypatch):
+    """Cut at the chin, the checker skips the body-pose model (the slowest) and reports no shoulders; with room
+    below the chin it runs the model, on its own thread, and finds them."""
+    from capture.check import StillChecker
+
+    ctx = analyzer.context(grace_framed)
+    cropped = np.ascontiguousarray(grace_framed[: int(ctx.head.chin_y + 0.1 * ctx.head.face_width)])
+    assert shoulders_can_show(ctx.face) and not shoulders_can_show(analyzer.context(cropped).face)
+    with StillChecker() as checker:
+        calls = []
+        run = checker.body.process
+        monkeypatch.setattr(checker.body, "process", lambda rgb: calls.append(rgb.shape) or run(rgb))
+        _, m = checker.measure(cropped)
+        assert calls == [] and not m.shoulders.visible
+        _, m = checker.measure(grace_framed)
+        assert calls == [grace_framed.shape] and m.shoulders.visible and m.shoulders.source.startswith("pose")
 
 
 # --- head covering ----------------------------------------------------------------------------------------------

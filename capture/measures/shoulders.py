@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from capture.landmarks import PoseLandmarks, PosePoint
+from capture.landmarks import FaceLandmarks, PoseLandmarks, PosePoint
 from capture.measures.context import FaceContext
+from capture.settings import ENGINE, EngineSettings
 
 #: pose visibility a shoulder needs
 VISIBILITY_MIN = 0.5
@@ -129,6 +130,13 @@ def from_mask(ctx: FaceContext) -> ShouldersMeasure | None:
         ys.append(y)
     dx = 2 * MASK_OFFSET * fw
     return ShouldersMeasure(_tilt(0.0, ys[0], dx, ys[1]), True, "mask", ys[0], ys[1])
+
+
+def shoulders_can_show(face: FaceLandmarks, settings: EngineSettings = ENGINE) -> bool:
+    """Return False when the frame ends so close below the chin that no shoulder can be in it (the body-pose
+    model, the slowest model, need not run)."""
+    room = face.frame_height - face.chin_y
+    return room >= settings.shoulders_min_room_below_chin * face.face_width_px
 
 
 def measure_shoulders(ctx: FaceContext, pose: PoseLandmarks | None) -> ShouldersMeasure:
