@@ -12,7 +12,8 @@ from capture.compose import CropBox, PlannedLayout, layout_of, plan_crop
 from capture.encode import EncodedPicture, KbWindow, encode_to_window, verify_picture, write_atomic
 from capture.errors import PhotoError
 from capture.images import read_photo
-from profiles.model import Profile
+from capture.rebackdrop import replace_backdrop
+from profiles.model import Background, Profile
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Picture:
     layout: PlannedLayout  # where the head was planned to land, output px
     encoded: EncodedPicture
     found: FoundHead
+    #: the name of the profile colour the backdrop was replaced with (换底), or None when the photo's own was kept
+    backdrop_replaced: str | None = None
 
     @property
     def size_kb(self) -> float:
@@ -45,10 +48,44 @@ def render_crop(rgb: np.ndarray, crop: CropBox) -> np.ndarray:
     return np.asarray(out.convert("RGB"))
 
 
-def make_picture(rgb: np.ndarray, profile: Profile, analyzer: StillAnalyzer, file: str = "<image>") -> Picture:
-    """Return the Picture for frame `rgb` under `profile`; raise PhotoError with the reason when it cannot be made."""
-    h, w = rgb.shape[:2]
+def backdrop_colour(profile: Profile, name: str | None) -> Background:
+    """Return the profile's allowed backdrop called `name` (None or "": the first), or raise ValueError."""
+    if not name:
+        return profile.backgrounds[0]
+    for background in profile.backgrounds:
+        if background.name == name:
+            return background
+    names = ", ".join(b.name for b in profile.backgrounds)
+    raise ValueError(f"{profile.id} allows the backdrop colours {names}, not {name!r}")
+
+
+def rebackdrop(rgb: np.ndarray, found: FoundHead, colour: Background, analyzer: StillAnalyzer,
+               file: str = "<image>") -> tuple[np.ndarray, FoundHead]:
+    """Return (`rgb` on a plain `colour` backdrop with one head height of it added above, the head found there).
+
+    Raises PhotoError("head_cut_off") when the top edge cuts the head: hair cannot be invented.
+    """
+    if found.head.head_cut_off:
+        raise PhotoError(file, "head_cut_off", "the top of the head is cut off by the photo's top edge.",
+                         "Use a photo with space above the hair; a new backdrop cannot add missing hair.")
+    room = int(np.ceil(found.head.head_height))
+    head = found.head
+    fixed = replace_backdrop(rgb, analyzer.person_mask(rgb), colour.rgb, head.face_width,
+                             (head.face_centre_x, head.eye_y), extend_top=room)
+    return fixed.rgb, analyzer.find_head(fixed.rgb, file)
+
+
+def make_picture(rgb: np.ndarray, profile: Profile, analyzer: StillAnalyzer, file: str = "<image>",
+                 new_backdrop: Background | None = None) -> Picture:
+    """Return the Picture for frame `rgb` under `profile`; raise PhotoError with the reason when it cannot be made.
+
+    With `new_backdrop` (one of the profile's colours) the photo's backdrop is replaced first and room is added
+    above the head, for photos brought in with the wrong backdrop or cut close above the hair.
+    """
     found = analyzer.find_head(rgb, file)
+    if new_backdrop is not None:
+        rgb, found = rebackdrop(rgb, found, new_backdrop, analyzer, file)
+    h, w = rgb.shape[:2]
     crop = plan_crop(found.head, profile, w, h, analyzer.settings.max_upscale, file)
     out = render_crop(rgb, crop)
     window = kb_window(profile)
@@ -59,13 +96,17 @@ def make_picture(rgb: np.ndarray, profile: Profile, analyzer: StillAnalyzer, fil
     problems = verify_picture(encoded.data, width_px=profile.width_px, height_px=profile.height_px, dpi=profile.dpi, window=window)
     if problems:
         raise PhotoError(file, "verify_failed", "the encoded picture failed its own check: " + "; ".join(problems), "Please report this.")
-    return Picture(encoded.data, out, profile.id, crop, layout_of(found.head, crop), encoded, found)
+    return Picture(encoded.data, out, profile.id, crop, layout_of(found.head, crop), encoded, found,
+                   new_backdrop.name if new_backdrop is not None else None)
 
 
-def make_file(src: str | Path, dst: str | Path, profile: Profile, analyzer: StillAnalyzer) -> Picture:
-    """Read photo `src`, make its picture under `profile`, write it atomically to `dst` (mode 0600); return it."""
-    photo = read_photo(src, matte_rgb=profile.backgrounds[0].rgb, max_pixels=analyzer.settings.max_input_pixels)
-    picture = make_picture(photo.rgb, profile, analyzer, str(src))
+def make_file(src: str | Path, dst: str | Path, profile: Profile, analyzer: StillAnalyzer,
+              new_backdrop: Background | None = None) -> Picture:
+    """Read photo `src`, make its picture under `profile` (on `new_backdrop` when given), write it atomically to
+    `dst` (mode 0600); return it."""
+    matte = (new_backdrop or profile.backgrounds[0]).rgb
+    photo = read_photo(src, matte_rgb=matte, max_pixels=analyzer.settings.max_input_pixels)
+    picture = make_picture(photo.rgb, profile, analyzer, str(src), new_backdrop)
     dst = Path(dst)
     try:
         dst.parent.mkdir(parents=True, exist_ok=True)

@@ -63,9 +63,10 @@ def output_paths(files: list[Path], output: Path | None, single_target: bool) ->
 class Progress:
     """A one-line progress bar on a terminal; plain lines otherwise (logs, CI)."""
 
-    def __init__(self, total: int, stream: TextIO = sys.stderr, width: int = 28) -> None:
-        self.total, self.stream, self.width = total, stream, width
-        self.tty = stream.isatty()
+    def __init__(self, total: int, stream: TextIO | None = None, width: int = 28) -> None:
+        # sys.stderr is looked up now, not when this module was imported (it may have been replaced since)
+        self.total, self.stream, self.width = total, stream if stream is not None else sys.stderr, width
+        self.tty = self.stream.isatty()
 
     def update(self, done: int, outcome: MakeOutcome) -> None:
         filled = int(self.width * done / max(self.total, 1))

@@ -56,7 +56,7 @@ def _photo_inputs(inputs: Sequence[str], verb: str) -> tuple[list[Path], list[st
 
 def _cmd_make(args: argparse.Namespace) -> int:
     from capture.analyzer import StillAnalyzer
-    from capture.picture import make_file
+    from capture.picture import backdrop_colour, make_file
     from kiosk.batch import Progress, output_paths, run_batch, summary_table
 
     profile = get_profile(args.profile, args.profiles_dir)
@@ -66,9 +66,17 @@ def _cmd_make(args: argparse.Namespace) -> int:
     if output is not None and not single and output.suffix.lower() in (".jpg", ".jpeg"):
         raise UsageError(f"{output}: several photos need an output folder, not a .jpg file name.")
     outputs = output_paths(files, output, single)
+    new_backdrop = None
+    if args.backdrop and not args.replace_backdrop:
+        raise UsageError("--backdrop names the colour for --replace-backdrop; add --replace-backdrop.")
+    if args.replace_backdrop:
+        try:
+            new_backdrop = backdrop_colour(profile, args.backdrop)
+        except ValueError as exc:
+            raise UsageError(f"--backdrop: {exc}.") from None
     with StillAnalyzer() as analyzer:
         def make_one(src: Path, dst: Path) -> tuple[float, int]:
-            picture = make_file(src, dst, profile, analyzer)
+            picture = make_file(src, dst, profile, analyzer, new_backdrop)
             return picture.size_kb, picture.encoded.quality
 
         progress = Progress(len(files)) if len(files) > 1 else None
@@ -77,12 +85,16 @@ def _cmd_make(args: argparse.Namespace) -> int:
         for o in outcomes:
             print(json.dumps({"file": str(o.source), "ok": o.ok, "code": o.code, "output": str(o.output) if o.output else None,
                               "kb": round(o.kb, 2) if o.kb else None, "quality": o.quality,
-                              "error": None if o.ok else o.message, "profile": profile.id}, ensure_ascii=False))
+                              "error": None if o.ok else o.message, "profile": profile.id,
+                              "backdrop_replaced": new_backdrop.name if new_backdrop and o.ok else None},
+                             ensure_ascii=False))
     elif len(outcomes) == 1:
         o = outcomes[0]
         print(f"wrote {o.output} ({o.message})" if o.ok else f"error: {o.message}", file=sys.stdout if o.ok else sys.stderr)
     else:
         print(summary_table(outcomes, profile))
+    if new_backdrop is not None and not args.json and any(o.ok for o in outcomes):
+        print(f"backdrop replaced with {new_backdrop.name} {new_backdrop.rgb}: check each picture's edges by eye.")
     return EXIT_OK if all(o.ok for o in outcomes) and not problems else EXIT_FAILED
 
 
@@ -318,6 +330,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default=DEFAULT_PROFILE_ID, help=f"profile id (default {DEFAULT_PROFILE_ID})")
     p.add_argument("-o", "--output", help="output .jpg for one photo, or output folder (default ./pictures)")
     p.add_argument("--json", action="store_true", help="print one JSON line per photo instead of the table")
+    p.add_argument("--replace-backdrop", action="store_true",
+                   help="换底: paint the backdrop one of the profile's colours and add room above the head, for photos "
+                        "with the wrong backdrop or cut close above the hair")
+    p.add_argument("--backdrop", metavar="COLOUR", help="the colour for --replace-backdrop, by its name in the profile "
+                                                         "(default the profile's first)")
     _add_profile_dirs(p)
     p.set_defaults(func=_cmd_make)
 
