@@ -117,3 +117,40 @@ def test_identify_screen_applies_the_configured_rules(all_profiles, tmp_path):
     app.act("ok")
     assert app.flow.state is State.GUIDE and app.session.identity == first17 + id_number_check_digit(first17)
     app.store.close()
+
+
+def test_switching_camera_from_the_console_restarts_the_feed(all_profiles, tmp_path):
+    """The kiosk starts on a camera that shows nobody; the operator switches to the demo camera; the demo subject
+    then walks in and is captured and filed, all in one run."""
+    import threading
+
+    import numpy as np
+    from PIL import Image
+
+    from kiosk.operator import ChooseCamera
+
+    empty_room = tmp_path / "empty-room"
+    empty_room.mkdir()
+    for i in range(3):
+        Image.fromarray(np.full((720, 1280, 3), 180 + i, np.uint8)).save(empty_room / f"frame{i}.png")
+    profile = all_profiles["chsi-graduation"]
+    app = KioskApp(_options(profile, tmp_path, None, camera=str(empty_room), exit_after=1, max_runtime_s=40.0))
+    seen_before_switch: list[int] = []
+
+    def switch() -> None:
+        seen_before_switch.append(app.frames_shown)
+        app._carry_out(ChooseCamera("demo"))
+
+    timer = threading.Timer(1.5, switch)
+    timer.start()
+    try:
+        assert app.run() == 0
+    finally:
+        timer.cancel()
+    assert seen_before_switch and seen_before_switch[0] > 0  # the first camera was running, showing nobody
+    assert app.o.camera == "demo" and app.filed == 1
+    store = app.store.__class__(tmp_path / "store")
+    try:
+        assert store.get("2023001").status is Status.FILED
+    finally:
+        store.close()
