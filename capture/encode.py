@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO, Callable
 from typing import Callable
 
 import numpy as np
@@ -578,32 +579,35 @@ def _fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: str | Path, data: bytes, *, mode: int = 0o600) -> None:
+def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None], *, mode: int = 0o600,
+                 check: Callable[[Path], None] | None = None) -> None:
     """Write `data` to `path` so that the target is either the old file or the complete new one.
 
-    The bytes go to a temporary file in the same folder, created with permission bits `mode`
-    (exactly, regardless of umask), are flushed and fsynced, and the temporary file is renamed
-    onto the target with os.replace; on POSIX the folder is then fsynced so the rename survives a
-    power cut. On any failure the temporary file is removed and the exception re-raised. Returns
-    None.
+    `data` is the bytes, or a function that writes them to the open file it is given (for large files built on
+    the fly, such as an export zip). They go to a temporary file in the same folder, created with permission bits
+    `mode` (exactly, regardless of umask), are flushed and fsynced; `check`, if given, is then called with the
+    temporary file's path and may raise to refuse it; and the temporary file is renamed onto the target with
+    os.replace. On POSIX the folder is then fsynced so the rename survives a power cut. On any failure the
+    temporary file is removed and the exception re-raised. Returns None.
     """
     target = Path(path)
     folder = target.parent
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
-        try:
+        with os.fdopen(fd, "wb") as fh:  # closes fd whatever happens inside
             if hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)
+                os.fchmod(fh.fileno(), mode)
             else:  # pragma: no cover - Windows
                 os.chmod(tmp, mode)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if check is not None:
+            check(tmp)
         os.replace(tmp, target)
     except BaseException:
         try:

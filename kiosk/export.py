@@ -17,8 +17,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +24,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from PIL import Image
 
-from capture.encode import KbWindow, _fsync_directory
+from capture.encode import KbWindow, write_atomic
 from kiosk.records import RecordStore, SqliteRecordStore, Status, verify_for_profile
 from profiles import get_profile
 from profiles.model import Profile
@@ -174,30 +172,21 @@ def _export(store: SqliteRecordStore, out_zip: Path, statuses: list[Status],
     manifest_bytes = manifest.getvalue().encode("utf-8-sig")
 
     out_zip.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=out_zip.parent, prefix=f".{out_zip.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w") as zf:
-                for name, data, doc, _ in entries:
-                    zf.writestr(name, data, compress_type=zipfile.ZIP_STORED)
-                    zf.writestr(f"reports/{Path(name).stem}.json",
-                                json.dumps(doc, ensure_ascii=False, indent=2), compress_type=zipfile.ZIP_DEFLATED)
-                zf.writestr(MANIFEST_NAME, manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
+
+    def write_zip(fh) -> None:
+        with zipfile.ZipFile(fh, "w") as zf:
+            for name, data, doc, _ in entries:
+                zf.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+                zf.writestr(f"reports/{Path(name).stem}.json",
+                            json.dumps(doc, ensure_ascii=False, indent=2), compress_type=zipfile.ZIP_DEFLATED)
+            zf.writestr(MANIFEST_NAME, manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
+
+    def check_zip(tmp: Path) -> None:
         problems = verify_zip(tmp, profile_lookup)
         if problems:
             raise ExportError("the export did not check out: " + "; ".join(problems))
-        os.replace(tmp, out_zip)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_directory(out_zip.parent)
+
+    write_atomic(out_zip, write_zip, check=check_zip)  # verified before it takes the zip's name
     report.zip_path = out_zip
     report.exported = [row["identity"] for _, _, _, row in entries]
     report.rows = [row for _, _, _, row in entries]

@@ -538,6 +538,24 @@ def test_write_atomic_failed_write_leaves_nothing(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == []
 
 
+def test_write_atomic_streams_and_a_refusing_check_keeps_the_old_file(tmp_path):
+    target = tmp_path / "batch.zip"
+    target.write_bytes(b"old batch")
+    seen = []
+
+    def refuse(tmp):
+        seen.append((tmp.name, tmp.read_bytes(), stat.S_IMODE(tmp.stat().st_mode)))
+        raise ValueError("does not check out")
+
+    with pytest.raises(ValueError, match="check out"):
+        write_atomic(target, lambda fh: fh.write(b"new batch"), check=refuse)
+    # the check saw the complete temporary file, beside the target, already private
+    assert seen[0][0].startswith(".batch.zip.") and seen[0][1:] == (b"new batch", 0o600)
+    assert target.read_bytes() == b"old batch" and os.listdir(tmp_path) == ["batch.zip"]
+    write_atomic(target, lambda fh: fh.write(b"new batch"), check=lambda tmp: None)
+    assert target.read_bytes() == b"new batch"
+
+
 def test_write_atomic_missing_folder_raises(tmp_path):
     with pytest.raises(FileNotFoundError):
         write_atomic(tmp_path / "missing" / "photo.jpg", b"x")
