@@ -12,12 +12,8 @@ import cv2
 import numpy as np
 import pytest
 
-from capture.measures.background import (
-    delta_e_2000,
-    measure_background,
-    nearest_background,
-    srgb_to_lab,
-)
+from capture.measures.background import delta_e_2000, measure_background, nearest_background
+from capture.measures.colour import srgb_to_lab
 from capture.measures.light import face_oval_indices, measure_light
 from capture.measures.sharpness import measure_sharpness
 from capture.settings import GATE_DEFAULTS

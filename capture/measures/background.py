@@ -22,7 +22,8 @@ import cv2
 import numpy as np
 
 from capture.measures.context import FaceContext
-from capture.measures.light import SRGB_TO_LINEAR, face_oval_indices, luma8
+from capture.measures.colour import srgb_to_lab
+from capture.measures.light import face_oval_indices, luma8
 from capture.measures.resample import shrink
 
 #: face width (cheek to cheek) at the working resolution, px
@@ -38,16 +39,6 @@ EDGE_MARGIN_PX = 3
 #: Gaussian smoothing before the gradient, working px: sensor and JPEG noise on a plain wall is not "texture"
 GRADIENT_SIGMA_PX = 1.0
 
-#: CIE D65 reference white (2° observer), XYZ with Y = 1
-D65_WHITE = (0.95047, 1.0, 1.08883)
-_SRGB_TO_XYZ = np.array(
-    [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]],
-    np.float64,
-)
-#: sRGB-linear → XYZ relative to the D65 white (rows divided by the white point)
-_SRGB_TO_XYZ_WHITE = (_SRGB_TO_XYZ / np.array(D65_WHITE)[:, None]).astype(np.float32)
-
-
 @dataclass(frozen=True)
 class BackgroundMeasure:
     """Colour and texture of the backdrop around the head (NaN fields when no background pixel is visible)."""
@@ -58,20 +49,6 @@ class BackgroundMeasure:
     gradient_mean: float  # mean Scharr gradient magnitude of 8-bit luma Y' at the working scale (see module doc)
     coverage: float  # share of the window (inside the frame) that counts as background, 0..1
     pixels: int  # background pixels measured at the working scale
-
-
-def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    """Return CIE L*a*b* (D65, 2°) of sRGB values: uint8 or float 0..255, shape (..., 3) → float32 (..., 3)."""
-    arr = np.asarray(rgb)
-    if arr.dtype == np.uint8:
-        lin = SRGB_TO_LINEAR[arr]
-    else:
-        c = np.clip(arr.astype(np.float64) / 255.0, 0.0, 1.0)
-        lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4).astype(np.float32)
-    xyz = cv2.transform(np.ascontiguousarray(lin.reshape(-1, 1, 3)), _SRGB_TO_XYZ_WHITE).reshape(arr.shape)
-    eps, kappa = np.float32(216 / 24389), np.float32(24389 / 27)
-    f = np.where(xyz > eps, np.cbrt(xyz), (kappa * xyz + 16) / 116)
-    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
 
 
 def delta_e_2000(

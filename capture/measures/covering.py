@@ -27,7 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from capture.measures.context import FaceContext
-from capture.measures.ears import SkinModel, crop, skin_model, to_lab
+from capture.measures.colour import srgb_to_lab
+from capture.measures.ears import SkinModel, crop, skin_model
 
 #: the region is sampled every n-th px so that at least this many samples span the face width (speed)
 SAMPLES_PER_FACE_WIDTH = 80
@@ -107,7 +108,7 @@ def measure_head_covering(ctx: FaceContext, skin: SkinModel | None = None) -> Co
     n = len(pixels)
     if n == 0:
         return CoveringMeasure(0.0, 0.0, 0.0, 0)
-    lab = to_lab(pixels).reshape(-1, 3)  # only the pixels that count are converted
+    lab = srgb_to_lab(pixels).reshape(-1, 3)  # only the pixels that count are converted
     model = skin if skin is not None else skin_model(ctx)
     skin_like = model.distance(lab) <= SKIN_DISTANCE_MAX
     covering, white, skin = classify(lab, model.mean, skin_like)

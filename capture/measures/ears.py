@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from capture.measures.colour import srgb_to_lab
 from capture.measures.context import FaceContext
 
 #: Face-oval points on each side from the temple down to the jaw, image left (subject's right) and image right.
@@ -70,11 +71,6 @@ class SkinModel:
         return np.sqrt(np.maximum(q, 0)).reshape(lab.shape[:-1])
 
 
-def to_lab(rgb: np.ndarray) -> np.ndarray:
-    """Return CIELAB (float32; L* 0..100, a*, b* about −128..127) of an sRGB uint8 image (D65)."""
-    return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
-
-
 def crop(shape: tuple[int, ...], x0: float, y0: float, x1: float, y1: float) -> tuple[slice, slice] | None:
     """Return (rows, cols) slices of the box clipped to the frame, or None if nothing is left."""
     h, w = shape[:2]
@@ -96,7 +92,7 @@ def skin_model(ctx: FaceContext, points: tuple[int, ...] = _CHEEKS, patch: float
         x, y = ctx.face.xy(i)
         box = crop(ctx.rgb.shape, x - side / 2, y - side / 2, x + side / 2, y + side / 2)
         if box is not None:
-            samples.append(to_lab(ctx.rgb[box]).reshape(-1, 3))
+            samples.append(srgb_to_lab(ctx.rgb[box]).reshape(-1, 3))
     lab = np.concatenate(samples) if samples else np.zeros((1, 3), np.float32)
     mean = lab.mean(axis=0)
     cov = np.cov(lab, rowvar=False) if len(lab) > 3 else np.zeros((3, 3))
@@ -140,7 +136,7 @@ def ear_ratio(ctx: FaceContext, model: SkinModel, contour: tuple[int, ...], outw
         band &= ctx.person_mask[rows, cols] > MASK_THRESHOLD
     if not band.any():
         return 0.0
-    lab = to_lab(ctx.rgb[rows, cols][band].reshape(-1, 1, 3))  # only the band's pixels are converted
+    lab = srgb_to_lab(ctx.rgb[rows, cols][band].reshape(-1, 1, 3))  # only the band's pixels are converted
     skin = model.distance(lab) <= SKIN_DISTANCE_MAX
     # Share of the person part of the band, but never of less than PERSON_SHARE_FLOOR of the whole band: a band that
     # is mostly background (ear turned away, tight hair) must not score high on a few skin pixels.
