@@ -169,11 +169,38 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: built-in kiosk settings, used when neither the command line nor the --config file sets them
+KIOSK_DEFAULTS = {"profile": DEFAULT_PROFILE_ID, "lang": "zh", "fullscreen": False, "size": "1280x800",
+                  "store": "kiosk-store"}
+
+
+def _apply_kiosk_config(args: argparse.Namespace) -> None:
+    """Fill the kiosk flags not given on the command line from the --config file, then from KIOSK_DEFAULTS."""
+    config = None
+    if args.config:
+        from kiosk.config import ConfigError, load_kiosk_config
+
+        try:
+            config = load_kiosk_config(args.config)
+        except ConfigError as exc:
+            raise UsageError(f"--config {exc}") from None
+    for name in ("profile", "camera", "lang", "fullscreen", "size", "store"):
+        if getattr(args, name) is None:
+            value = getattr(config, name) if config is not None else None
+            setattr(args, name, value if value is not None else KIOSK_DEFAULTS.get(name))
+    if config is not None:
+        args.profiles_dir = list(config.profiles_dir) + list(args.profiles_dir)
+        args.accept = args.accept or (",".join(config.accept) if config.accept else None)
+        args.student_pattern = args.student_pattern or (list(config.student_pattern) or None)
+        args.registration_pattern = args.registration_pattern or (list(config.registration_pattern) or None)
+
+
 def _cmd_kiosk(args: argparse.Namespace) -> int:
     from capture.camera import CameraError, open_source, probe_device
     from kiosk.app import KioskApp, KioskOptions
     from kiosk.logs import setup_logging
 
+    _apply_kiosk_config(args)
     profile = get_profile(args.profile, args.profiles_dir)
     camera = args.camera
     if camera is None:
@@ -355,13 +382,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_eval)
 
     p = sub.add_parser("kiosk", help="run the live kiosk")
-    p.add_argument("--profile", default=DEFAULT_PROFILE_ID, help=f"profile id (default {DEFAULT_PROFILE_ID})")
+    p.add_argument("--config", metavar="FILE", help="site settings in a TOML file (see docs/kiosk.example.toml); "
+                                                   "flags given here win over the file")
+    p.add_argument("--profile", help=f"profile id (default {DEFAULT_PROFILE_ID})")
     p.add_argument("--camera", help="device index (0), video file, image folder, still photo, or 'demo' "
                                     "(default: webcam 0 if present, else the demo camera)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="first language on screen (default zh)")
-    p.add_argument("--fullscreen", action="store_true", help="kiosk mode: fullscreen, cursor hidden")
-    p.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
-    p.add_argument("--store", default="kiosk-store", help="folder where pictures are filed (default ./kiosk-store)")
+    p.add_argument("--lang", choices=("zh", "en"), help="first language on screen (default zh)")
+    p.add_argument("--fullscreen", action="store_true", default=None, help="kiosk mode: fullscreen, cursor hidden")
+    p.add_argument("--size", help="window size WIDTHxHEIGHT (default 1280x800)")
+    p.add_argument("--store", help="folder where pictures are filed (default ./kiosk-store)")
     p.add_argument("--headless", action="store_true", help="no window (SDL dummy driver), for demos and tests")
     p.add_argument("--auto-confirm", action="store_true", help="confirm the review screen by itself after a moment")
     p.add_argument("--exit-after", type=int, metavar="N", help="quit once N pictures are filed")
