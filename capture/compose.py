@@ -212,7 +212,7 @@ def plan_crop(
     worst = max(blocked, key=blocked.get)
     reasons = {
         "above": ("too_close_to_top", "there is not enough space above the head for this spec.",
-                  "Use a photo with more space above the hair."),
+                  "Use a photo with more space above the hair, or add room with `idphoto make --replace-backdrop`."),
         "below": ("too_close_to_bottom", "the photo ends too close under the chin for this spec.",
                   "Use a photo that shows the shoulders."),
         "rules": ("proportions_unfit", "the head's proportions cannot meet this spec's bands at once.",
