@@ -54,9 +54,23 @@ def _photo_inputs(inputs: Sequence[str], verb: str) -> tuple[list[Path], list[st
     return files, problems
 
 
+def _new_backdrop(args: argparse.Namespace, profile):
+    """Return the profile Background asked for by --replace-backdrop [--backdrop NAME], or None."""
+    from capture.picture import backdrop_colour
+
+    if args.backdrop and not args.replace_backdrop:
+        raise UsageError("--backdrop names the colour for --replace-backdrop; add --replace-backdrop.")
+    if not args.replace_backdrop:
+        return None
+    try:
+        return backdrop_colour(profile, args.backdrop)
+    except ValueError as exc:
+        raise UsageError(f"--backdrop: {exc}.") from None
+
+
 def _cmd_make(args: argparse.Namespace) -> int:
     from capture.analyzer import StillAnalyzer
-    from capture.picture import backdrop_colour, make_file
+    from capture.picture import make_file
     from kiosk.batch import Progress, output_paths, run_batch, summary_table
 
     profile = get_profile(args.profile, args.profiles_dir)
@@ -66,14 +80,7 @@ def _cmd_make(args: argparse.Namespace) -> int:
     if output is not None and not single and output.suffix.lower() in (".jpg", ".jpeg"):
         raise UsageError(f"{output}: several photos need an output folder, not a .jpg file name.")
     outputs = output_paths(files, output, single)
-    new_backdrop = None
-    if args.backdrop and not args.replace_backdrop:
-        raise UsageError("--backdrop names the colour for --replace-backdrop; add --replace-backdrop.")
-    if args.replace_backdrop:
-        try:
-            new_backdrop = backdrop_colour(profile, args.backdrop)
-        except ValueError as exc:
-            raise UsageError(f"--backdrop: {exc}.") from None
+    new_backdrop = _new_backdrop(args, profile)
     with StillAnalyzer() as analyzer:
         def make_one(src: Path, dst: Path) -> tuple[float, int]:
             picture = make_file(src, dst, profile, analyzer, new_backdrop)
@@ -283,6 +290,41 @@ def _open_store(path: str):
     return SqliteRecordStore(folder)
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from capture.check import StillChecker
+    from kiosk.importer import import_photos
+    from kiosk.records import SqliteRecordStore
+
+    profile = get_profile(args.profile, args.profiles_dir)
+    files, problems = _photo_inputs(args.inputs, "import")
+    new_backdrop = _new_backdrop(args, profile)
+    folder = Path(args.store)
+    if not (folder / "records.sqlite3").exists():
+        print(f"{folder}: no records store yet, creating one.", file=sys.stderr)
+    try:
+        store = SqliteRecordStore(folder)
+    except OSError as exc:
+        raise UsageError(f"{folder}: the store folder cannot be used ({exc.strerror or exc}).") from None
+
+    def progress(i: int, o) -> None:
+        if args.json:
+            print(json.dumps(o.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(f"{'FILED' if o.filed else 'NOT FILED'} {o.source.name} → {o.identity or '-'}: {o.message}",
+                  flush=True)
+
+    try:
+        store.recover()
+        with StillChecker() as checker:
+            outcomes = import_photos(files, store, profile, checker, new_backdrop, progress)
+    finally:
+        store.close()
+    if not args.json:
+        filed = sum(o.filed for o in outcomes)
+        print(f"{filed} of {len(outcomes)} photos filed into {folder} for {profile.id}.")
+    return EXIT_OK if all(o.filed for o in outcomes) and not problems else EXIT_FAILED
+
+
 def _cmd_records(args: argparse.Namespace) -> int:
     from kiosk.export import records_json_lines
 
@@ -364,6 +406,18 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "(default the profile's first)")
     _add_profile_dirs(p)
     p.set_defaults(func=_cmd_make)
+
+    p = sub.add_parser("import", help="file photos sent by mail or on a USB stick into the kiosk's records")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="photo file(s) or folder(s), each named after the "
+                                                              "person's number (2023001.jpg)")
+    p.add_argument("--store", required=True, metavar="DIR", help="the kiosk's store folder")
+    p.add_argument("--profile", default=DEFAULT_PROFILE_ID, help=f"profile id (default {DEFAULT_PROFILE_ID})")
+    p.add_argument("--replace-backdrop", action="store_true", help="换底: paint the backdrop the profile's colour")
+    p.add_argument("--backdrop", metavar="COLOUR", help="the colour for --replace-backdrop (default the profile's "
+                                                         "first)")
+    p.add_argument("--json", action="store_true", help="one JSON line per photo")
+    _add_profile_dirs(p)
+    p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("check", help="check photos against the gates and a profile's file rules")
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")

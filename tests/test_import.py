@@ -1,0 +1,76 @@
+"""`idphoto import`: photos named after people are checked, made and filed like kiosk captures; bad ones are not."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from capture.camera import find_demo_still
+from capture.images import read_photo
+from kiosk.cli import main
+from kiosk.records import SqliteRecordStore, Status
+
+
+@pytest.fixture(scope="module")
+def mailbox(tmp_path_factory, analyzer):
+    """Photos as they arrive by mail: a good one, one with closed eyes, a busy backdrop, a badly named file."""
+    from capture.synth import close_eyes
+
+    d = tmp_path_factory.mktemp("mailbox")
+    good = read_photo(find_demo_still()).rgb
+    Image.fromarray(good).save(d / "2023001.jpg", quality=92)
+    shut = close_eyes(good, analyzer.context(good).face)
+    Image.fromarray(shut).save(d / "2023002.jpg", quality=92)
+    busy = good.copy()
+    rng = np.random.default_rng(1)
+    mask = analyzer.person_mask(good) < 0.5
+    noise = rng.integers(0, 255, good.shape, dtype=np.uint8)
+    busy[mask] = noise[mask]  # a cluttered room behind the person
+    Image.fromarray(busy).save(d / "2023003.jpg", quality=92)
+    Image.fromarray(good).save(d / "zhang san.jpg", quality=92)
+    return d
+
+
+def _lines(out: str) -> dict:
+    return {json.loads(line)["file"].rsplit("/", 1)[-1]: json.loads(line) for line in out.splitlines() if line}
+
+
+def test_import_files_the_good_and_logs_the_rest(mailbox, tmp_path, capsys):
+    store_dir = tmp_path / "store"
+    assert main(["import", str(mailbox), "--store", str(store_dir), "--json"]) == 1
+    lines = _lines(capsys.readouterr().out)
+    assert lines["2023001.jpg"]["filed"] and lines["2023001.jpg"]["code"] == "filed"
+    assert lines["2023002.jpg"]["code"] == "gates" and "eyes_open" in lines["2023002.jpg"]["hints"]
+    assert lines["2023003.jpg"]["code"] == "gates" and "--replace-backdrop" in lines["2023003.jpg"]["message"]
+    assert lines["zhang san.jpg"]["code"] == "bad_name" and lines["zhang san.jpg"]["identity"] is None
+    store = SqliteRecordStore(store_dir)
+    try:
+        filed = store.get("2023001")
+        assert filed.status is Status.FILED and (store_dir / filed.picture).exists()
+        assert store.get("2023002").status is Status.NOT_UPLOADED  # turned down, but the attempt is on record
+        (attempt,) = store.attempts("2023002")
+        assert not attempt.accepted and attempt.gates["eyes_open"]["ok"] is False
+        assert len(store.list()) == 3  # nothing filed under the badly named file
+    finally:
+        store.close()
+
+    # the busy backdrop replaced: filed; the good photo again: refused, its filed picture untouched
+    first_picture = (store_dir / "pictures" / "2023001.jpg").read_bytes()
+    assert main(["import", str(mailbox / "2023003.jpg"), str(mailbox / "2023001.jpg"), "--store", str(store_dir),
+                 "--replace-backdrop", "--json"]) == 1
+    lines = _lines(capsys.readouterr().out)
+    assert lines["2023003.jpg"]["filed"] and "backdrop replaced" in lines["2023003.jpg"]["message"]
+    assert lines["2023001.jpg"]["code"] == "not_allowed" and "需重新上传" in lines["2023001.jpg"]["message"]
+    assert sorted(p.name for p in (store_dir / "pictures").glob("*.jpg")) == ["2023001.jpg", "2023003.jpg"]
+    assert (store_dir / "pictures" / "2023001.jpg").read_bytes() == first_picture
+
+
+def test_import_usage_errors(tmp_path, capsys):
+    assert main(["import", str(tmp_path), "--store", str(tmp_path / "s")]) == 2  # no photos
+    assert "no photos to import" in capsys.readouterr().err
+    photo = tmp_path / "2023001.jpg"
+    Image.fromarray(np.zeros((10, 10, 3), np.uint8)).save(photo)
+    assert main(["import", str(photo), "--store", str(tmp_path / "s"), "--backdrop", "white"]) == 2
+    assert "--replace-backdrop" in capsys.readouterr().err
