@@ -161,6 +161,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder of photos.")
+    if args.folds and args.folds < 2:
+        raise UsageError("--folds: give 2 or more folds (5 is usual).")
     try:
         rows = read_labels(args.labels or folder / "manifest.csv")
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -172,7 +174,21 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             if not args.json and sys.stderr.isatty():
                 print(f"\r{i}/{len(rows)}", end="", file=sys.stderr, flush=True)
     report = evaluate_labelled(rows, results, profile, GATE_ORDER)
-    print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+    held = None
+    if args.folds:
+        from kiosk.crossval import cross_validate
+        from kiosk.evaluate import LABEL_RULES, format_held_out
+
+        held = cross_validate(rows, results, profile, LABEL_RULES, folds=args.folds)
+    if args.json:
+        doc = report.to_dict()
+        if held is not None:
+            doc["held_out"] = {"folds": args.folds, "gates": {name: h.to_dict() for name, h in held.items()}}
+        print(json.dumps(doc, indent=2))
+    else:
+        print(format_report(report))
+        if held is not None:
+            print(format_held_out(report, held, args.folds))
     return EXIT_OK
 
 
@@ -432,6 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--labels", metavar="manifest.csv", help="label file (default DIR/manifest.csv)")
     p.add_argument("--profile", default=DEFAULT_PROFILE_ID, help=f"profile id (default {DEFAULT_PROFILE_ID})")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--folds", type=int, default=0, metavar="K",
+                   help="also estimate held-out accuracy: K-fold cross-validation of each gate's threshold")
     _add_profile_dirs(p)
     p.set_defaults(func=_cmd_eval)
 

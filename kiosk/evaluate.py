@@ -194,3 +194,18 @@ def format_report(report: EvalReport) -> str:
         ranked = sorted(report.good_failed_by_gate.items(), key=lambda kv: -kv[1])
         lines.append("good photos failed, by gate: " + ", ".join(f"{n} {c}" for n, c in ranked))
     return "\n".join(lines)
+
+
+def format_held_out(report: EvalReport, held: Mapping, folds: int) -> str:
+    """Return the held-out table (kiosk.crossval) beside the in-sample balanced accuracy of each gate."""
+    def pct(x: float | None) -> str:
+        return "–" if x is None else f"{x:.2f}"
+
+    lines = [f"held out ({folds}-fold cross-validation of each threshold; see kiosk/crossval.py):",
+             f"{'gate':16} {'rule':9} {'in-sample':>9} {'held-out':>8} {'FRR':>5} {'FAR':>5}  thresholds chosen"]
+    for name, h in held.items():
+        inside = report.gates[name].balanced_accuracy if name in report.gates else None
+        chosen = ", ".join(f"{t:.3g}" for t in h.thresholds)
+        lines.append(f"{name:16} {h.rule:9} {pct(inside):>9} {pct(h.balanced_accuracy):>8} "
+                     f"{pct(h.false_reject_rate):>5} {pct(h.false_accept_rate):>5}  {chosen}")
+    return "\n".join(lines)
