@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import sys
 import time
@@ -27,6 +28,7 @@ from kiosk.qr import decode_collection_code, payload_identity
 from kiosk.operator import (ChooseCamera, ChooseProfile, ExitConsole, Export, LockRecord, MarkRecapture,
                             OperatorConsole, SavePin, profile_choices)
 from kiosk.records import PictureRejected, SqliteRecordStore, TransitionError
+from kiosk.sounds import SoundPlayer
 from kiosk.views.model import PictureFacts, ViewModel
 from kiosk.worker import AnalysedFrame, AnalysisWorker, FrameJob
 from profiles.model import Profile
@@ -78,6 +80,7 @@ class KioskOptions:
     startup_probe: bool = False  # start a session at once and print "first-guided-frame" when it is drawn
     probe_run_s: float = 0.0  # with startup_probe: keep guiding this long after the first guided frame
     identity_rules: IdentityRules = DEFAULT_RULES  # which typed numbers are accepted
+    sound: bool = True  # countdown ticks, shutter, saved chime (silent anyway without an audio device)
 
 
 @dataclass
@@ -125,6 +128,8 @@ class KioskApp:
         self._shots: set[str] = set()
         self._quit = False
         self._still: StillAnalyzer | None = None
+        self.sound = SoundPlayer(options.sound)
+        self._ticked: int | None = None  # the countdown second last announced
         self.camera_states: list[str] = []  # camera states seen, in order (changes only)
         self.hints_shown: set[str] = set()
         self.analysed_in_guide = 0
@@ -142,6 +147,9 @@ class KioskApp:
             self._countdown_from = None
         if target is State.COUNTDOWN:
             self._countdown_from = self.clock()
+            self._ticked = None
+        if target is State.SAVED:
+            self.sound.play("saved")
         if self.on_state is not None:
             self.on_state(self, target)
 
@@ -357,6 +365,10 @@ class KioskApp:
 
     def _run_countdown(self, now: float, analysed: AnalysedFrame | None) -> None:
         started = self._countdown_from or now
+        second = math.ceil(self.flow.config.countdown_s - (now - started))
+        if second > 0 and second != self._ticked:
+            self._ticked = second
+            self.sound.play("tick")
         if self._job is None and now - started >= self.flow.config.countdown_s:
             latest_ok = analysed is not None and analysed.capturable
             chosen = self._best or (analysed if latest_ok else None)
@@ -368,6 +380,7 @@ class KioskApp:
             self.session.gates_at_capture = {n: g.to_dict() for n, g in chosen.gates.items()}
             still = self._still_analyzer()
             self._job = FrameJob(lambda rgb: make_picture(rgb, self.o.profile, still, "<frame>"), chosen.rgb)
+            self.sound.play("shutter")
         if self._job is not None and self._job.done.is_set():
             job, self._job = self._job, None
             if job.error is not None:
@@ -516,6 +529,7 @@ class KioskApp:
                     job.done.wait(10.0)  # a native call must not be running when the interpreter exits
             supervisor.stop()
             worker.stop()
+            self.sound.close()
             screen.close()
             if self._still is not None:
                 self._still.close()

@@ -194,7 +194,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 #: built-in kiosk settings, used when neither the command line nor the --config file sets them
 KIOSK_DEFAULTS = {"profile": DEFAULT_PROFILE_ID, "lang": "zh", "fullscreen": False, "size": "1280x800",
-                  "store": "kiosk-store"}
+                  "store": "kiosk-store", "sound": True}
 
 
 def _apply_kiosk_config(args: argparse.Namespace) -> None:
@@ -207,7 +207,7 @@ def _apply_kiosk_config(args: argparse.Namespace) -> None:
             config = load_kiosk_config(args.config)
         except ConfigError as exc:
             raise UsageError(f"--config {exc}") from None
-    for name in ("profile", "camera", "lang", "fullscreen", "size", "store"):
+    for name in ("profile", "camera", "lang", "fullscreen", "sound", "size", "store"):
         if getattr(args, name) is None:
             value = getattr(config, name) if config is not None else None
             setattr(args, name, value if value is not None else KIOSK_DEFAULTS.get(name))
@@ -251,7 +251,7 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
         headless=args.headless, auto_confirm=args.auto_confirm, exit_after=args.exit_after, identity=args.identity,
         skip_identify=args.skip_identify, json_lines=args.json, size=(width, height), max_runtime_s=args.max_runtime,
         screenshot_dir=Path(args.screenshots) if args.screenshots else None, startup_probe=args.startup_probe,
-        probe_run_s=args.probe_run,
+        probe_run_s=args.probe_run, sound=args.sound,
     )
     if args.student_pattern or args.registration_pattern or args.accept:
         import dataclasses
@@ -461,6 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
                                     "(default: webcam 0 if present, else the demo camera)")
     p.add_argument("--lang", choices=("zh", "en"), help="first language on screen (default zh)")
     p.add_argument("--fullscreen", action="store_true", default=None, help="kiosk mode: fullscreen, cursor hidden")
+    p.add_argument("--no-sound", dest="sound", action="store_false", default=None,
+                   help="no countdown ticks, shutter or chime")
     p.add_argument("--size", help="window size WIDTHxHEIGHT (default 1280x800)")
     p.add_argument("--store", help="folder where pictures are filed (default ./kiosk-store)")
     p.add_argument("--headless", action="store_true", help="no window (SDL dummy driver), for demos and tests")

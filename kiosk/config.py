@@ -31,6 +31,7 @@ class KioskConfig:
     camera: str | None = None
     lang: str | None = None
     fullscreen: bool | None = None
+    sound: bool | None = None
     size: str | None = None
     store: str | None = None
     accept: tuple[str, ...] = ()
@@ -42,7 +43,7 @@ class KioskConfig:
 
 _TEXT = {"profile", "camera", "lang", "size", "store"}
 _LISTS = {"accept", "student_pattern", "registration_pattern", "profiles_dir"}
-_FLAGS = {"fullscreen"}
+_FLAGS = {"fullscreen", "sound"}
 
 
 def load_kiosk_config(path: str | Path) -> KioskConfig:

@@ -14,7 +14,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "kiosk.example.toml"
 def test_the_example_file_loads():
     config = load_kiosk_config(EXAMPLE)
     assert config.profile == "chsi-graduation" and config.camera == "0" and config.lang == "zh"
-    assert config.fullscreen is True and config.size == "1920x1080"
+    assert config.fullscreen is True and config.sound is True and config.size == "1920x1080"
     assert config.store == "/var/lib/idphoto/kiosk-store"
     assert config.accept == ("student", "id_number", "collection_code")
     assert config.student_pattern == ("20[0-9]{8}",) and config.registration_pattern == ()
@@ -36,7 +36,14 @@ def test_file_fills_what_the_command_line_leaves_open(tmp_path):
     assert args.store == str((cfg.parent / "pictures").resolve())  # relative to the file, not to where it is run from
     assert args.profiles_dir == [str((cfg.parent / "local").resolve()), "/extra"]
     assert args.registration_pattern == ["[0-9]{14}"] and args.student_pattern is None
-    assert (args.profile, args.size, args.fullscreen) == ("chsi-graduation", "1280x800", False)  # built-in defaults
+    assert (args.profile, args.size, args.fullscreen, args.sound) == ("chsi-graduation", "1280x800", False, True)
+
+
+def test_no_sound_flag_and_key(tmp_path):
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text("sound = false\n", encoding="utf-8")
+    assert _kiosk_args("--config", str(cfg)).sound is False
+    assert _kiosk_args("--no-sound").sound is False
 
 
 def test_without_a_file_the_built_in_defaults():

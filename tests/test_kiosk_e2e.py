@@ -66,6 +66,9 @@ def test_auto_capture_review_confirm(all_profiles, tmp_path, demo_still, capsys)
     picture = Path(line["picture"])
     assert picture == tmp_path / "store" / "pictures" / "2023001.jpg"
     _assert_picture_meets(picture, profile)
+    # a tick per countdown second (2 s), then the shutter, then the chime
+    cues = app.sound.played
+    assert cues[-2:] == ["shutter", "saved"] and cues.count("tick") >= 2 and set(cues[:-2]) == {"tick"}
 
 
 def test_retake_then_confirm(all_profiles, tmp_path, demo_still):
