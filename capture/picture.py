@@ -60,18 +60,26 @@ def backdrop_colour(profile: Profile, name: str | None) -> Background:
 
 
 def rebackdrop(rgb: np.ndarray, found: FoundHead, colour: Background, analyzer: StillAnalyzer,
-               file: str = "<image>") -> tuple[np.ndarray, FoundHead]:
+               file: str = "<image>", max_face_width_px: float | None = None) -> tuple[np.ndarray, FoundHead]:
     """Return (`rgb` on a plain `colour` backdrop with one head height of it added above, the head found there).
 
+    A photo whose face is wider than `max_face_width_px` is first shrunk to that (a 16-megapixel phone photo would
+    otherwise cost seconds and gigabytes in the matting filters for detail the picture cannot show).
     Raises PhotoError("head_cut_off") when the top edge cuts the head: hair cannot be invented.
     """
     if found.head.head_cut_off:
         raise PhotoError(file, "head_cut_off", "the top of the head is cut off by the photo's top edge.",
                          "Use a photo with space above the hair; a new backdrop cannot add missing hair.")
-    room = int(np.ceil(found.head.head_height))
     head = found.head
-    fixed = replace_backdrop(rgb, analyzer.person_mask(rgb), colour.rgb, head.face_width,
-                             (head.face_centre_x, head.eye_y), extend_top=room)
+    scale = 1.0
+    if max_face_width_px is not None and head.face_width > max_face_width_px:
+        scale = max_face_width_px / head.face_width
+        h, w = rgb.shape[:2]
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        rgb = np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0))
+    room = int(np.ceil(head.head_height * scale))
+    fixed = replace_backdrop(rgb, analyzer.person_mask(rgb), colour.rgb, head.face_width * scale,
+                             (head.face_centre_x * scale, head.eye_y * scale), extend_top=room)
     return fixed.rgb, analyzer.find_head(fixed.rgb, file)
 
 
@@ -84,7 +92,8 @@ def make_picture(rgb: np.ndarray, profile: Profile, analyzer: StillAnalyzer, fil
     """
     found = analyzer.find_head(rgb, file)
     if new_backdrop is not None:
-        rgb, found = rebackdrop(rgb, found, new_backdrop, analyzer, file)
+        limit = analyzer.settings.rebackdrop_face_width_per_picture_width * profile.width_px
+        rgb, found = rebackdrop(rgb, found, new_backdrop, analyzer, file, limit)
     h, w = rgb.shape[:2]
     crop = plan_crop(found.head, profile, w, h, analyzer.settings.max_upscale, file)
     out = render_crop(rgb, crop)

@@ -87,6 +87,9 @@ class EngineSettings:
     #: pitch the midline method reads on level frontal heads (median over the 87 good frontal photos of the face set:
     #: 6.3; the 32 studio portraits alone: 8.2), subtracted, degrees
     pitch_neutral_deg: float = 6.5
+    #: backdrop replacement works on the photo shrunk so the face is at most this many picture widths wide (the
+    #: picture's face is about half its width, so this still leaves 3× the detail the picture can show)
+    rebackdrop_face_width_per_picture_width: float = 1.5
     #: the body-pose model runs only when the frame reaches at least this many face widths below the chin: with
     #: less, no shoulder can be in the picture (the dev set's closest visible shoulders: 0.34 face widths)
     shoulders_min_room_below_chin: float = 0.25

@@ -105,3 +105,16 @@ def test_make_replace_backdrop_on_the_command_line(analyzer, studio, tmp_path, c
     assert line["ok"] and line["backdrop_replaced"] == "white"
     corner = np.asarray(Image.open(out).convert("RGB"))[:20, :20].reshape(-1, 3).mean(axis=0)
     assert corner.min() >= 250
+
+
+def test_a_large_photo_is_shrunk_before_the_matting(analyzer, studio, all_profiles):
+    from capture.picture import rebackdrop
+
+    rgb = studio("astronaut_closed", (235, 235, 235))
+    found = analyzer.find_head(rgb)
+    limit = found.head.face_width / 2
+    canvas, refound = rebackdrop(rgb, found, backdrop_colour(all_profiles["chsi-graduation"], None), analyzer,
+                                 "big.jpg", max_face_width_px=limit)
+    assert canvas.shape[1] == round(rgb.shape[1] / 2)
+    assert canvas.shape[0] == round(rgb.shape[0] / 2) + int(np.ceil(found.head.head_height / 2))
+    assert refound.head.face_width == pytest.approx(limit, rel=0.05)
