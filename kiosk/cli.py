@@ -341,6 +341,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK if all(o.filed for o in outcomes) and not problems else EXIT_FAILED
 
 
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from kiosk.doctor import FAIL, format_findings, run_doctor
+
+    findings = run_doctor(Path(args.store), args.camera, args.profiles_dir)
+    if args.json:
+        print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        print(format_findings(findings))
+    return EXIT_FAILED if any(f.status == FAIL for f in findings) else EXIT_OK
+
+
 def _cmd_records(args: argparse.Namespace) -> int:
     from kiosk.export import records_json_lines
 
@@ -422,6 +433,14 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "(default the profile's first)")
     _add_profile_dirs(p)
     p.set_defaults(func=_cmd_make)
+
+    p = sub.add_parser("doctor", help="self-test of this PC for the kiosk: packages, models, camera, screen, "
+                                      "sound, font, store")
+    p.add_argument("--store", default="kiosk-store", help="the store folder the kiosk will use (default ./kiosk-store)")
+    p.add_argument("--camera", help="also open this camera (a webcam number, a video, 'demo') and read a frame")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    _add_profile_dirs(p)
+    p.set_defaults(func=_cmd_doctor)
 
     p = sub.add_parser("import", help="file photos sent by mail or on a USB stick into the kiosk's records")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="photo file(s) or folder(s), each named after the "

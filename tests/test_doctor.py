@@ -1,0 +1,54 @@
+"""`idphoto doctor`: the station self-test finds real problems and says what to do, and passes on a good install."""
+from __future__ import annotations
+
+import json
+
+from kiosk import doctor
+from kiosk.cli import main
+from kiosk.doctor import FAIL, OK, WARN, check_packages, check_store, format_findings, run_doctor
+
+
+def test_this_install_is_ready(tmp_path):
+    findings = run_doctor(tmp_path / "store", camera="demo", probe=lambda index: False)
+    by_check = {f.check: f for f in findings}
+    assert not [f for f in findings if f.status == FAIL], format_findings(findings)
+    for name in ("mediapipe", "numpy", "opencv", "face landmarks", "face detection", "person segmentation",
+                 "body pose", "camera demo", "chinese font", "store", "profiles"):
+        assert by_check[name].status == OK, by_check[name]
+    assert by_check["webcams"].status == WARN and "demo camera" in by_check["webcams"].fix
+    assert not (tmp_path / "store").exists()  # the doctor does not create the store
+    assert format_findings(findings).splitlines()[-1].startswith("ready for the kiosk")
+
+
+def test_two_opencv_wheels_are_a_failure_with_the_fix(monkeypatch):
+    real = doctor._version
+    monkeypatch.setattr(doctor, "_version", lambda name: "4.10.0.84" if name == "opencv-python" else real(name))
+    finding = {f.check: f for f in check_packages()}["opencv"]
+    assert finding.status == FAIL and "opencv-python 4.10.0.84" in finding.found
+    assert "pip uninstall opencv-python" in finding.fix
+
+
+def test_a_store_that_cannot_be_written(tmp_path):
+    blocker = tmp_path / "store"
+    blocker.write_text("a file where the folder should be")
+    (finding,) = check_store(blocker)
+    assert finding.status == FAIL and str(blocker) in finding.found and "--store" in finding.fix
+    assert "problem(s) to fix" in format_findings([finding])
+
+
+def test_a_store_others_can_read_is_a_warning(tmp_path):
+    store = tmp_path / "store"
+    store.mkdir(mode=0o755)
+    store.chmod(0o755)
+    found = {f.check: f for f in check_store(store)}
+    assert found["store"].status == WARN and "chmod 700" in found["store"].fix
+    store.chmod(0o700)
+    assert {f.check: f for f in check_store(store)}["store"].status == OK
+    assert not any(p.name.startswith(".doctor") for p in store.iterdir())  # the test file is removed
+
+
+def test_doctor_command_json(tmp_path, capsys):
+    assert main(["doctor", "--store", str(tmp_path / "store"), "--json"]) == 0
+    findings = json.loads(capsys.readouterr().out)
+    assert {f["check"] for f in findings} >= {"opencv", "face landmarks", "store"}
+    assert all(f["status"] in (OK, WARN, FAIL) for f in findings)
