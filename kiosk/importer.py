@@ -10,6 +10,7 @@ hints, so the operator can ask for a new one; nothing already filed is touched.
 """
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,10 @@ def import_photo(path: Path, store: RecordStore, profile: Profile, checker: Stil
                        "to replace its picture")
     except PictureRejected as exc:
         return outcome(identity, False, "rejected", " ".join(exc.problems))
+    except (OSError, sqlite3.Error) as exc:  # the store's disk: nothing was changed (see SqliteRecordStore)
+        detail = getattr(exc, "strerror", None) or type(exc).__name__
+        return outcome(identity, False, "store_failed", f"the picture could not be filed ({detail}); nothing "
+                                                        "was changed: check the store's disk and import it again")
     note = f", backdrop replaced with {picture.backdrop_replaced}" if picture.backdrop_replaced else ""
     return outcome(identity, True, "filed", f"{record.status.value}, {picture.size_kb:.1f} KB{note}")
 

@@ -74,3 +74,27 @@ def test_import_usage_errors(tmp_path, capsys):
     Image.fromarray(np.zeros((10, 10, 3), np.uint8)).save(photo)
     assert main(["import", str(photo), "--store", str(tmp_path / "s"), "--backdrop", "white"]) == 2
     assert "--replace-backdrop" in capsys.readouterr().err
+
+
+def test_a_failing_disk_is_reported_not_raised(mailbox, tmp_path, analyzer, monkeypatch):
+    from capture.check import StillChecker
+    from kiosk.importer import import_photo
+
+    store = SqliteRecordStore(tmp_path / "store")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "file_picture", full_disk)
+    try:
+        with StillChecker() as checker:
+            outcome = import_photo(mailbox / "2023001.jpg", store, _profile(), checker)
+    finally:
+        store.close()
+    assert not outcome.filed and outcome.code == "store_failed" and "No space left" in outcome.message
+
+
+def _profile():
+    from profiles import get_profile
+
+    return get_profile("chsi-graduation")
