@@ -123,9 +123,9 @@ class FrameAnalyzer:
         if due and shoulders_can_show(face, self.settings):
             self._body = (timed("body_pose", self.body.process, rgb), face.eye_mid.copy())
         self._fulls += 1
-        pose_then, eyes_then = self._body
         body = None
-        if pose_then is not None:  # carry the shoulder points along with the face since the pose model ran
+        if self._body is not None and self._body[0] is not None:
+            pose_then, eyes_then = self._body  # carry the shoulder points along with the face since the model ran
             dx, dy = face.eye_mid - eyes_then
             body = pose_then.shifted(float(dx), float(dy))
         head = timed("head", head_geometry, rgb, face, None, self.settings, mask)

@@ -129,3 +129,14 @@ def test_only_fully_analysed_frames_may_be_captured(live, frames):
         assert frame.capturable is expected
     nothing = FrameAnalysis(Measurements(frame_width=1280, frame_height=720), None)
     assert not AnalysedFrame(0, frames.frame_at(0), nothing, evaluate(nothing.measurements, profile), 0.0).capturable
+
+
+def test_a_face_filling_the_frame_to_the_chin_skips_the_body_model(live, frames, analyzer):
+    """Too close to the camera for any shoulder to show: no body-pose run, no shoulders, and no error."""
+    rgb = frames.frame_at(0)
+    chin = int(analyzer.context(rgb).head.chin_y)
+    close = np.ascontiguousarray(rgb[: chin + 10])
+    result = live.analyse(close)
+    assert result.complete and "body_pose" not in result.timings_ms
+    assert result.measurements.shoulders is not None and not result.measurements.shoulders.visible
+    assert live.analyse(rgb).face is not None  # and the analyser carries on when the person steps back
