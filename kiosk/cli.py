@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from capture.hints import hint_text
+from kiosk.records import StoreError
 from profiles import DEFAULT_PROFILE_ID, ProfileError, get_profile, load_profiles
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -549,7 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (UsageError, ProfileError) as exc:
+    except (UsageError, ProfileError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

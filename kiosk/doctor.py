@@ -190,10 +190,33 @@ def check_store(store: Path) -> list[Finding]:
             return [Finding("store", FAIL, f"{store}: cannot write ({exc.strerror or exc})",
                             "Choose a folder this user can write (--store DIR), on a local disk.")]
         out += _store_mode(store)
+        out += _records_file(store / "records.sqlite3")
         free_mb = shutil.disk_usage(store).free / 1e6
     out.append(Finding("disk space", OK if free_mb >= LOW_DISK_MB else WARN, f"{free_mb:,.0f} MB free",
                        "" if free_mb >= LOW_DISK_MB else "Free some space or move the store to a larger disk."))
     return out
+
+
+def _records_file(path: Path) -> list[Finding]:
+    """Return the finding on an existing records file: SQLite's own quick check, read-only."""
+    import sqlite3
+
+    if not path.exists():
+        return []
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+            count = db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        verdict, count = str(exc), None
+    if verdict != "ok":
+        return [Finding("records file", FAIL, f"{path}: {verdict}",
+                        "Move it aside (keep it), restore records.sqlite3 from the last backup or export; the "
+                        "pictures folder is not affected.")]
+    return [Finding("records file", OK, f"{count} records, intact")]
 
 
 def _store_mode(store: Path) -> list[Finding]:

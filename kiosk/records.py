@@ -93,6 +93,14 @@ class TransitionError(Exception):
                          f"{to_status.name} ({to_status.value}): {why}")
 
 
+class StoreError(Exception):
+    """The store folder or its records file cannot be used; the message names the file and says what to do."""
+
+    def __init__(self, path: str | Path, reason: str, advice: str) -> None:
+        super().__init__(f"{path}: {reason}. {advice}")
+        self.path, self.reason, self.advice = str(path), reason, advice
+
+
 class PictureRejected(ValueError):
     """The picture bytes do not meet the profile; `.problems` lists why (sentences from verify_picture)."""
 
@@ -257,10 +265,17 @@ class SqliteRecordStore:
         os.close(os.open(self.db_path, os.O_RDWR | os.O_CREAT, 0o600))
         self._lock = threading.RLock()
         self._db = sqlite3.connect(self.db_path, isolation_level=None, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(self.db_path, f"the records file cannot be used ({exc})",
+                             "Move it aside (keep it: it may be repairable), restore records.sqlite3 from the last "
+                             "backup or export, then start again. The pictures themselves are untouched in "
+                             f"{self.pictures}.") from None
         for suffix in ("", "-wal", "-shm"):
             p = Path(str(self.db_path) + suffix)
             if p.exists():

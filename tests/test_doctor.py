@@ -52,3 +52,23 @@ def test_doctor_command_json(tmp_path, capsys):
     findings = json.loads(capsys.readouterr().out)
     assert {f["check"] for f in findings} >= {"opencv", "face landmarks", "store"}
     assert all(f["status"] in (OK, WARN, FAIL) for f in findings)
+
+
+def test_a_damaged_records_file_is_found_and_named(tmp_path, capsys):
+    store = tmp_path / "store"
+    store.mkdir(mode=0o700)
+    (store / "records.sqlite3").write_bytes(b"this is not a database, it was overwritten by something" * 4)
+    found = {f.check: f for f in check_store(store)}
+    assert found["records file"].status == FAIL and "records.sqlite3" in found["records file"].found
+    # the commands that open the store stop with the same advice instead of a traceback
+    assert main(["records", "--store", str(store)]) == 2
+    err = capsys.readouterr().err
+    assert "records.sqlite3" in err and "backup" in err and "Traceback" not in err
+
+
+def test_a_healthy_records_file(tmp_path):
+    from kiosk.records import SqliteRecordStore
+
+    SqliteRecordStore(tmp_path / "store").close()
+    found = {f.check: f for f in check_store(tmp_path / "store")}
+    assert found["records file"].status == OK and found["records file"].found.startswith("0 records")
