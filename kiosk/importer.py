@@ -102,8 +102,8 @@ def import_photo(path: Path, store: RecordStore, profile: Profile, checker: Stil
 def import_photos(paths: list[Path], store: RecordStore, profile: Profile, checker: StillChecker,
                   new_backdrop: Background | None = None,
                   progress: Callable[[int, ImportOutcome], None] | None = None) -> list[ImportOutcome]:
-    """Import every photo in `paths`; one bad photo never stops the others. Two photos of one person: the later
-    one (in the given order) is filed last and is the one kept."""
+    """Import every photo in `paths`; one bad photo never stops the others. Two photos of one person: the first
+    that passes is filed, the other is refused like any photo of an already filed record."""
     outcomes = []
     for i, path in enumerate(paths, start=1):
         result = import_photo(path, store, profile, checker, new_backdrop)
