@@ -457,6 +457,7 @@ class KioskApp:
         worker = AnalysisWorker(self.o.profile)
         worker.start()
         screen = Screen(self.o.size, self.o.fullscreen, self.o.headless)
+        self.sound.prepare()
         supervisor.start()
         status = 0
         if self.o.startup_probe:

@@ -89,6 +89,10 @@ class SoundPlayer:
                 pass
         return self._ready
 
+    def prepare(self) -> bool:
+        """Open the audio device and build the cues now (not at the first countdown); return True when sound is on."""
+        return self._start()
+
     def play(self, cue: str) -> None:
         """Play cue `cue` now (asynchronously); record it in `played` even when silent."""
         if cue not in CUES:
