@@ -5,6 +5,7 @@ input into events, and draws the screen for the current state.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -19,7 +20,7 @@ import numpy as np
 
 from capture.analyzer import StillAnalyzer
 from capture.camera import CameraSupervisor, open_source
-from capture.picture import Picture, make_picture
+from capture.picture import Picture, backdrop_colour, make_picture
 from kiosk.flow import Event, Flow, FlowConfig, State
 from kiosk.guidance import Guidance, GuidanceConfig
 from kiosk.identity import (DEFAULT_RULES, IdentityError, IdentityRules, anonymous_identity, classify_identity,
@@ -31,7 +32,7 @@ from kiosk.records import PictureRejected, SqliteRecordStore, TransitionError
 from kiosk.sounds import SoundPlayer
 from kiosk.views.model import PictureFacts, ViewModel
 from kiosk.worker import AnalysedFrame, AnalysisWorker, FrameJob
-from profiles.model import Profile
+from profiles.model import Background, Profile
 
 log = logging.getLogger("idphoto.kiosk")
 
@@ -81,6 +82,10 @@ class KioskOptions:
     probe_run_s: float = 0.0  # with startup_probe: keep guiding this long after the first guided frame
     identity_rules: IdentityRules = DEFAULT_RULES  # which typed numbers are accepted
     sound: bool = True  # countdown ticks, shutter, saved chime (silent anyway without an audio device)
+    #: 换底 at the kiosk: paint the backdrop the profile's colour (`backdrop` by name, else its first), so a station
+    #: needs a plain wall, not the spec's backdrop cloth; the gates then ask for a plain backdrop of any colour
+    replace_backdrop: bool = False
+    backdrop: str | None = None
 
 
 @dataclass
@@ -326,8 +331,24 @@ class KioskApp:
         if self.o.json_lines:
             print(json.dumps({"picture": str(path), "identity": record.identity, "profile": record.profile_id,
                               "status": record.status.value, "gates": s.gates_at_capture,
+                              "backdrop_replaced": s.picture.backdrop_replaced,
                               "elapsed_s": round(self.clock() - self.started_s, 2)}, ensure_ascii=False), flush=True)
         self.flow.handle(Event.CONFIRM)
+
+    def new_backdrop(self) -> Background | None:
+        """Return the colour the backdrop is replaced with under the current profile, or None (kept as it is)."""
+        if not self.o.replace_backdrop:
+            return None
+        names = [b.name for b in self.o.profile.backgrounds]
+        return backdrop_colour(self.o.profile, self.o.backdrop if self.o.backdrop in names else None)
+
+    def gating_profile(self) -> Profile:
+        """Return the profile the gates judge frames by: with a replaced backdrop its colour does not matter (only
+        that it is plain, so the person can be cut out cleanly)."""
+        if not self.o.replace_backdrop:
+            return self.o.profile
+        return dataclasses.replace(self.o.profile,
+                                   gates={**self.o.profile.gates, "background_delta_e_max": float("inf")})
 
     # ----- per-frame logic --------------------------------------------------------------------------------------
     def step(self, analysed: AnalysedFrame | None) -> None:
@@ -379,7 +400,8 @@ class KioskApp:
                 return
             self.session.gates_at_capture = {n: g.to_dict() for n, g in chosen.gates.items()}
             still = self._still_analyzer()
-            self._job = FrameJob(lambda rgb: make_picture(rgb, self.o.profile, still, "<frame>"), chosen.rgb)
+            profile, new_backdrop = self.o.profile, self.new_backdrop()
+            self._job = FrameJob(lambda rgb: make_picture(rgb, profile, still, "<frame>", new_backdrop), chosen.rgb)
             self.sound.play("shutter")
         if self._job is not None and self._job.done.is_set():
             job, self._job = self._job, None
@@ -454,7 +476,7 @@ class KioskApp:
         report = self.store.recover()
         if report.repairs:
             log.warning("store recovered: %s", report.to_dict())
-        worker = AnalysisWorker(self.o.profile)
+        worker = AnalysisWorker(self.gating_profile())
         worker.start()
         screen = Screen(self.o.size, self.o.fullscreen, self.o.headless)
         self.sound.prepare()
@@ -482,7 +504,7 @@ class KioskApp:
                     supervisor.start()
                 if self._profile_changed:
                     self._profile_changed = False
-                    worker.profile = self.o.profile
+                    worker.profile = self.gating_profile()
                 frame = supervisor.poll()
                 if frame is not None:
                     worker.submit(frame.index, frame.rgb)

@@ -195,7 +195,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 #: built-in kiosk settings, used when neither the command line nor the --config file sets them
 KIOSK_DEFAULTS = {"profile": DEFAULT_PROFILE_ID, "lang": "zh", "fullscreen": False, "size": "1280x800",
-                  "store": "kiosk-store", "sound": True}
+                  "store": "kiosk-store", "sound": True, "replace_backdrop": False}
 
 
 def _apply_kiosk_config(args: argparse.Namespace) -> None:
@@ -208,7 +208,7 @@ def _apply_kiosk_config(args: argparse.Namespace) -> None:
             config = load_kiosk_config(args.config)
         except ConfigError as exc:
             raise UsageError(f"--config {exc}") from None
-    for name in ("profile", "camera", "lang", "fullscreen", "sound", "size", "store"):
+    for name in ("profile", "camera", "lang", "fullscreen", "sound", "size", "store", "replace_backdrop", "backdrop"):
         if getattr(args, name) is None:
             value = getattr(config, name) if config is not None else None
             setattr(args, name, value if value is not None else KIOSK_DEFAULTS.get(name))
@@ -226,6 +226,7 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
 
     _apply_kiosk_config(args)
     profile = get_profile(args.profile, args.profiles_dir)
+    _new_backdrop(args, profile)  # a colour the profile does not allow stops here, before the window opens
     camera = args.camera
     if camera is None:
         if probe_device(0):
@@ -252,7 +253,8 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
         headless=args.headless, auto_confirm=args.auto_confirm, exit_after=args.exit_after, identity=args.identity,
         skip_identify=args.skip_identify, json_lines=args.json, size=(width, height), max_runtime_s=args.max_runtime,
         screenshot_dir=Path(args.screenshots) if args.screenshots else None, startup_probe=args.startup_probe,
-        probe_run_s=args.probe_run, sound=args.sound,
+        probe_run_s=args.probe_run, sound=args.sound, replace_backdrop=args.replace_backdrop,
+        backdrop=args.backdrop,
     )
     if args.student_pattern or args.registration_pattern or args.accept:
         import dataclasses
@@ -483,6 +485,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fullscreen", action="store_true", default=None, help="kiosk mode: fullscreen, cursor hidden")
     p.add_argument("--no-sound", dest="sound", action="store_false", default=None,
                    help="no countdown ticks, shutter or chime")
+    p.add_argument("--replace-backdrop", action="store_true", default=None,
+                   help="换底: paint the backdrop the profile's colour, so any plain wall will do")
+    p.add_argument("--backdrop", metavar="COLOUR", help="the colour for --replace-backdrop (default the profile's "
+                                                         "first)")
     p.add_argument("--size", help="window size WIDTHxHEIGHT (default 1280x800)")
     p.add_argument("--store", help="folder where pictures are filed (default ./kiosk-store)")
     p.add_argument("--headless", action="store_true", help="no window (SDL dummy driver), for demos and tests")

@@ -32,6 +32,8 @@ class KioskConfig:
     lang: str | None = None
     fullscreen: bool | None = None
     sound: bool | None = None
+    replace_backdrop: bool | None = None
+    backdrop: str | None = None
     size: str | None = None
     store: str | None = None
     accept: tuple[str, ...] = ()
@@ -41,9 +43,9 @@ class KioskConfig:
     source: str | None = field(default=None, compare=False)  # the file it came from
 
 
-_TEXT = {"profile", "camera", "lang", "size", "store"}
+_TEXT = {"profile", "camera", "lang", "size", "store", "backdrop"}
 _LISTS = {"accept", "student_pattern", "registration_pattern", "profiles_dir"}
-_FLAGS = {"fullscreen", "sound"}
+_FLAGS = {"fullscreen", "sound", "replace_backdrop"}
 
 
 def load_kiosk_config(path: str | Path) -> KioskConfig:

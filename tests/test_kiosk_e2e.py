@@ -131,3 +131,35 @@ def test_collection_code_qr_identifies_the_student(all_profiles, tmp_path, demo_
     assert targets[:2] == [State.IDENTIFY, State.GUIDE]
     assert (tmp_path / "store" / "pictures" / "CHSI2023-8F3A9C1B7E4D.jpg").exists() or \
         list((tmp_path / "store" / "pictures").glob("QR-*.jpg"))
+
+
+def test_a_plain_wall_of_the_wrong_colour_with_backdrop_replacement(all_profiles, tmp_path, demo_still, analyzer):
+    """A station with a beige wall instead of the spec's backdrop cloth: without replacement the background gate
+    holds capture back; with --replace-backdrop the student is captured and the picture has the spec's colour."""
+    from capture.gates import evaluate
+    from capture.rebackdrop import replace_backdrop
+
+    profile = all_profiles["chsi-graduation"]
+    head = analyzer.find_head(demo_still).head
+    beige = replace_backdrop(demo_still, analyzer.person_mask(demo_still), (205, 180, 140), head.face_width,
+                             (head.face_centre_x, head.eye_y)).rgb
+    keep = KioskApp(_options(profile, tmp_path / "keep", None))
+    replace = KioskApp(_options(profile, tmp_path / "replace", None, replace_backdrop=True))
+    m = analyzer_measure(analyzer, beige)
+    assert not evaluate(m, keep.gating_profile())["background"].ok  # beige is not an allowed colour
+    assert evaluate(m, replace.gating_profile())["background"].ok  # any plain colour will be replaced
+    keep.store.close()
+    replace.store.close()
+
+    app = KioskApp(_options(profile, tmp_path, lambda: _replay(beige), replace_backdrop=True, backdrop="white"))
+    assert app.run() == 0 and app.filed == 1
+    picture = tmp_path / "store" / "pictures" / "2023001.jpg"
+    _assert_picture_meets(picture, profile)
+    corner = np.asarray(Image.open(picture).convert("RGB"))[:20, :20].reshape(-1, 3).mean(axis=0)
+    assert corner.min() >= 250  # white, as asked
+
+
+def analyzer_measure(analyzer, rgb):
+    from capture.measurements import measure_context
+
+    return measure_context(analyzer.context(rgb), None)
