@@ -460,7 +460,8 @@ class KioskApp:
         pic = self.session.picture
         if pic is not None:
             vm.picture, vm.layout = pic.rgb, pic.layout
-            vm.facts = PictureFacts(self.o.profile.width_px, self.o.profile.height_px, pic.size_kb, self.o.profile.dpi)
+            vm.facts = PictureFacts(self.o.profile.width_px, self.o.profile.height_px, pic.size_kb, self.o.profile.dpi,
+                                    pic.backdrop_replaced)
         vm.saved_name = self._saved_name
         vm.error = self.error_text
         return vm

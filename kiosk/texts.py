@@ -24,6 +24,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "camera_starting": {"zh": "正在启动摄像头…", "en": "Starting the camera…"},
     "lang_switch": {"zh": "English", "en": "中文"},
     "facts": {"zh": "{w}×{h} 像素 · {kb:.1f} KB · {dpi} dpi", "en": "{w}×{h} px · {kb:.1f} KB · {dpi} dpi"},
+    "backdrop_replaced": {"zh": "背景已替换", "en": "backdrop replaced"},
     "bands_hair": {"zh": "发顶", "en": "Hair top"},
     "bands_eyes": {"zh": "眼睛", "en": "Eye line"},
     "bands_face": {"zh": "脸宽", "en": "Face width"},

@@ -44,6 +44,7 @@ def main(argv: list[str]) -> None:
     g_bad, g_good = verdicts
     with StillAnalyzer() as still_analyzer:
         picture = make_picture(settled, profile, still_analyzer, "demo")
+        replaced = make_picture(settled, profile, still_analyzer, "demo", profile.backgrounds[0])  # 换底
     screen = Screen(size, headless=True)
     try:
         for lang in ("zh", "en"):
@@ -63,6 +64,10 @@ def main(argv: list[str]) -> None:
             facts = PictureFacts(profile.width_px, profile.height_px, picture.size_kb, profile.dpi)
             shot("review", ViewModel(State.REVIEW, lang, profile, picture=picture.rgb, layout=picture.layout,
                                      facts=facts))
+            facts = PictureFacts(profile.width_px, profile.height_px, replaced.size_kb, profile.dpi,
+                                 replaced.backdrop_replaced)
+            shot("review-backdrop-replaced", ViewModel(State.REVIEW, lang, profile, picture=replaced.rgb,
+                                                       layout=replaced.layout, facts=facts))
             shot("saved", ViewModel(State.SAVED, lang, profile, saved_name="2023001.jpg"))
             shot("error", ViewModel(State.ERROR, lang, profile,
                                     error="The picture could not be saved: the store folder is full."))

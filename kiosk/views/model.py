@@ -19,6 +19,7 @@ class PictureFacts:
     height_px: int
     kb: float
     dpi: int
+    backdrop_replaced: str | None = None  # the profile colour's name when the backdrop was replaced (换底)
 
 
 @dataclass

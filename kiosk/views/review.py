@@ -55,6 +55,9 @@ def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
                 3.6, THEME.accent, anchor="center", max_width=w * 0.5)
     profile_name = vm.profile.name_zh if vm.lang == "zh" else vm.profile.name_en
     ts.draw(surface, profile_name, (w * 0.72, h * 0.39), 3.2, THEME.muted, anchor="center", max_width=w * 0.5)
+    if vm.facts is not None and vm.facts.backdrop_replaced:  # an edited photo says so
+        ts.draw(surface, f"{text('backdrop_replaced', vm.lang)} · {text('backdrop_replaced', other)}",
+                (w * 0.72, h * 0.45), 3.0, THEME.muted, anchor="center", max_width=w * 0.5)
     targets = Targets()
     confirm = pygame.Rect(int(w * 0.52), int(h * 0.52), int(w * 0.4), int(h * 0.14))
     retake = pygame.Rect(int(w * 0.52), int(h * 0.7), int(w * 0.4), int(h * 0.12))
