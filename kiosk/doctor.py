@@ -176,8 +176,8 @@ def check_store(store: Path) -> list[Finding]:
     out = []
     if not store.exists():  # not created here: the kiosk creates it private on its first start
         parent = next((p for p in store.absolute().parents if p.exists()), Path("/"))
-        if not os.access(parent, os.W_OK):
-            return [Finding("store", FAIL, f"{store} does not exist and {parent} is not writable",
+        if not parent.is_dir() or not os.access(parent, os.W_OK):
+            return [Finding("store", FAIL, f"{store} does not exist and {parent} is not a writable folder",
                             "Create the folder for this user, or choose another (--store DIR).")]
         out.append(Finding("store", OK, f"{store.absolute()} will be created (private) on the kiosk's first start"))
         free_mb = shutil.disk_usage(parent).free / 1e6
