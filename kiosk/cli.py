@@ -314,6 +314,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from kiosk.importer import import_photos
     from kiosk.records import SqliteRecordStore
 
+    if args.config:
+        from kiosk.config import ConfigError, load_kiosk_config
+
+        try:
+            config = load_kiosk_config(args.config)
+        except ConfigError as exc:
+            raise UsageError(f"--config {exc}") from None
+        args.store = args.store or config.store
+        args.profile = args.profile or config.profile
+        args.profiles_dir = list(config.profiles_dir) + list(args.profiles_dir)
+    if not args.store:
+        raise UsageError("give the kiosk's store folder with --store DIR (or a station's --config FILE).")
     profile = get_profile(args.profile, args.profiles_dir)
     files, problems = _photo_inputs(args.inputs, "import")
     new_backdrop = _new_backdrop(args, profile)
@@ -448,8 +460,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="file photos sent by mail or on a USB stick into the kiosk's records")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="photo file(s) or folder(s), each named after the "
                                                               "person's number (2023001.jpg)")
-    p.add_argument("--store", required=True, metavar="DIR", help="the kiosk's store folder")
-    p.add_argument("--profile", default=DEFAULT_PROFILE_ID, help=f"profile id (default {DEFAULT_PROFILE_ID})")
+    p.add_argument("--store", metavar="DIR", help="the kiosk's store folder (or from --config)")
+    p.add_argument("--config", metavar="FILE", help="take the store, profile and profile folders from a station's "
+                                                   "kiosk config file")
+    p.add_argument("--profile", help=f"profile id (default: the config's, else {DEFAULT_PROFILE_ID})")
     p.add_argument("--replace-backdrop", action="store_true", help="换底: paint the backdrop the profile's colour")
     p.add_argument("--backdrop", metavar="COLOUR", help="the colour for --replace-backdrop (default the profile's "
                                                          "first)")

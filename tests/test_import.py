@@ -98,3 +98,13 @@ def _profile():
     from profiles import get_profile
 
     return get_profile("chsi-graduation")
+
+
+def test_import_takes_the_store_and_profile_from_a_station_config(mailbox, tmp_path, capsys):
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('store = "station-store"\nprofile = "chsi-graduation"\n', encoding="utf-8")
+    assert main(["import", str(mailbox / "2023001.jpg"), "--config", str(cfg), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["filed"]
+    assert (tmp_path / "station-store" / "pictures" / "2023001.jpg").exists()
+    assert main(["import", str(mailbox / "2023001.jpg")]) == 2
+    assert "--store" in capsys.readouterr().err
