@@ -198,16 +198,19 @@ KIOSK_DEFAULTS = {"profile": DEFAULT_PROFILE_ID, "lang": "zh", "fullscreen": Fal
                   "store": "kiosk-store", "sound": True, "replace_backdrop": False}
 
 
+def _load_config(path: str):
+    """Return the KioskConfig in file `path`, or raise UsageError naming the file and the problem."""
+    from kiosk.config import ConfigError, load_kiosk_config
+
+    try:
+        return load_kiosk_config(path)
+    except ConfigError as exc:
+        raise UsageError(f"--config {exc}") from None
+
+
 def _apply_kiosk_config(args: argparse.Namespace) -> None:
     """Fill the kiosk flags not given on the command line from the --config file, then from KIOSK_DEFAULTS."""
-    config = None
-    if args.config:
-        from kiosk.config import ConfigError, load_kiosk_config
-
-        try:
-            config = load_kiosk_config(args.config)
-        except ConfigError as exc:
-            raise UsageError(f"--config {exc}") from None
+    config = _load_config(args.config) if args.config else None
     for name in ("profile", "camera", "lang", "fullscreen", "sound", "size", "store", "replace_backdrop", "backdrop"):
         if getattr(args, name) is None:
             value = getattr(config, name) if config is not None else None
@@ -315,12 +318,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from kiosk.records import SqliteRecordStore
 
     if args.config:
-        from kiosk.config import ConfigError, load_kiosk_config
-
-        try:
-            config = load_kiosk_config(args.config)
-        except ConfigError as exc:
-            raise UsageError(f"--config {exc}") from None
+        config = _load_config(args.config)
         args.store = args.store or config.store
         args.profile = args.profile or config.profile
         args.profiles_dir = list(config.profiles_dir) + list(args.profiles_dir)
