@@ -26,8 +26,8 @@ from kiosk.guidance import Guidance, GuidanceConfig
 from kiosk.identity import (DEFAULT_RULES, IdentityError, IdentityRules, anonymous_identity, classify_identity,
                             clean_identity)
 from kiosk.qr import decode_collection_code, payload_identity
-from kiosk.operator import (ChooseCamera, ChooseProfile, ExitConsole, Export, LockRecord, MarkRecapture,
-                            OperatorConsole, SavePin, profile_choices)
+from kiosk.operator import (ChooseBackdrop, ChooseCamera, ChooseProfile, ExitConsole, Export, LockRecord,
+                            MarkRecapture, OperatorConsole, SavePin, profile_choices)
 from kiosk.records import PictureRejected, SqliteRecordStore, TransitionError
 from kiosk.sounds import SoundPlayer
 from kiosk.views.model import PictureFacts, ViewModel
@@ -207,7 +207,7 @@ class KioskApp:
             cameras.append((self.o.camera, self.o.camera))
         self.console = OperatorConsole(self.store.list, pin_hash or None, profile_choices(load_profiles()), cameras,
                                        self.o.profile.id, self.o.camera, self.lang, self.clock,
-                                       attempts=self.store.attempts)
+                                       attempts=self.store.attempts, replace_backdrop=self.o.replace_backdrop)
         log.info("operator console opened")
 
     def console_input(self, action: str, text: str | None) -> None:
@@ -239,6 +239,9 @@ class KioskApp:
 
                 self.o.profile = get_profile(act.id)
                 self._profile_changed = True
+            elif isinstance(act, ChooseBackdrop):
+                self.o.replace_backdrop = act.replace
+                self._profile_changed = True  # the gates judge the backdrop differently
             elif isinstance(act, ChooseCamera):
                 self.o.camera = act.spec
                 self._restart_camera = True

@@ -19,7 +19,8 @@ Statuses are shown by key: the store's Status names lower-cased (not_uploaded, f
 locked); an optional attempts provider (store.attempts) fills the record page.
 
 `OperatorConsole.handle(action)` takes the touch-target names the operator views return and gives back a list of
-action objects (MarkRecapture, LockRecord, ChooseProfile, ChooseCamera, Export, SavePin, ExitConsole) for the app to do.
+action objects (MarkRecapture, LockRecord, ChooseProfile, ChooseCamera, ChooseBackdrop, Export, SavePin, ExitConsole)
+for the app to do.
 """
 from __future__ import annotations
 
@@ -152,6 +153,11 @@ class ChooseCamera:
 
 
 @dataclass(frozen=True)
+class ChooseBackdrop:
+    replace: bool  # True: paint the backdrop the profile's colour (换底); False: keep the photo's own
+
+
+@dataclass(frozen=True)
 class Export:
     pass
 
@@ -166,7 +172,7 @@ class ExitConsole:
     pass
 
 
-Action = MarkRecapture | LockRecord | ChooseProfile | ChooseCamera | Export | SavePin | ExitConsole
+Action = MarkRecapture | LockRecord | ChooseProfile | ChooseCamera | ChooseBackdrop | Export | SavePin | ExitConsole
 
 
 @dataclass(frozen=True)
@@ -327,6 +333,7 @@ class OperatorState:
     cameras: tuple[Choice, ...] = ()
     profile_id: str = ""
     camera_spec: str = ""
+    replace_backdrop: bool = False
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -340,8 +347,9 @@ class OperatorConsole:
                  clock: Callable[[], float] = time.monotonic,
                  today: Callable[[], dt.date] = dt.date.today,
                  pin_iterations: int = PBKDF2_ITERATIONS, idle_timeout_s: float = IDLE_TIMEOUT_S,
-                 attempts: Callable[[str], Sequence[Any]] | None = None) -> None:
+                 attempts: Callable[[str], Sequence[Any]] | None = None, replace_backdrop: bool = False) -> None:
         self._records = records
+        self.replace_backdrop = replace_backdrop
         self._attempts = attempts
         self.guard = PinGuard(pin_hash, clock, iterations=pin_iterations)
         self.profiles = _choices(profiles)
@@ -405,7 +413,7 @@ class OperatorConsole:
             records=shown, page_index=self.page_index, page_count=pages, counts=today_counts(rows, today),
             total_records=len(rows),
             record=record, profiles=self.profiles, cameras=self.cameras, profile_id=self.profile_id,
-            camera_spec=self.camera_spec, today=today)
+            camera_spec=self.camera_spec, replace_backdrop=self.replace_backdrop, today=today)
 
     # -- input -------------------------------------------------------------------------------------------------
     def tick(self) -> list[Action]:
@@ -535,6 +543,10 @@ class OperatorConsole:
                 self.camera_spec = spec
                 self._say("op_saved_setting")
                 return [ChooseCamera(spec)]
+        elif action in ("backdrop:keep", "backdrop:replace"):
+            self.replace_backdrop = action == "backdrop:replace"
+            self._say("op_saved_setting")
+            return [ChooseBackdrop(self.replace_backdrop)]
         return []
 
     def _on_export(self, action: str) -> list[Action]:

@@ -154,3 +154,20 @@ def test_switching_camera_from_the_console_restarts_the_feed(all_profiles, tmp_p
         assert store.get("2023001").status is Status.FILED
     finally:
         store.close()
+
+
+def test_backdrop_replacement_switched_from_the_console(all_profiles, tmp_path):
+    from kiosk.operator import ChooseBackdrop
+
+    profile = all_profiles["chsi-graduation"]
+    app = KioskApp(_options(profile, tmp_path, None))
+    try:
+        assert app.new_backdrop() is None and app.gating_profile() is profile
+        app._carry_out(ChooseBackdrop(True))
+        assert app.new_backdrop() == profile.backgrounds[0]
+        assert app.gating_profile().threshold("background_delta_e_max") == float("inf")
+        assert app.gating_profile().threshold("background_gradient_max") == profile.threshold("background_gradient_max")
+        app._carry_out(ChooseBackdrop(False))
+        assert app.new_backdrop() is None
+    finally:
+        app.store.close()

@@ -13,7 +13,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
 import pygame  # noqa: E402
 
-from kiosk.operator import (DEFAULT_PIN, ROWS_PER_PAGE, ChooseCamera, ChooseProfile, Choice, ExitConsole,  # noqa: E402
+from kiosk.operator import (DEFAULT_PIN, ROWS_PER_PAGE, ChooseBackdrop, ChooseCamera, ChooseProfile, Choice, ExitConsole,  # noqa: E402
                             Export, LockRecord, MarkRecapture, OperatorConsole, PinGuard, SavePin, as_row,
                             attempt_row, hash_pin, is_default_pin, pin_problem, status_key,
                             today_counts, verify_pin)
@@ -197,6 +197,9 @@ def test_navigation_and_record_actions() -> None:
     assert c.handle("profile:../../x") == []
     assert c.handle("camera:1") == [ChooseCamera("1")]
     assert c.handle("camera:9") == []
+    assert not c.state().replace_backdrop
+    assert c.handle("backdrop:replace") == [ChooseBackdrop(True)] and c.state().replace_backdrop
+    assert c.handle("backdrop:keep") == [ChooseBackdrop(False)] and not c.state().replace_backdrop
     c.handle("goto:export")
     assert c.handle("export") == [Export()]
     c.notify("op_export_done")
@@ -341,6 +344,8 @@ def test_every_page_renders(tmp_path, lang: str) -> None:
     c.handle("goto:settings")
     targets = render("settings")
     assert {"profile:chsi-graduation", "profile:id-card", "camera:0", "goto:change_pin"} <= set(targets.rects)
+    assert c.handle(targets.hit(targets.rects["backdrop:replace"].center)) == [ChooseBackdrop(True)]
+    assert "backdrop:keep" in render("settings").rects  # the button now offers the way back
     c.handle("goto:export")
     targets = render("export")
     assert "export" in targets.rects

@@ -250,7 +250,7 @@ def _choice_grid(surface: pygame.Surface, ts: Typesetter, targets: Targets, choi
 
 
 def draw_settings(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> Targets:
-    """Photo profile (grid, current one highlighted), camera (list) and Change PIN."""
+    """Photo profile (grid, current one highlighted), camera (list), backdrop replacement (toggle), Change PIN."""
     w, h = surface.get_size()
     targets = _header(surface, ts, state, "op_settings")
     ts.draw(surface, text("op_profile", state.lang), (w * 0.03, h * 0.14), 3.4, THEME.muted)
@@ -258,7 +258,14 @@ def draw_settings(surface: pygame.Surface, ts: Typesetter, state: OperatorState)
                  pygame.Rect(int(w * 0.025), int(h * 0.19), int(w * 0.68), int(h * 0.68)), 3, state.lang)
     ts.draw(surface, text("op_camera", state.lang), (w * 0.74, h * 0.14), 3.4, THEME.muted)
     _choice_grid(surface, ts, targets, state.cameras, state.camera_spec, "camera",
-                 pygame.Rect(int(w * 0.735), int(h * 0.19), int(w * 0.24), int(h * 0.5)), 1, state.lang)
+                 pygame.Rect(int(w * 0.735), int(h * 0.19), int(w * 0.24), int(h * 0.4)), 1, state.lang)
+    # 换底: one button that says what it is now and switches it
+    ts.draw(surface, text("op_backdrop", state.lang), (w * 0.74, h * 0.61), 3.4, THEME.muted)
+    on = state.replace_backdrop
+    toggle = pygame.Rect(int(w * 0.74), int(h * 0.66), int(w * 0.23), int(h * 0.09))
+    targets.rects["backdrop:keep" if on else "backdrop:replace"] = draw_button(
+        surface, ts, toggle, text("op_backdrop_replace" if on else "op_backdrop_keep", state.lang),
+        THEME.accent if on else THEME.panel, 3.0)
     pin = pygame.Rect(int(w * 0.74), int(h * 0.78), int(w * 0.23), int(h * 0.09))
     targets.rects["goto:change_pin"] = draw_button(surface, ts, pin, text("op_change_pin", state.lang),
                                                    THEME.button, 3.4)
