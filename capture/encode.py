@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO, Callable
-from typing import Callable
 
 import numpy as np
 from PIL import Image, ImageFile

@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
 from PIL import Image, ImageDraw
 
 from capture.check import CheckResult

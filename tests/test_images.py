@@ -1,7 +1,6 @@
 """Tests for capture.images: every photo file becomes an upright sRGB array, or a clear PhotoError."""
 from __future__ import annotations
 
-import io
 import struct
 import time
 import warnings
