@@ -117,8 +117,14 @@ def nearest_background(mean_lab: Sequence[float], colours_rgb: Sequence[Sequence
     """Return (index, ΔE2000) of the allowed colour (sRGB 0..255 triples) nearest to `mean_lab`."""
     if not len(colours_rgb):
         raise ValueError("no background colours to compare with")
-    labs = _labs_of(tuple(tuple(float(v) for v in c) for c in colours_rgb))
-    distances = [delta_e_2000(mean_lab, lab) for lab in labs]
+    return _nearest(tuple(float(v) for v in mean_lab), tuple(tuple(float(v) for v in c) for c in colours_rgb))
+
+
+@lru_cache(maxsize=64)
+def _nearest(mean_lab: tuple[float, ...], colours_rgb: tuple[tuple[float, ...], ...]) -> tuple[int, float]:
+    """nearest_background on hashable values: the live kiosk asks again for the same backdrop between full
+    analyses (the measure is carried over), and gets the answer without the ΔE2000 arithmetic."""
+    distances = [delta_e_2000(mean_lab, lab) for lab in _labs_of(colours_rgb)]
     best = int(np.argmin(distances))
     return best, float(distances[best])
 
