@@ -48,7 +48,10 @@ def measure_sharpness(ctx: FaceContext) -> SharpnessMeasure:
     inner = centre + (pts[list(face_oval_indices())] - centre) * _OVAL_SHRINK
     pad = 3.0 / min(scale, 1.0)  # a few working px of real context for the filters
     x0, y0, x1, y1 = crop_box(inner, ctx.rgb.shape, margin=pad)
-    gray = cv2.cvtColor(np.ascontiguousarray(ctx.rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+    crop = ctx.rgb[y0:y1, x0:x1]
+    if crop.strides[-2:] != (3, 1):  # OpenCV reads a window of whole RGB rows in place; anything else is copied
+        crop = np.ascontiguousarray(crop)
+    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
     w, h = max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale))
     interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     work = cv2.resize(gray, (w, h), interpolation=interpolation).astype(np.float32)
