@@ -378,9 +378,9 @@ def test_sigkill_at_random_moments_never_loses_or_tears_a_picture(tmp_path, pics
                                   *map(str, pic_files)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         assert child.stdout.readline().strip() == b"ready", child.stderr.read().decode()
         time.sleep(rng.uniform(0, 0.080))
-        os.kill(child.pid, signal.SIGKILL)
+        child.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no clean-up runs either way
         out, err = child.communicate()
-        assert child.returncode == -signal.SIGKILL, err.decode()
+        assert child.returncode == (-signal.SIGKILL if os.name == "posix" else 1), err.decode()
         figures["kills"] += 1
         for line in out.decode().splitlines():
             event, ident, *said = line.split()
