@@ -57,6 +57,13 @@ GATE_NAMES: tuple[str, ...] = (
     "sharpness",
 )
 
+#: Gates that judge the person, not the framing or the backdrop (which ordinary photos fail by design): the
+#: false-reject figure of `idphoto eval` counts these, and `idphoto import` adds focus and the backdrop to them.
+SUBJECT_GATES: tuple[str, ...] = (
+    "single_face", "yaw", "pitch", "roll", "head_covering", "tinted_glasses", "eyes_open", "mouth_closed",
+    "glasses_glare", "lighting_even", "exposure",
+)
+
 #: Gates that advise but do not block capture unless a profile makes them required (`advisory_gates = []`).
 #: A false failure of a blocking gate stops a student who cannot do anything about it, so gates whose accuracy
 #: is not yet established advise only; their hint is still shown and the review screen lets people judge.

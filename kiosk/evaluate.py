@@ -7,14 +7,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from capture.check import CheckResult
+from capture.settings import SUBJECT_GATES
 from profiles.model import Profile
 
 #: label columns that say a photo is a good, frontal, plain subject (for the false-reject figure)
 GOOD_PHOTO = {"frontal": "yes", "glasses": "none", "eyes_closed": "no", "mouth_open": "no", "hat": "no",
               "lighting": "even", "single_face": "yes"}
-#: gates judged on the subject (not on framing or backdrop, which ordinary photos fail by design)
-SUBJECT_GATES = ("single_face", "yaw", "pitch", "roll", "head_covering", "tinted_glasses", "eyes_open",
-                 "mouth_closed", "glasses_glare", "lighting_even", "exposure")
 
 
 def _angle(row: Mapping[str, str], column: str, limit: float) -> bool | None:

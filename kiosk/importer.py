@@ -20,13 +20,14 @@ from capture.check import StillChecker
 from capture.errors import PhotoError
 from capture.hints import hint_text
 from capture.picture import make_picture
+from capture.settings import SUBJECT_GATES
 from kiosk.identity import IdentityError, clean_identity
 from kiosk.records import PictureRejected, RecordStore, TransitionError
 from profiles.model import Background, Profile
 
-#: gates that judge the person in a brought photo (framing is redone by the crop; advisory gates never block)
-IMPORT_GATES = ("single_face", "yaw", "pitch", "roll", "head_covering", "tinted_glasses", "eyes_open",
-                "mouth_closed", "glasses_glare", "lighting_even", "exposure", "sharpness", "background")
+#: gates that judge the person in a brought photo: the subject gates plus focus and the backdrop (framing is redone
+#: by the crop; advisory gates never block)
+IMPORT_GATES = SUBJECT_GATES + ("sharpness", "background")
 
 
 @dataclass(frozen=True)
