@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from capture.check import CheckResult
+from kiosk.evaluate import Confusion
 from profiles.model import Profile
 
 #: how a gate's value turns into a "badness" score that fails above the threshold
@@ -29,39 +30,17 @@ _RULES: dict[str, Callable[[float], float]] = {
 
 
 @dataclass
-class HeldOut:
-    """Held-out counts for one gate (positive = the photo has the defect, so the gate should fail)."""
+class HeldOut(Confusion):
+    """Held-out counts for one gate (positive = the photo has the defect, so the gate should fail); the rates are
+    Confusion's."""
 
-    gate: str
-    rule: str
-    tp: int = 0
-    fn: int = 0
-    fp: int = 0
-    tn: int = 0
+    gate: str = ""
+    rule: str = ""
     thresholds: list[float] = field(default_factory=list)  # chosen on each fold's training photos
 
-    @property
-    def balanced_accuracy(self) -> float | None:
-        if not (self.tp + self.fn) or not (self.fp + self.tn):
-            return None
-        return (self.tp / (self.tp + self.fn) + self.tn / (self.tn + self.fp)) / 2
-
-    @property
-    def false_reject_rate(self) -> float | None:
-        return self.fp / (self.fp + self.tn) if self.fp + self.tn else None
-
-    @property
-    def false_accept_rate(self) -> float | None:
-        return self.fn / (self.fn + self.tp) if self.fn + self.tp else None
-
     def to_dict(self) -> dict:
-        def r(x: float | None) -> float | None:
-            return None if x is None else round(x, 4)
-
-        return {"rule": self.rule, "tp": self.tp, "fn": self.fn, "fp": self.fp, "tn": self.tn,
-                "balanced_accuracy": r(self.balanced_accuracy), "false_reject_rate": r(self.false_reject_rate),
-                "false_accept_rate": r(self.false_accept_rate),
-                "thresholds": [round(t, 4) for t in self.thresholds]}
+        counts = {k: v for k, v in super().to_dict().items() if not k.startswith("unlabelled")}
+        return {"rule": self.rule, **counts, "thresholds": [round(t, 4) for t in self.thresholds]}
 
 
 def infer_rule(verdicts: Iterable[tuple[float, float, bool]]) -> str | None:
@@ -129,18 +108,12 @@ def cross_validate(rows: Iterable[Mapping[str, str]], results: Iterable[CheckRes
         current = float(data[0][1]) * (-1 if rule == "at_least" else 1)
         scores = [score(v) for v, *_ in data]
         fold_of = _folds(defects, folds, seed)
-        held = HeldOut(gate, rule)
+        held = HeldOut(gate=gate, rule=rule)
         for k in range(folds):
             train = [i for i in range(len(data)) if fold_of[i] != k]
             cut = best_threshold([scores[i] for i in train], [defects[i] for i in train], current)
             held.thresholds.append(-cut if rule == "at_least" else cut)
             for i in (i for i in range(len(data)) if fold_of[i] == k):
-                failed = scores[i] > cut
-                if defects[i]:
-                    held.tp += failed
-                    held.fn += not failed
-                else:
-                    held.fp += failed
-                    held.tn += not failed
+                held.add(defects[i], scores[i] > cut)
         out[gate] = held
     return out
