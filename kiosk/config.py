@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ class KioskConfig:
     source: str | None = field(default=None, compare=False)  # the file it came from
 
 
+#: every key a config file may have, by the kind of value it takes (the KioskConfig fields but `source`)
 _TEXT = {"profile", "camera", "lang", "size", "store", "backdrop"}
 _LISTS = {"accept", "student_pattern", "registration_pattern", "profiles_dir"}
 _FLAGS = {"fullscreen", "sound", "replace_backdrop"}
@@ -61,7 +62,7 @@ def load_kiosk_config(path: str | Path) -> KioskConfig:
         raise ConfigError(path, "the file is not UTF-8 text.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, f"not valid TOML: {exc}.") from None
-    known = {f.name for f in fields(KioskConfig)} - {"source"}
+    known = _TEXT | _FLAGS | _LISTS
     values: dict[str, Any] = {}
     for key, value in data.items():
         name = key.replace("-", "_")
@@ -96,6 +97,7 @@ def _checked(path: Path, key: str, name: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise ConfigError(path, f"{key} must be true or false.")
         return value
+    # the rest (_LISTS) are lists of texts; one text alone is a list of one
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):

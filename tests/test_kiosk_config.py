@@ -88,3 +88,12 @@ def test_kiosk_runs_from_a_config_file(tmp_path, capsys):
                    "--exit-after", "1", "--max-runtime", "40", "--json"])
     assert status == 0
     assert (tmp_path / "station-store" / "pictures" / "2023001.jpg").exists()
+
+
+def test_every_setting_has_a_kind_of_value():
+    from dataclasses import fields
+
+    from kiosk.config import _FLAGS, _LISTS, _TEXT, KioskConfig
+
+    assert _TEXT | _FLAGS | _LISTS == {f.name for f in fields(KioskConfig)} - {"source"}
+    assert not (_TEXT & _FLAGS or _TEXT & _LISTS or _FLAGS & _LISTS)
