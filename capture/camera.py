@@ -1316,22 +1316,25 @@ def open_source(
                       _SPEC_ADVICE)
 
 
-def probe_device(index: int = 0, timeout_s: float = 2.0) -> bool:
-    """Return True if webcam `index` opens and delivers a frame within `timeout_s` seconds (real time)."""
-    camera = DeviceCamera(index, open_timeout_s=timeout_s)
+def first_frame(source: FrameSource, timeout_s: float = 2.0) -> Frame | None:
+    """Start `source`, return its first frame within `timeout_s` seconds (real time, counted from before the start)
+    or None, and stop it again. CameraError from starting or reading the source propagates."""
     deadline = time.monotonic() + timeout_s
-    try:
-        camera.start()
-    except CameraError:
-        return False
+    source.start()
     try:
         while time.monotonic() < deadline:
-            try:
-                if camera.latest() is not None:
-                    return True
-            except CameraError:
-                return False
+            frame = source.latest()
+            if frame is not None:
+                return frame
             time.sleep(0.02)
-        return False
+        return None
     finally:
-        camera.stop()
+        source.stop()
+
+
+def probe_device(index: int = 0, timeout_s: float = 2.0) -> bool:
+    """Return True if webcam `index` opens and delivers a frame within `timeout_s` seconds (real time)."""
+    try:
+        return first_frame(DeviceCamera(index, open_timeout_s=timeout_s), timeout_s) is not None
+    except CameraError:
+        return False

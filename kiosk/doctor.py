@@ -100,7 +100,7 @@ def check_models() -> list[Finding]:
 
 def check_cameras(camera: str | None, probe: Callable[[int], bool] | None = None) -> list[Finding]:
     """Return findings on the webcams 0..3 and, when given, the camera spec the kiosk will use."""
-    from capture.camera import CameraError, open_source, probe_device
+    from capture.camera import CameraError, first_frame, open_source, probe_device
 
     probe = probe or (lambda i: probe_device(i, timeout_s=1.5))
     found = [i for i in range(4) if probe(i)]
@@ -110,16 +110,7 @@ def check_cameras(camera: str | None, probe: Callable[[int], bool] | None = None
                                     "on Linux check `ls /dev/video*` and that this user is in the 'video' group.")]
     if camera is not None:
         try:
-            source = open_source(camera)
-            source.start()
-            try:
-                deadline = time.monotonic() + 5.0
-                frame = None
-                while frame is None and time.monotonic() < deadline:
-                    frame = source.latest()
-                    time.sleep(0.05)
-            finally:
-                source.stop()
+            frame = first_frame(open_source(camera), timeout_s=5.0)
             ok = frame is not None
             out.append(Finding(f"camera {camera}", OK if ok else FAIL,
                                f"{frame.rgb.shape[1]}×{frame.rgb.shape[0]} frames" if ok else "no frame in 5 s",
