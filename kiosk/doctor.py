@@ -123,7 +123,6 @@ def check_cameras(camera: str | None, probe: Callable[[int], bool] | None = None
 
 def check_screen_and_sound() -> list[Finding]:
     """Return findings on the display (SDL video driver) and the audio device."""
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     import pygame
 
     out = []

@@ -6,9 +6,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-import pygame  # noqa: E402
-import pygame.freetype  # noqa: E402
+import pygame
+import pygame.freetype
 
 #: text every kiosk font must draw (Chinese, Latin and digits)
 PROBE_TEXT = "学信网毕业照采集请向左转确认重拍ABCxyz0123"

@@ -4,13 +4,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-import pygame  # noqa: E402
+import pygame
 
-from kiosk.flow import State  # noqa: E402
-from kiosk.views import error, guide, identify, idle, operator, review, saved  # noqa: E402
-from kiosk.views.common import Targets, Typesetter  # noqa: E402
-from kiosk.views.model import ViewModel  # noqa: E402
+from kiosk.flow import State
+from kiosk.views import error, guide, identify, idle, operator, review, saved
+from kiosk.views.common import Targets, Typesetter
+from kiosk.views.model import ViewModel
 
 SCREENS = {
     State.IDLE: idle.draw,

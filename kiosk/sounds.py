@@ -8,7 +8,6 @@ audio device (a PC with no speakers, the test machines) the player stays silent 
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +65,6 @@ class SoundPlayer:
         if not self.enabled:
             return False
         try:
-            os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
             import pygame
 
             pygame.mixer.init(frequency=RATE, size=-16, channels=2)

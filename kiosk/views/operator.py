@@ -8,13 +8,12 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-import pygame  # noqa: E402
+import pygame
 
-from kiosk.operator import (ROWS_PER_PAGE, Choice, OperatorConsole, OperatorState, attempt_count,  # noqa: E402
+from kiosk.operator import (ROWS_PER_PAGE, Choice, OperatorConsole, OperatorState, attempt_count,
                             hash_pin, profile_choices, when_text)
-from kiosk.texts import TEXTS, text  # noqa: E402
-from kiosk.views.common import THEME, Colour, Targets, Typesetter, draw_button  # noqa: E402
+from kiosk.texts import TEXTS, text
+from kiosk.views.common import THEME, Colour, Targets, Typesetter, draw_button
 
 STATUS_COLOURS: dict[str, Colour] = {
     "filed": THEME.good, "recaptured": THEME.good, "needs_recapture": THEME.advise, "locked": THEME.accent,
