@@ -18,18 +18,14 @@ import numpy as np
 
 from capture.head import head_geometry, tracked_head_geometry
 from capture.landmarks import FaceLandmarks, FaceMeshDetector, PersonSegmenter, PoseDetector, PoseLandmarks
-from capture.measurements import Measurements
-from capture.measures.background import measure_background
+from capture.measurements import Measurements, measure_context
 from capture.measures.context import FaceContext
-from capture.measures.covering import measure_head_covering
-from capture.measures.ears import measure_ears, skin_model
-from capture.measures.eyes import measure_eyes, with_openness
+from capture.measures.eyes import with_openness
 from capture.measures.geometry import measure_framing
-from capture.measures.light import measure_light
-from capture.measures.mouth import measure_mouth, with_gap
+from capture.measures.mouth import with_gap
 from capture.measures.pose import measure_pose
 from capture.measures.sharpness import measure_sharpness
-from capture.measures.shoulders import measure_shoulders, shoulders_can_show
+from capture.measures.shoulders import shoulders_can_show
 from capture.settings import ENGINE, EngineSettings
 
 
@@ -116,7 +112,6 @@ class FrameAnalyzer:
 
     def _full(self, rgb: np.ndarray, faces: list[FaceLandmarks], timed) -> Measurements:
         """Return every measurement of the frame, with a fresh person mask (and body pose when due)."""
-        h, w = rgb.shape[:2]
         face = faces[0]
         mask = timed("segmentation", self.segmenter.process, rgb)
         due = self._fulls % self.body_every == 0 or self._body is None
@@ -130,19 +125,4 @@ class FrameAnalyzer:
             body = pose_then.shifted(float(dx), float(dy))
         head = timed("head", head_geometry, rgb, face, None, self.settings, mask)
         ctx = FaceContext(rgb, face, head, mask, tuple(faces[1:]))
-        skin = timed("skin_model", skin_model, ctx)
-        return Measurements(
-            frame_width=w,
-            frame_height=h,
-            head=head,
-            framing=timed("framing", measure_framing, ctx, self.settings),
-            pose=timed("pose", measure_pose, face, self.settings),
-            eyes=timed("eyes", measure_eyes, ctx),
-            mouth=timed("mouth", measure_mouth, ctx),
-            light=timed("light", measure_light, ctx),
-            sharpness=timed("sharpness", measure_sharpness, ctx),
-            background=timed("background", measure_background, ctx),
-            ears=timed("ears", measure_ears, ctx, skin),
-            shoulders=timed("shoulders", measure_shoulders, ctx, body),
-            covering=timed("covering", measure_head_covering, ctx, skin),
-        )
+        return measure_context(ctx, body, self.settings, timed)

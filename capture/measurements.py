@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -70,21 +70,29 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def measure_context(ctx: FaceContext, body_pose: Any = None, settings: EngineSettings = ENGINE) -> Measurements:
-    """Return all Measurements of `ctx`; `body_pose` is the pose model's result (shoulders) or None."""
-    skin = skin_model(ctx)  # learned once, read by the ear and head-covering measures
+def _untimed(stage: str, fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+def measure_context(ctx: FaceContext, body_pose: Any = None, settings: EngineSettings = ENGINE,
+                    timed: Callable[..., Any] = _untimed) -> Measurements:
+    """Return all Measurements of `ctx`; `body_pose` is the pose model's result (shoulders) or None.
+
+    `timed(stage, fn, *args)` runs each family (the live analyser passes one that records the time per stage).
+    """
+    skin = timed("skin_model", skin_model, ctx)  # learned once, read by the ear and head-covering measures
     return Measurements(
         frame_width=ctx.width,
         frame_height=ctx.height,
         head=ctx.head,
-        framing=measure_framing(ctx, settings),
-        pose=measure_pose(ctx.face, settings),
-        eyes=measure_eyes(ctx),
-        mouth=measure_mouth(ctx),
-        light=measure_light(ctx),
-        sharpness=measure_sharpness(ctx),
-        background=measure_background(ctx),
-        ears=measure_ears(ctx, skin),
-        shoulders=measure_shoulders(ctx, body_pose),
-        covering=measure_head_covering(ctx, skin),
+        framing=timed("framing", measure_framing, ctx, settings),
+        pose=timed("pose", measure_pose, ctx.face, settings),
+        eyes=timed("eyes", measure_eyes, ctx),
+        mouth=timed("mouth", measure_mouth, ctx),
+        light=timed("light", measure_light, ctx),
+        sharpness=timed("sharpness", measure_sharpness, ctx),
+        background=timed("background", measure_background, ctx),
+        ears=timed("ears", measure_ears, ctx, skin),
+        shoulders=timed("shoulders", measure_shoulders, ctx, body_pose),
+        covering=timed("covering", measure_head_covering, ctx, skin),
     )
