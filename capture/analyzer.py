@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from capture.errors import PhotoError
-from capture.head import HeadGeometry, head_geometry
-from capture.landmarks import FaceDetector, FaceLandmarks, FaceMeshDetector, PersonSegmenter
+from capture.faces.head import HeadGeometry, head_geometry
+from capture.faces.landmarks import FaceDetector, FaceLandmarks, FaceMeshDetector, PersonSegmenter
 from capture.settings import ENGINE, EngineSettings
 
 

@@ -16,7 +16,7 @@ from capture.encode import KbWindow
 from capture.errors import PhotoError
 from capture.gates import GateResult, blocking_ok, evaluate
 from capture.images import decode_photo_bytes
-from capture.landmarks import PoseDetector
+from capture.faces.landmarks import PoseDetector
 from capture.measurements import Measurements, measure_context
 from capture.measures.context import FaceContext
 from capture.measures.background import nearest_background

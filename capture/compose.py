@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from capture.errors import PhotoError
-from capture.head import HeadGeometry
+from capture.faces.head import HeadGeometry
 from profiles.model import Band, Profile
 
 #: how far the face centre may sit off the picture's centre line, as a share of the output width

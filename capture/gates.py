@@ -25,7 +25,7 @@ class GateResult:
     ok: bool
     value: float | None
     threshold: Threshold
-    hint: str  # hint key (capture.hints) saying how to fix it; meaningful when not ok
+    hint: str  # hint key (kiosk.texts.hints) saying how to fix it; meaningful when not ok
     unit: str = ""
     advisory: bool = False  # True: shown and reported, but does not block capture (see settings)
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from capture.head import head_geometry, tracked_head_geometry
-from capture.landmarks import FaceLandmarks, FaceMeshDetector, PersonSegmenter, PoseDetector, PoseLandmarks
+from capture.faces.head import head_geometry, tracked_head_geometry
+from capture.faces.landmarks import FaceLandmarks, FaceMeshDetector, PersonSegmenter, PoseDetector, PoseLandmarks
 from capture.measurements import Measurements, measure_context
 from capture.measures.context import FaceContext
 from capture.measures.eyes import with_openness

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from capture.head import HeadGeometry
+from capture.faces.head import HeadGeometry
 from capture.measures.background import BackgroundMeasure, measure_background
 from capture.measures.context import FaceContext
 from capture.measures.covering import CoveringMeasure, measure_head_covering

@@ -4,7 +4,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from capture.landmarks import FaceLandmarks
+from capture.faces.landmarks import FaceLandmarks
 
 #: inner-lip contour points of the FaceMesh model, from mouth corner to mouth corner
 UPPER_INNER_LIP = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)

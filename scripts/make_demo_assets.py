@@ -12,7 +12,7 @@ from PIL import Image
 from skimage import data
 
 from capture.backdrop import place_on_backdrop
-from capture.landmarks import FaceMeshDetector, PersonSegmenter
+from capture.faces.landmarks import FaceMeshDetector, PersonSegmenter
 from capture.synth import close_mouth
 
 CANVAS_WH = (1280, 1080)

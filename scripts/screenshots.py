@@ -19,10 +19,10 @@ from capture.gates import evaluate  # noqa: E402
 from capture.images import read_photo  # noqa: E402
 from capture.live import FrameAnalyzer  # noqa: E402
 from capture.picture import make_picture  # noqa: E402
-from kiosk.flow import State  # noqa: E402
-from kiosk.guidance import Guidance, GuidanceConfig  # noqa: E402
-from kiosk.screen import Screen  # noqa: E402
-from kiosk.views.model import PictureFacts, ViewModel  # noqa: E402
+from kiosk.station.flow import State  # noqa: E402
+from kiosk.station.guidance import Guidance, GuidanceConfig  # noqa: E402
+from kiosk.ui.screen import Screen  # noqa: E402
+from kiosk.station.view_model import PictureFacts, ViewModel  # noqa: E402
 from profiles import get_profile  # noqa: E402
 
 
@@ -74,7 +74,7 @@ def main(argv: list[str]) -> None:
             shot("camera-lost", ViewModel(State.GUIDE, lang, profile, preview=None, camera="reconnecting"))
     finally:
         screen.close()
-    from kiosk.views.operator import render_operator_screenshots
+    from kiosk.ui.operator import render_operator_screenshots
 
     if size == (1280, 800):
         render_operator_screenshots(out, size=size)

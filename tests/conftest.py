@@ -57,7 +57,7 @@ def faces(grace_framed: np.ndarray, astronaut_framed: np.ndarray) -> dict[str, n
 
 def astronaut_mouth_closed() -> np.ndarray:
     """Return the astronaut with her smile closed (lips brought together), a subject that should pass every gate."""
-    from capture.landmarks import FaceMeshDetector
+    from capture.faces.landmarks import FaceMeshDetector
     from capture.synth import close_mouth
 
     rgb = astronaut()

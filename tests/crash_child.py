@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.records import SqliteRecordStore, Status  # noqa: E402
+from kiosk.store.records import SqliteRecordStore, Status  # noqa: E402
 from profiles import get_profile  # noqa: E402
 
 

@@ -8,7 +8,7 @@ import json
 import numpy as np
 from PIL import Image
 
-from kiosk.cli import main
+from kiosk.commands.main import main
 
 BENCH_KEYS = {"facemesh_ms_640", "facemesh_ms_720", "analysis_ms_720", "overhead_ratio", "guide_fps_720",
               "capture_to_picture_ms_1080", "kb_search_encodes", "check_photos_per_s", "make_photos_per_s",

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kiosk.cli import main
+from kiosk.commands.main import main
 
 
 def _bomb_png(path: Path, width: int = 20000, height: int = 5000) -> None:

@@ -7,8 +7,8 @@ import pytest
 
 from capture.check import CheckResult
 from capture.gates import GateResult
-from kiosk.crossval import best_threshold, cross_validate, infer_rule
-from kiosk.evaluate import LABEL_RULES
+from kiosk.tools.crossval import best_threshold, cross_validate, infer_rule
+from kiosk.tools.evaluate import LABEL_RULES
 
 
 def test_the_rule_is_read_from_the_verdicts():
@@ -66,7 +66,7 @@ def test_too_few_defects_for_the_folds_is_left_out(all_profiles):
 
 
 def test_eval_folds_usage(tmp_path, capsys):
-    from kiosk.cli import main
+    from kiosk.commands.main import main
 
     assert main(["eval", str(tmp_path), "--folds", "1"]) == 2
     assert "2 or more folds" in capsys.readouterr().err

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from kiosk import doctor
-from kiosk.cli import main
-from kiosk.doctor import FAIL, OK, WARN, check_packages, check_store, format_findings, run_doctor
+from kiosk.tools import doctor
+from kiosk.commands.main import main
+from kiosk.tools.doctor import FAIL, OK, WARN, check_packages, check_store, format_findings, run_doctor
 
 
 def test_this_install_is_ready(tmp_path):
@@ -67,7 +67,7 @@ def test_a_damaged_records_file_is_found_and_named(tmp_path, capsys):
 
 
 def test_a_healthy_records_file(tmp_path):
-    from kiosk.records import SqliteRecordStore
+    from kiosk.store.records import SqliteRecordStore
 
     SqliteRecordStore(tmp_path / "store").close()
     found = {f.check: f for f in check_store(tmp_path / "store")}

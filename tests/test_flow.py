@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from capture.gates import GATE_ORDER, GateResult
-from kiosk.flow import TRANSITIONS, Event, Flow, FlowConfig, State
-from kiosk.guidance import Guidance, GuidanceConfig
+from kiosk.station.flow import TRANSITIONS, Event, Flow, FlowConfig, State
+from kiosk.station.guidance import Guidance, GuidanceConfig
 
 
 class Clock:

@@ -8,9 +8,9 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.identity import (MAX_IDENTITY_LEN, IdentityError, IdentityRules, classify_identity, clean_identity,
+from kiosk.store.identity import (MAX_IDENTITY_LEN, IdentityError, IdentityRules, classify_identity, clean_identity,
                             id_number_check_digit, is_valid_id_number, picture_file_name)
-from kiosk.qr import decode_collection_code, payload_identity
+from kiosk.station.qr import decode_collection_code, payload_identity
 from profiles import get_profile
 
 TODAY = dt.date(2026, 11, 23)

@@ -9,8 +9,8 @@ from PIL import Image
 
 from capture.camera import find_demo_still
 from capture.images import read_photo
-from kiosk.cli import main
-from kiosk.records import SqliteRecordStore, Status
+from kiosk.commands.main import main
+from kiosk.store.records import SqliteRecordStore, Status
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_import_usage_errors(tmp_path, capsys):
 
 def test_a_failing_disk_is_reported_not_raised(mailbox, tmp_path, analyzer, monkeypatch):
     from capture.check import StillChecker
-    from kiosk.importer import import_photo
+    from kiosk.store.importer import import_photo
 
     store = SqliteRecordStore(tmp_path / "store")
 

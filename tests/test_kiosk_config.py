@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import _apply_kiosk_config, build_parser, main
-from kiosk.config import ConfigError, load_kiosk_config
+from kiosk.commands.main import _apply_kiosk_config, build_parser, main
+from kiosk.station.config import ConfigError, load_kiosk_config
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "kiosk.example.toml"
 
@@ -93,7 +93,7 @@ def test_kiosk_runs_from_a_config_file(tmp_path, capsys):
 def test_every_setting_has_a_kind_of_value():
     from dataclasses import fields
 
-    from kiosk.config import _FLAGS, _LISTS, _TEXT, KioskConfig
+    from kiosk.station.config import _FLAGS, _LISTS, _TEXT, KioskConfig
 
     assert _TEXT | _FLAGS | _LISTS == {f.name for f in fields(KioskConfig)} - {"source"}
     assert not (_TEXT & _FLAGS or _TEXT & _LISTS or _FLAGS & _LISTS)

@@ -12,8 +12,8 @@ from PIL import Image
 from capture.camera import Keyframe, ReplayCamera, StillMotionFrames, find_demo_still
 from capture.encode import KbWindow
 from capture.images import read_photo
-from kiosk.app import KioskApp, KioskOptions
-from kiosk.flow import Event, State
+from kiosk.station.loop import KioskApp, KioskOptions
+from kiosk.station.flow import Event, State
 
 #: the demo subject arrives and settles within a second (the demo script takes five)
 QUICK_SCRIPT = (

@@ -6,9 +6,9 @@ import zipfile
 
 import pytest
 
-from kiosk.app import KioskApp
-from kiosk.flow import State
-from kiosk.records import Status
+from kiosk.station.loop import KioskApp
+from kiosk.station.flow import State
+from kiosk.store.records import Status
 from tests.test_kiosk_e2e import _options, _replay  # noqa: F401  (shared helpers)
 
 
@@ -45,7 +45,7 @@ def test_console_marks_recapture_and_exports(all_profiles, tmp_path, demo_still)
     assert app.console is not None and app.console.page != "pin"
     app.store.mark_recapture("2023001", "blurred")  # the same call the record page's action makes
     assert app.store.get("2023001").status is Status.NEEDS_RECAPTURE
-    from kiosk.operator import Export
+    from kiosk.console.console import Export
 
     app._carry_out(Export())
     app.store.close()
@@ -67,7 +67,7 @@ def test_corner_taps_open_the_console(all_profiles, tmp_path):
 
 
 def test_records_and_export_commands(all_profiles, tmp_path, demo_still, capsys):
-    from kiosk.cli import main
+    from kiosk.commands.main import main
 
     profile = all_profiles["chsi-graduation"]
     app = KioskApp(_options(profile, tmp_path, lambda: _replay(demo_still), exit_after=1))
@@ -94,7 +94,7 @@ def test_records_and_export_commands(all_profiles, tmp_path, demo_still, capsys)
 def test_identify_screen_applies_the_configured_rules(all_profiles, tmp_path):
     import dataclasses
 
-    from kiosk.identity import DEFAULT_RULES, id_number_check_digit
+    from kiosk.store.identity import DEFAULT_RULES, id_number_check_digit
 
     profile = all_profiles["chsi-graduation"]
     rules = dataclasses.replace(DEFAULT_RULES, kinds=("id_number",))
@@ -126,7 +126,7 @@ def test_switching_camera_from_the_console_restarts_the_feed(all_profiles, tmp_p
     import numpy as np
     from PIL import Image
 
-    from kiosk.operator import ChooseCamera
+    from kiosk.console.console import ChooseCamera
 
     empty_room = tmp_path / "empty-room"
     empty_room.mkdir()
@@ -156,7 +156,7 @@ def test_switching_camera_from_the_console_restarts_the_feed(all_profiles, tmp_p
 
 
 def test_backdrop_replacement_switched_from_the_console(all_profiles, tmp_path):
-    from kiosk.operator import ChooseBackdrop
+    from kiosk.console.console import ChooseBackdrop
 
     profile = all_profiles["chsi-graduation"]
     app = KioskApp(_options(profile, tmp_path, None))

@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 
 from capture.camera import Keyframe, StillMotionFrames, find_demo_still
-from capture.head import tracked_head_geometry
+from capture.faces.head import tracked_head_geometry
 from capture.images import read_photo
-from capture.landmarks import PoseLandmarks, PosePoint
+from capture.faces.landmarks import PoseLandmarks, PosePoint
 from capture.live import FrameAnalysis, FrameAnalyzer
 from capture.measurements import Measurements
 from capture.settings import ENGINE
-from kiosk.worker import AnalysedFrame
+from kiosk.station.worker import AnalysedFrame
 
 #: the demo subject settled where the gates like her
 SETTLED = (Keyframe(0.0, 0.103, 0.2777, 2.05, 0.0), Keyframe(60.0, 0.103, 0.2777, 2.05, 0.0))
@@ -80,7 +80,7 @@ def test_crown_follows_the_head_between_person_masks(live, frames):
 
 
 def test_tracked_crown_scales_with_the_face():
-    from capture.head import HeadGeometry
+    from capture.faces.head import HeadGeometry
 
     reference = HeadGeometry(eye_y=300, eye_mid_x=640, face_centre_x=640, face_width=200, chin_y=420,
                              crown_y=180, crown_from_mask=True, head_cut_off=False)

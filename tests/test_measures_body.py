@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
-from capture.landmarks import PoseDetector
+from capture.faces.landmarks import PoseDetector
 from capture.measures.covering import measure_head_covering
 from capture.measures.ears import measure_ears
 from capture.measures.shoulders import measure_shoulders, shoulders_can_show

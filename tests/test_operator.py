@@ -13,12 +13,12 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
 import pygame  # noqa: E402
 
-from kiosk.operator import (DEFAULT_PIN, ROWS_PER_PAGE, ChooseBackdrop, ChooseCamera, ChooseProfile, Choice, ExitConsole,  # noqa: E402
+from kiosk.console.console import (DEFAULT_PIN, ROWS_PER_PAGE, ChooseBackdrop, ChooseCamera, ChooseProfile, Choice, ExitConsole,  # noqa: E402
                             Export, LockRecord, MarkRecapture, OperatorConsole, PinGuard, SavePin, as_row,
                             attempt_row, hash_pin, is_default_pin, pin_problem, status_key,
                             today_counts, verify_pin)
-from kiosk.views import operator as views  # noqa: E402
-from kiosk.views.common import Typesetter  # noqa: E402
+from kiosk.ui import operator as views  # noqa: E402
+from kiosk.ui.common import Typesetter  # noqa: E402
 
 FAST = 1000  # PBKDF2 iterations in tests
 NOW = dt.datetime(2026, 11, 23, 15, 30)
@@ -258,13 +258,13 @@ def test_today_counts_accepts_several_time_forms() -> None:
     assert today_counts(rows, NOW.date()) == {"total": 3, "filed": 2, "needs_recapture": 1}
 
 
-class FakeStatus(str, enum.Enum):  # shaped like kiosk.records.Status
+class FakeStatus(str, enum.Enum):  # shaped like kiosk.store.records.Status
     FILED = "已上传"
     NEEDS_RECAPTURE = "需重新上传"
 
 
 @dataclasses.dataclass
-class FakeRecord:  # shaped like kiosk.records.Record
+class FakeRecord:  # shaped like kiosk.store.records.Record
     identity: str
     profile_id: str
     status: FakeStatus
@@ -276,7 +276,7 @@ class FakeRecord:  # shaped like kiosk.records.Record
 
 
 @dataclasses.dataclass
-class FakeAttempt:  # shaped like kiosk.records.Attempt
+class FakeAttempt:  # shaped like kiosk.store.records.Attempt
     identity: str
     at: str
     gates: dict

@@ -10,7 +10,7 @@ from PIL import Image
 from capture.errors import PhotoError
 from capture.picture import backdrop_colour, make_picture
 from capture.rebackdrop import inner_person, replace_backdrop, subject_only
-from kiosk.cli import main
+from kiosk.commands.main import main
 
 GREEN = (30, 180, 60)  # a colour the astronaut does not wear: any of it left on the new backdrop is a rim
 WHITE = (255, 255, 255)

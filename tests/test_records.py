@@ -1,4 +1,4 @@
-"""The records store (kiosk.records) and the export (kiosk.export): statuses, atomic filing, recovery, the zip,
+"""The records store (kiosk.store.records) and the export (kiosk.store.export): statuses, atomic filing, recovery, the zip,
 and a crash test that SIGKILLs a filing process at random moments."""
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from capture.encode import KbWindow, encode_to_window
-from kiosk.export import export_batch, gate_summary, records_json_lines
-from kiosk.records import (TRANSITIONS, PictureRejected, SqliteRecordStore, Status, TransitionError,
+from kiosk.store.export import export_batch, gate_summary, records_json_lines
+from kiosk.store.records import (TRANSITIONS, PictureRejected, SqliteRecordStore, Status, TransitionError,
                            check_transition, verify_for_profile)
 from profiles import get_profile
 
@@ -149,7 +149,7 @@ def test_a_picture_that_does_not_meet_the_profile_is_not_filed(store, pics):
 
 
 def test_identity_text_never_becomes_a_path(store, pics):
-    from kiosk.identity import IdentityError
+    from kiosk.store.identity import IdentityError
 
     with pytest.raises(IdentityError):
         store.file_picture("../etc/x", PROFILE, pics[0], GATES_OK)
@@ -292,7 +292,7 @@ def test_a_corrupted_picture_is_refused_with_a_reason(store, pics, tmp_path):
 
 
 def test_export_refuses_everything_when_the_zip_does_not_check_out(store, pics, tmp_path, monkeypatch):
-    import kiosk.export as export
+    import kiosk.store.export as export
 
     _filled_store(store, pics)
     monkeypatch.setattr(export, "verify_zip", lambda *a, **k: ["simulated damage"])

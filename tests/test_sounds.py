@@ -6,7 +6,7 @@ import wave
 import numpy as np
 import pytest
 
-from kiosk.sounds import CUES, RATE, SoundPlayer, synthesise
+from kiosk.station.sounds import CUES, RATE, SoundPlayer, synthesise
 
 
 @pytest.mark.parametrize("cue", CUES)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import numpy as np
 
-from capture.head import HeadGeometry
-from capture.landmarks import FaceLandmarks
+from capture.faces.head import HeadGeometry
+from capture.faces.landmarks import FaceLandmarks
 
 
 @dataclass(frozen=True)

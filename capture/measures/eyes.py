@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from capture.landmarks import IRIS_LEFT, IRIS_RIGHT
+from capture.faces.landmarks import IRIS_LEFT, IRIS_RIGHT
 from capture.measures.context import FaceContext
 
 #: lens ellipse semi-axes as multiples of the eye's corner-to-corner width (a lens is ~1.7 eye widths across)

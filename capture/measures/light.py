@@ -21,7 +21,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from capture.landmarks import IRIS_LEFT, IRIS_RIGHT
+from capture.faces.landmarks import IRIS_LEFT, IRIS_RIGHT
 from capture.measures.context import FaceContext
 
 #: 8-bit luma at or below which a pixel counts as clipped dark, and at or above which it counts as clipped bright

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from capture.landmarks import FaceLandmarks
+from capture.faces.landmarks import FaceLandmarks
 from capture.settings import ENGINE, EngineSettings
 
 MESH_POINTS = 468  # the face mesh proper; 468..477 are the iris points

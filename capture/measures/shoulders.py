@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from capture.landmarks import FaceLandmarks, PoseLandmarks, PosePoint
+from capture.faces.landmarks import FaceLandmarks, PoseLandmarks, PosePoint
 from capture.measures.context import FaceContext
 from capture.settings import ENGINE, EngineSettings
 

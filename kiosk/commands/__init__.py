@@ -1,0 +1,1 @@
+"""The `idphoto` command: one module per subcommand."""

@@ -1,0 +1,1 @@
+"""The operator console: its logic and the PIN (no pygame here)."""

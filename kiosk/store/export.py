@@ -1,0 +1,240 @@
+"""Exporting filed pictures as one zip for the upload site, then locking the exported records.
+
+The zip holds, for every exported record:
+
+    <picture name>                 the picture, named by its profile (kiosk.store.identity.picture_file_name)
+    reports/<picture stem>.json    its compliance report (file-level checks: format, px, ratio, dpi, KB window)
+    manifest.csv                   one row per picture (UTF-8 with BOM so spreadsheet programs show Chinese)
+
+The zip is written to a temporary file next to the target, re-opened and checked against the profiles and the
+manifest, and only then renamed into place; only after that are the records locked. A record whose picture is
+missing or does not pass is left out with a reason (`ExportReport.refused`) and keeps its status.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping
+
+from PIL import Image
+
+from capture.encode import KbWindow, write_atomic
+from kiosk.store.records import RecordStore, SqliteRecordStore, Status, verify_for_profile
+from profiles import get_profile
+from profiles.model import Profile
+
+__all__ = ["ExportError", "ExportReport", "MANIFEST_FIELDS", "export_batch", "compliance", "gate_summary",
+           "records_json_lines"]
+
+MANIFEST_NAME = "manifest.csv"
+MANIFEST_FIELDS = ("identity", "file", "profile", "status", "time", "kb", "px", "gates")
+RATIO_TOLERANCE = 0.01
+
+
+class ExportError(RuntimeError):
+    """The zip could not be made or did not check out; nothing was locked."""
+
+
+@dataclass
+class ExportReport:
+    """What an export did. `zip_path` is None when there was nothing to export (no file is written then)."""
+
+    zip_path: Path | None
+    exported: list[str] = field(default_factory=list)  # identities, in zip order
+    refused: dict[str, str] = field(default_factory=dict)  # identity -> why it was left out
+    rows: list[dict] = field(default_factory=list)  # the manifest rows
+
+    def to_dict(self) -> dict:
+        return {"zip": str(self.zip_path) if self.zip_path else None, "exported": self.exported,
+                "refused": self.refused}
+
+
+def gate_summary(gates: Mapping[str, Mapping]) -> str:
+    """Return "17/17" when every gate passed, else "15/17: name1 name2" listing the failing gates."""
+    if not gates:
+        return "no gates"
+    failing = sorted(name for name, g in gates.items() if not (isinstance(g, Mapping) and g.get("ok")))
+    passed = len(gates) - len(failing)
+    return f"{passed}/{len(gates)}" + (f": {' '.join(failing)}" if failing else "")
+
+
+def compliance(data: bytes, profile: Profile) -> dict:
+    """Return the file-level checks of `data` under `profile` as {"ok", "checks": {name: {ok, value, expected}},
+    "problems": [sentences]}; never raises for a broken file."""
+    window = KbWindow(profile.kb_min, profile.kb_max)
+    checks: dict[str, dict] = {}
+
+    def item(name: str, ok: bool, value, expected) -> None:
+        checks[name] = {"ok": bool(ok), "value": value, "expected": expected}
+
+    item("kb", window.contains(len(data)), round(len(data) / 1024, 2), [profile.kb_min, profile.kb_max])
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            fmt, mode, (w, h), dpi = (im.format or "").upper(), im.mode, im.size, im.info.get("dpi")
+            im.load()
+    except Exception as exc:  # a broken file is a finding, not a crash
+        item("format", False, f"unreadable ({type(exc).__name__})", "JPEG RGB (24-bit)")
+        problems = verify_for_profile(data, profile)
+        return {"ok": False, "checks": checks, "problems": problems}
+    item("format", fmt == "JPEG" and mode == "RGB", f"{fmt} {mode}", "JPEG RGB (24-bit)")
+    item("width_px", w == profile.width_px, w, profile.width_px)
+    item("height_px", h == profile.height_px, h, profile.height_px)
+    item("ratio", h > 0 and abs(w / h / profile.aspect - 1) <= RATIO_TOLERANCE, round(w / h, 4) if h else None,
+         round(profile.aspect, 4))
+    dpi_value = [round(float(v)) for v in dpi] if dpi else None
+    item("dpi", dpi_value == [profile.dpi, profile.dpi], dpi_value, profile.dpi)
+    problems = verify_for_profile(data, profile)
+    return {"ok": not problems and all(c["ok"] for c in checks.values()), "checks": checks, "problems": problems}
+
+
+def _open_store(store_dir) -> tuple[SqliteRecordStore, bool]:
+    if isinstance(store_dir, SqliteRecordStore):
+        return store_dir, False
+    return SqliteRecordStore(store_dir), True
+
+
+def export_batch(store_dir, out_zip: str | Path,
+                 statuses: Iterable[Status] = (Status.FILED, Status.RECAPTURED),
+                 profile_lookup: Callable[[str], Profile] = get_profile) -> ExportReport:
+    """Export the records in `statuses` from the store at `store_dir` (a folder or an open SqliteRecordStore)
+    into `out_zip`, verify the zip, then lock the exported records. See the module text."""
+    statuses = [Status(s) for s in statuses]
+    if Status.LOCKED in statuses:
+        raise ValueError("locked records have been exported already and cannot be exported again")
+    store, owned = _open_store(store_dir)
+    try:
+        return _export(store, Path(out_zip), statuses, profile_lookup)
+    finally:
+        if owned:
+            store.close()
+
+
+def _latest_gates(store: SqliteRecordStore, identity: str, picture: str | None) -> dict:
+    for attempt in reversed(store.attempts(identity)):
+        if attempt.accepted and attempt.picture == picture:
+            return attempt.gates
+    return {}
+
+
+def _export(store: SqliteRecordStore, out_zip: Path, statuses: list[Status],
+            profile_lookup: Callable[[str], Profile]) -> ExportReport:
+    report = ExportReport(None)
+    entries: list[tuple[str, bytes, dict, dict]] = []  # (name, picture bytes, report json, manifest row)
+    names: set[str] = set()
+    records = [r for s in statuses for r in store.list(s)]
+    for record in sorted(records, key=lambda r: r.identity):
+        try:
+            profile = profile_lookup(record.profile_id)
+        except Exception as exc:
+            report.refused[record.identity] = f"unknown profile {record.profile_id!r} ({exc})"
+            continue
+        path = store.path_of(record)
+        if path is None or not path.is_file():
+            report.refused[record.identity] = f"the picture file {record.picture} is missing"
+            continue
+        data = path.read_bytes()
+        result = compliance(data, profile)
+        if not result["ok"]:
+            why = " ".join(result["problems"]) or ", ".join(n for n, c in result["checks"].items() if not c["ok"])
+            report.refused[record.identity] = f"the picture does not meet {profile.id}: {why}"
+            continue
+        name = path.name
+        if name in names or name == MANIFEST_NAME:
+            report.refused[record.identity] = f"another picture in this export is already named {name}"
+            continue
+        names.add(name)
+        gates = _latest_gates(store, record.identity, record.picture)
+        with Image.open(io.BytesIO(data)) as im:
+            w, h = im.size
+        row = {"identity": record.identity, "file": name, "profile": profile.id, "status": record.status.value,
+               "time": record.updated, "kb": f"{len(data) / 1024:.2f}", "px": f"{w}x{h}",
+               "gates": gate_summary(gates)}
+        doc = {"identity": record.identity, "file": name, "profile": profile.id, "status": record.status.value,
+               "filed": record.updated, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+               "ok": result["ok"], "file_spec": result["checks"], "problems": result["problems"],
+               "gates": gates, "gate_summary": row["gates"],
+               "exported": dt.datetime.now().isoformat(timespec="seconds")}
+        entries.append((name, data, doc, row))
+    if not entries:
+        return report
+
+    manifest = io.StringIO()
+    writer = csv.DictWriter(manifest, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for _, _, _, row in entries:
+        writer.writerow(row)
+    manifest_bytes = manifest.getvalue().encode("utf-8-sig")
+
+    out_zip.parent.mkdir(parents=True, exist_ok=True)
+
+    def write_zip(fh) -> None:
+        with zipfile.ZipFile(fh, "w") as zf:
+            for name, data, doc, _ in entries:
+                zf.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+                zf.writestr(f"reports/{Path(name).stem}.json",
+                            json.dumps(doc, ensure_ascii=False, indent=2), compress_type=zipfile.ZIP_DEFLATED)
+            zf.writestr(MANIFEST_NAME, manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
+
+    def check_zip(tmp: Path) -> None:
+        problems = verify_zip(tmp, profile_lookup)
+        if problems:
+            raise ExportError("the export did not check out: " + "; ".join(problems))
+
+    write_atomic(out_zip, write_zip, check=check_zip)  # verified before it takes the zip's name
+    report.zip_path = out_zip
+    report.exported = [row["identity"] for _, _, _, row in entries]
+    report.rows = [row for _, _, _, row in entries]
+    store.lock(report.exported)
+    return report
+
+
+def verify_zip(path: str | Path, profile_lookup: Callable[[str], Profile] = get_profile) -> list[str]:
+    """Re-open an export zip and return what is wrong with it (empty list: every picture matches its profile,
+    its report and its manifest row)."""
+    problems: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bad = zf.testzip()
+            if bad:
+                return [f"{bad} is damaged in the zip"]
+            names = set(zf.namelist())
+            if MANIFEST_NAME not in names:
+                return ["the zip has no manifest.csv"]
+            rows = list(csv.DictReader(io.StringIO(zf.read(MANIFEST_NAME).decode("utf-8-sig"))))
+            listed = {MANIFEST_NAME}
+            for row in rows:
+                name = row["file"]
+                report_name = f"reports/{Path(name).stem}.json"
+                listed |= {name, report_name}
+                if name not in names or report_name not in names:
+                    problems.append(f"{name}: the picture or its report is missing")
+                    continue
+                data = zf.read(name)
+                doc = json.loads(zf.read(report_name))
+                profile = profile_lookup(row["profile"])
+                found = verify_for_profile(data, profile)
+                if found:
+                    problems.append(f"{name}: " + " ".join(found))
+                if doc.get("sha256") != hashlib.sha256(data).hexdigest() or doc.get("identity") != row["identity"]:
+                    problems.append(f"{name}: the report does not match the picture")
+                if row["kb"] != f"{len(data) / 1024:.2f}":
+                    problems.append(f"{name}: the manifest size does not match the picture")
+            extra = names - listed
+            if extra:
+                problems.append(f"files not in the manifest: {', '.join(sorted(extra))}")
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        problems.append(f"the zip cannot be read ({type(exc).__name__}: {exc})")
+    return problems
+
+
+def records_json_lines(store: RecordStore) -> Iterator[str]:
+    """Yield one JSON line per record: {"identity","status","profile","picture","attempts","updated"}."""
+    for r in store.list():
+        yield json.dumps({"identity": r.identity, "status": r.status.value, "profile": r.profile_id,
+                          "picture": r.picture, "attempts": r.attempts, "updated": r.updated}, ensure_ascii=False)

@@ -1,0 +1,257 @@
+"""`idphoto doctor`: a self-test for IT staff setting up a station, one line per check with what to do about it.
+
+Checks what a kiosk needs on a plain PC with no internet: the pinned packages (one OpenCV, numpy 1.x, the mediapipe
+release that bundles every model), every model loading and running offline on the demo photo, the demo camera,
+webcams, the screen, sound, a Chinese font, the store folder (writable, private, free space) and the profiles.
+Nothing here changes the machine except a small test file written to and removed from the store folder.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+#: free space below this in the store folder is a warning (a picture is ~40 KB; logs and exports need room too)
+LOW_DISK_MB = 1024
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One check's outcome: status ok/warn/fail, what was found, and what to do when it is not ok."""
+
+    check: str
+    status: str
+    found: str
+    fix: str = ""
+
+    def to_dict(self) -> dict:
+        return {"check": self.check, "status": self.status, "found": self.found, "fix": self.fix}
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def check_packages() -> list[Finding]:
+    """Return findings on the pinned packages: mediapipe 0.10.21, numpy < 2, exactly one OpenCV wheel."""
+    out = []
+    mp = _version("mediapipe")
+    out.append(Finding("mediapipe", OK if mp == "0.10.21" else FAIL, f"mediapipe {mp or 'missing'}",
+                       "" if mp == "0.10.21" else "Reinstall with `make` (the project pins mediapipe==0.10.21, "
+                                                  "the last release that bundles every model)."))
+    np_v = _version("numpy") or "missing"
+    ok = np_v != "missing" and int(np_v.split(".")[0]) < 2
+    out.append(Finding("numpy", OK if ok else FAIL, f"numpy {np_v}",
+                       "" if ok else "mediapipe 0.10.21 needs numpy<2: `pip install 'numpy<2'` in the venv."))
+    wheels = [n for n in ("opencv-python", "opencv-contrib-python", "opencv-python-headless",
+                          "opencv-contrib-python-headless") if _version(n)]
+    ok = wheels == ["opencv-contrib-python"]
+    out.append(Finding("opencv", OK if ok else FAIL, ", ".join(f"{w} {_version(w)}" for w in wheels) or "missing",
+                       "" if ok else "Keep only opencv-contrib-python (mediapipe's): `pip uninstall opencv-python "
+                                     "opencv-python-headless` then `pip install --force-reinstall "
+                                     "opencv-contrib-python` in the venv."))
+    return out
+
+
+def check_models() -> list[Finding]:
+    """Return one finding per MediaPipe model: loads offline and finds the demo subject (with the time taken)."""
+    from capture.camera import find_demo_still
+    from capture.images import read_photo
+    from capture.faces.landmarks import FaceDetector, FaceMeshDetector, PersonSegmenter, PoseDetector
+
+    try:
+        rgb = read_photo(find_demo_still()).rgb
+    except Exception as exc:  # the demo photo is part of the install
+        return [Finding("demo photo", FAIL, f"cannot be read ({type(exc).__name__})",
+                        "The install is incomplete: clone or copy the project again (assets/demo/).")]
+    out = [Finding("demo photo", OK, str(find_demo_still()))]
+    trials: list[tuple[str, Callable[[], object], Callable[[object], bool]]] = [
+        ("face landmarks", lambda: FaceMeshDetector(static=True), lambda r: len(r) == 1),
+        ("face detection", lambda: FaceDetector(), lambda r: len(r) >= 1),
+        ("person segmentation", lambda: PersonSegmenter(), lambda r: float(r.mean()) > 0.05),
+        ("body pose", lambda: PoseDetector(static=True), lambda r: r is not None),
+    ]
+    for name, make, good in trials:
+        t0 = time.perf_counter()
+        try:
+            model = make()
+            try:
+                result = model.process(rgb)  # type: ignore[attr-defined]
+            finally:
+                model.close()  # type: ignore[attr-defined]
+        except Exception as exc:
+            out.append(Finding(name, FAIL, f"does not run ({type(exc).__name__}: {exc})",
+                               "Reinstall with `make`; the models ship inside the mediapipe wheel (no download)."))
+            continue
+        ms = (time.perf_counter() - t0) * 1000
+        out.append(Finding(name, OK if good(result) else FAIL, f"{ms:.0f} ms on the demo photo",
+                           "" if good(result) else "The model ran but found nothing on the demo photo: reinstall."))
+    return out
+
+
+def check_cameras(camera: str | None, probe: Callable[[int], bool] | None = None) -> list[Finding]:
+    """Return findings on the webcams 0..3 and, when given, the camera spec the kiosk will use."""
+    from capture.camera import CameraError, first_frame, open_source, probe_device
+
+    probe = probe or (lambda i: probe_device(i, timeout_s=1.5))
+    found = [i for i in range(4) if probe(i)]
+    out = [Finding("webcams", OK if found else WARN,
+                   f"found: {', '.join(map(str, found))}" if found else "none found",
+                   "" if found else "Plug the USB webcam in (the kiosk runs on its demo camera until then); "
+                                    "on Linux check `ls /dev/video*` and that this user is in the 'video' group.")]
+    if camera is not None:
+        try:
+            frame = first_frame(open_source(camera), timeout_s=5.0)
+            ok = frame is not None
+            out.append(Finding(f"camera {camera}", OK if ok else FAIL,
+                               f"{frame.rgb.shape[1]}×{frame.rgb.shape[0]} frames" if ok else "no frame in 5 s",
+                               "" if ok else "Check the cable, close other programs using the camera, try another "
+                                             "number (--camera 1)."))
+        except CameraError as exc:
+            out.append(Finding(f"camera {camera}", FAIL, str(exc), "Give a webcam number, a video or 'demo'."))
+    return out
+
+
+def check_screen_and_sound() -> list[Finding]:
+    """Return findings on the display (SDL video driver) and the audio device."""
+    import pygame
+
+    out = []
+    try:
+        pygame.display.init()
+        driver = pygame.display.get_driver()
+        status = WARN if driver in ("dummy", "offscreen") else OK
+        out.append(Finding("screen", status, f"SDL video driver {driver}",
+                           "" if status == OK else "No display here: fine for tests, not for a kiosk "
+                                                   "(unset SDL_VIDEODRIVER, start from the desktop session)."))
+    except pygame.error as exc:
+        out.append(Finding("screen", FAIL, str(exc), "Start the kiosk from a desktop session (X11/Wayland/Windows)."))
+    finally:
+        pygame.display.quit()
+    try:
+        pygame.mixer.init()
+        driver = pygame.mixer.get_init()
+        out.append(Finding("sound", OK, f"mixer {driver[0]} Hz"))
+    except pygame.error as exc:
+        out.append(Finding("sound", WARN, str(exc), "No audio device: the kiosk runs silently (or use --no-sound)."))
+    finally:
+        pygame.mixer.quit()
+    return out
+
+
+def check_font() -> list[Finding]:
+    """Return the finding on the Chinese font the screens will use."""
+    from kiosk.ui.fonts import cjk_font_path, draws_all
+
+    try:
+        path = cjk_font_path()
+    except Exception as exc:
+        return [Finding("chinese font", FAIL, str(exc), "Reinstall with `make` (it brings Noto Sans SC).")]
+    ok = draws_all(path)
+    return [Finding("chinese font", OK if ok else FAIL, str(path),
+                    "" if ok else "This font lacks some characters: install fonts-noto-cjk or reinstall.")]
+
+
+def check_store(store: Path) -> list[Finding]:
+    """Return findings on the store folder: writable (a test file is written and removed), private, free space."""
+    out = []
+    if not store.exists():  # not created here: the kiosk creates it private on its first start
+        parent = next((p for p in store.absolute().parents if p.exists()), Path("/"))
+        if not parent.is_dir() or not os.access(parent, os.W_OK):
+            return [Finding("store", FAIL, f"{store} does not exist and {parent} is not a writable folder",
+                            "Create the folder for this user, or choose another (--store DIR).")]
+        out.append(Finding("store", OK, f"{store.absolute()} will be created (private) on the kiosk's first start"))
+        free_mb = shutil.disk_usage(parent).free / 1e6
+    else:
+        try:
+            probe = store / f".doctor-{uuid.uuid4().hex}"
+            probe.write_bytes(b"ok")
+            probe.unlink()
+        except OSError as exc:
+            return [Finding("store", FAIL, f"{store}: cannot write ({exc.strerror or exc})",
+                            "Choose a folder this user can write (--store DIR), on a local disk.")]
+        out += _store_mode(store)
+        out += _records_file(store / "records.sqlite3")
+        free_mb = shutil.disk_usage(store).free / 1e6
+    out.append(Finding("disk space", OK if free_mb >= LOW_DISK_MB else WARN, f"{free_mb:,.0f} MB free",
+                       "" if free_mb >= LOW_DISK_MB else "Free some space or move the store to a larger disk."))
+    return out
+
+
+def _records_file(path: Path) -> list[Finding]:
+    """Return the finding on an existing records file: SQLite's own quick check, read-only."""
+    import sqlite3
+
+    if not path.exists():
+        return []
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+            count = db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        verdict, count = str(exc), None
+    if verdict != "ok":
+        return [Finding("records file", FAIL, f"{path}: {verdict}",
+                        "Move it aside (keep it), restore records.sqlite3 from the last backup or export; the "
+                        "pictures folder is not affected.")]
+    return [Finding("records file", OK, f"{count} records, intact")]
+
+
+def _store_mode(store: Path) -> list[Finding]:
+    mode = store.stat().st_mode & 0o777
+    private = os.name == "nt" or mode & 0o077 == 0
+    return [Finding("store", OK if private else WARN, f"{store.resolve()} (mode {mode:o})",
+                    "" if private else f"Others can read the photos: `chmod 700 {store}` (the kiosk makes new "
+                                       "folders 0700 itself).")]
+
+
+def check_profiles(extra_dirs: list[str]) -> list[Finding]:
+    """Return the finding on the photo specs (every file valid)."""
+    from profiles import load_profiles
+
+    try:
+        profiles = load_profiles(extra_dirs)
+    except Exception as exc:
+        return [Finding("profiles", FAIL, str(exc), "Fix or remove the named profile file.")]
+    return [Finding("profiles", OK, f"{len(profiles)} specs valid")]
+
+
+def run_doctor(store: Path, camera: str | None = None, profile_dirs: list[str] | None = None,
+               probe: Callable[[int], bool] | None = None) -> list[Finding]:
+    """Return every finding, in the order an installer would fix them."""
+    findings = check_packages()
+    findings += check_models()
+    findings += check_cameras(camera, probe)
+    findings += check_screen_and_sound()
+    findings += check_font()
+    findings += check_store(store)
+    findings += check_profiles(profile_dirs or [])
+    return findings
+
+
+def format_findings(findings: list[Finding]) -> str:
+    """Return the findings as aligned lines ("OK   check  found  → fix") and a one-line verdict."""
+    lines = []
+    for f in findings:
+        line = f"{f.status.upper():4} {f.check:20} {f.found}"
+        if f.fix:
+            line += f"\n     {'':20} → {f.fix}"
+        lines.append(line)
+    fails = sum(f.status == FAIL for f in findings)
+    warns = sum(f.status == WARN for f in findings)
+    lines.append("ready for the kiosk" if not fails else f"{fails} problem(s) to fix before the kiosk can run")
+    if warns:
+        lines[-1] += f"; {warns} warning(s)"
+    return "\n".join(lines)

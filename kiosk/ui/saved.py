@@ -1,0 +1,26 @@
+"""Saved screen: a clear confirmation and the code the picture was filed under."""
+from __future__ import annotations
+
+import pygame
+
+from kiosk.texts import text
+from kiosk.ui.common import THEME, Targets, Typesetter
+from kiosk.station.view_model import ViewModel
+
+
+def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
+    w, h = surface.get_size()
+    surface.fill(THEME.background)
+    other = "en" if vm.lang == "zh" else "zh"
+    centre = (int(w / 2), int(h * 0.3))
+    radius = int(h * 0.13)
+    pygame.draw.circle(surface, THEME.good, centre, radius)
+    pygame.draw.lines(surface, THEME.text, False, [(centre[0] - radius * 0.45, centre[1]),
+                                                   (centre[0] - radius * 0.1, centre[1] + radius * 0.35),
+                                                   (centre[0] + radius * 0.5, centre[1] - radius * 0.35)], 10)
+    ts.draw(surface, text("saved_title", vm.lang), (w / 2, h * 0.55), 8, anchor="center", max_width=w * 0.9)
+    ts.draw(surface, text("saved_title", other), (w / 2, h * 0.64), 4, THEME.muted, anchor="center")
+    if vm.saved_name:
+        ts.draw(surface, vm.saved_name, (w / 2, h * 0.74), 4, THEME.accent, anchor="center", max_width=w * 0.9)
+    ts.draw(surface, text("saved_thanks", vm.lang), (w / 2, h * 0.86), 4.5, anchor="center", max_width=w * 0.9)
+    return Targets({"done": surface.get_rect()})
