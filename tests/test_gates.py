@@ -7,7 +7,8 @@ import pytest
 
 from capture.backdrop import place_on_backdrop
 from capture.gates import GATE_ORDER, blocking_ok, first_failure
-from kiosk.texts.hints import HINTS, hint_text
+from kiosk.texts import hint_text
+from kiosk.texts.hints import HINTS
 from tests.conftest import astronaut_mouth_closed
 
 LIGHT_BLUE = (100, 197, 255)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from kiosk.texts.hints import hint_text
+from kiosk.texts import hint_text
 from kiosk.store.records import StoreError
 from profiles import DEFAULT_PROFILE_ID, ProfileError, get_profile, load_profiles
 

@@ -18,7 +18,7 @@ from typing import Callable
 
 from capture.check import StillChecker
 from capture.errors import PhotoError
-from kiosk.texts.hints import hint_text
+from kiosk.texts import hint_text
 from capture.picture import make_picture
 from capture.settings import SUBJECT_GATES
 from kiosk.store.identity import IdentityError, clean_identity

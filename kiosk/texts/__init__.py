@@ -1,122 +1,66 @@
-"""Screen text in Chinese and English (the student's language first; hints live in kiosk.texts.hints)."""
+"""Every sentence a person reads, in Chinese and English: one table, one lookup, one fallback rule.
+
+Codes come from the engine (gate names, hint codes, photo refusals), the store (identity and lifecycle refusals),
+the camera supervisor and the station; this package turns them into sentences. Keys are namespaced by where the
+code comes from: screen and console texts have no prefix (`title`, `op_export_done`); the others are
+`hint.CODE`, `gate.NAME`, `photo.CODE`, `identity.CODE`, `store.CODE`, `camera.CODE`, `station.CODE`.
+
+The one fallback rule: every key has both a Chinese and an English sentence (checked when this package loads), and
+an unknown key is shown as the key itself (a code, never a traceback or a sentence in the wrong language).
+"""
 from __future__ import annotations
 
-TEXTS: dict[str, dict[str, str]] = {
-    "title": {"zh": "证件照自助采集", "en": "ID photo self-service"},
-    "idle_call": {"zh": "请站到镜头前开始", "en": "Step in front of the camera to begin"},
-    "idle_touch": {"zh": "或轻触屏幕", "en": "or touch the screen"},
-    "identify_title": {"zh": "请输入学号、考生号或身份证号", "en": "Enter your student, exam or ID number"},
-    "identify_invalid": {"zh": "号码格式不正确，请重新输入", "en": "That number does not look right: please try again"},
-    "ok": {"zh": "确定", "en": "OK"},
-    "back": {"zh": "返回", "en": "Back"},
-    "delete": {"zh": "删除", "en": "Delete"},
-    "guide_title": {"zh": "请按提示调整", "en": "Follow the hint"},
-    "hold_still": {"zh": "保持不动", "en": "Hold still"},
-    "review_title": {"zh": "请确认您的照片", "en": "Check your photo"},
-    "confirm": {"zh": "确认", "en": "Confirm"},
-    "retake": {"zh": "重拍", "en": "Retake"},
-    "making": {"zh": "正在生成照片…", "en": "Making your photo…"},
-    "saved_title": {"zh": "照片已保存", "en": "Your photo is saved"},
-    "saved_thanks": {"zh": "谢谢，请离开采集区", "en": "Thank you, you may leave"},
-    "error_title": {"zh": "出了点问题", "en": "Something went wrong"},
-    "error_wait": {"zh": "请稍候，系统正在恢复", "en": "Please wait, the system is recovering"},
-    "camera_lost": {"zh": "摄像头未连接，正在重试…", "en": "Camera disconnected, reconnecting…"},
-    "camera_starting": {"zh": "正在启动摄像头…", "en": "Starting the camera…"},
-    "lang_switch": {"zh": "English", "en": "中文"},
-    "facts": {"zh": "{w}×{h} 像素 · {kb:.1f} KB · {dpi} dpi", "en": "{w}×{h} px · {kb:.1f} KB · {dpi} dpi"},
-    "backdrop_replaced": {"zh": "背景已替换", "en": "backdrop replaced"},
-    "bands_hair": {"zh": "发顶", "en": "Hair top"},
-    "bands_eyes": {"zh": "眼睛", "en": "Eye line"},
-    "bands_face": {"zh": "脸宽", "en": "Face width"},
-    "op_title": {"zh": "管理员控制台", "en": "Operator console"},
-    "op_pin_enter": {"zh": "请输入管理员密码", "en": "Enter the operator PIN"},
-    "op_pin_new": {"zh": "请设置新密码（4–8位数字）", "en": "Choose a new PIN (4–8 digits)"},
-    "op_pin_repeat": {"zh": "请再次输入新密码", "en": "Type the new PIN again"},
-    "op_pin_wrong": {"zh": "密码错误", "en": "Wrong PIN"},
-    "op_pin_locked": {"zh": "错误次数过多，已锁定", "en": "Too many wrong PINs: locked"},
-    "op_pin_wait": {"zh": "请 {s} 秒后再试", "en": "Try again in {s} s"},
-    "op_pin_must_change": {"zh": "首次使用，请修改默认密码", "en": "First use: change the default PIN"},
-    "op_pin_rule": {"zh": "密码须为4–8位数字", "en": "A PIN has 4 to 8 digits"},
-    "op_pin_weak": {"zh": "密码过于简单，请换一个", "en": "That PIN is too easy to guess"},
-    "op_pin_mismatch": {"zh": "两次输入不一致，请重新设置", "en": "The PINs differ: start again"},
-    "op_pin_changed": {"zh": "密码已修改", "en": "PIN changed"},
-    "op_records_failed": {"zh": "无法读取记录", "en": "The records could not be read"},
-    "op_queue_title": {"zh": "采集记录", "en": "Records"},
-    "op_today": {"zh": "今日", "en": "Today"},
-    "op_total": {"zh": "合计", "en": "Total"},
-    "op_col_identity": {"zh": "编号", "en": "Number"},
-    "op_col_status": {"zh": "状态", "en": "Status"},
-    "op_col_attempts": {"zh": "拍摄次数", "en": "Attempts"},
-    "op_col_updated": {"zh": "更新时间", "en": "Updated"},
-    "op_no_records": {"zh": "暂无记录", "en": "No records yet"},
-    "op_page": {"zh": "第 {n}/{of} 页", "en": "Page {n} of {of}"},
-    "op_prev": {"zh": "上一页", "en": "Previous"},
-    "op_next": {"zh": "下一页", "en": "Next"},
-    "op_status_not_uploaded": {"zh": "未上传", "en": "Not filed"},
-    "op_status_filed": {"zh": "已上传", "en": "Filed"},
-    "op_status_needs_recapture": {"zh": "需重新上传", "en": "Needs re-capture"},
-    "op_status_recaptured": {"zh": "已重新上传", "en": "Re-captured"},
-    "op_status_locked": {"zh": "已采集(锁定)", "en": "Locked (exported)"},
-    "op_status_rejected": {"zh": "未通过", "en": "Rejected"},
-    "op_record_title": {"zh": "记录详情", "en": "Record"},
-    "op_attempts_title": {"zh": "拍摄记录", "en": "Attempts"},
-    "op_no_attempts": {"zh": "无拍摄明细", "en": "No attempt details"},
-    "op_recapture": {"zh": "标记重拍：", "en": "Mark for re-capture:"},
-    "op_reason_blurred": {"zh": "照片模糊", "en": "Blurred"},
-    "op_reason_eyes_closed": {"zh": "闭眼", "en": "Eyes closed"},
-    "op_reason_background": {"zh": "背景不合格", "en": "Background"},
-    "op_reason_wrong_person": {"zh": "人证不符", "en": "Wrong person"},
-    "op_reason_student_request": {"zh": "本人要求", "en": "Student asked"},
-    "op_marked": {"zh": "已标记重拍", "en": "Marked for re-capture"},
-    "op_lock": {"zh": "锁定记录", "en": "Lock record"},
-    "op_locked_done": {"zh": "记录已锁定", "en": "Record locked"},
-    "op_settings": {"zh": "设置", "en": "Settings"},
-    "op_profile": {"zh": "照片规格", "en": "Photo profile"},
-    "op_camera": {"zh": "摄像头", "en": "Camera"},
-    "op_backdrop": {"zh": "背景", "en": "Backdrop"},
-    "op_backdrop_keep": {"zh": "保留原背景（点此换底）", "en": "Kept (tap to replace)"},
-    "op_backdrop_replace": {"zh": "已换底（点此保留）", "en": "Replaced (tap to keep)"},
-    "op_change_pin": {"zh": "修改密码", "en": "Change PIN"},
-    "op_saved_setting": {"zh": "设置已保存", "en": "Setting saved"},
-    "op_export": {"zh": "导出", "en": "Export"},
-    "op_export_title": {"zh": "导出记录", "en": "Export records"},
-    "op_export_body": {"zh": "共 {n} 条记录，其中今日 {today} 条", "en": "{n} records, {today} of them today"},
-    "op_export_started": {"zh": "正在导出…", "en": "Exporting…"},
-    "op_export_done": {"zh": "导出完成", "en": "Export finished"},
-    "op_action_failed": {"zh": "操作未完成，请查看日志", "en": "That did not work: see the log"},
-    "op_export_failed": {"zh": "导出失败", "en": "Export failed"},
-    "op_exit": {"zh": "退出", "en": "Exit"},
-}
+from typing import Mapping
 
-GATE_LABELS: dict[str, dict[str, str]] = {
-    "single_face": {"zh": "单人入镜", "en": "Only you"},
-    "in_frame": {"zh": "位置居中", "en": "Centred"},
-    "distance": {"zh": "距离合适", "en": "Distance"},
-    "yaw": {"zh": "正对镜头", "en": "Face forward"},
-    "pitch": {"zh": "下巴平视", "en": "Chin level"},
-    "roll": {"zh": "头部端正", "en": "Head level"},
-    "head_covering": {"zh": "不戴帽子", "en": "No hat"},
-    "tinted_glasses": {"zh": "无有色眼镜", "en": "No tinted glasses"},
-    "eyes_open": {"zh": "双眼睁开", "en": "Eyes open"},
-    "mouth_closed": {"zh": "嘴巴闭合", "en": "Mouth closed"},
-    "glasses_glare": {"zh": "眼镜无反光", "en": "No glare"},
-    "ears_visible": {"zh": "露出双耳", "en": "Ears visible"},
-    "shoulders_level": {"zh": "双肩水平", "en": "Shoulders level"},
-    "lighting_even": {"zh": "光线均匀", "en": "Even light"},
-    "exposure": {"zh": "亮度合适", "en": "Brightness"},
-    "background": {"zh": "背景合格", "en": "Background"},
-    "sharpness": {"zh": "画面清晰", "en": "Sharp"},
-}
+from kiosk.texts import domains
+from kiosk.texts.gates import GATE_LABELS
+from kiosk.texts.hints import HINTS
+from kiosk.texts.screens import SCREENS
+
+LANGS: tuple[str, ...] = ("zh", "en")
+
+
+def _assemble() -> dict[str, Mapping[str, str]]:
+    table: dict[str, Mapping[str, str]] = dict(SCREENS)
+    table.update({f"hint.{k}": v for k, v in HINTS.items()})
+    table.update({f"gate.{k}": v for k, v in GATE_LABELS.items()})
+    for prefix, entries in domains.DOMAINS.items():
+        table.update({f"{prefix}.{k}": v for k, v in entries.items()})
+    missing = [k for k, v in table.items() if any(not v.get(lang) for lang in LANGS)]
+    if missing:
+        raise RuntimeError(f"texts without both a Chinese and an English sentence: {missing}")
+    return table
+
+
+TABLE: Mapping[str, Mapping[str, str]] = _assemble()
+
+
+def has(key: str) -> bool:
+    """Return True when `key` has a sentence (in both languages, as every key does)."""
+    return key in TABLE
 
 
 def text(key: str, lang: str, **fields: object) -> str:
-    """Return screen text `key` in `lang` ("zh" or "en"), formatted with `fields`."""
-    entry = TEXTS[key]
-    value = entry.get(lang) or entry["en"]
+    """Return the sentence for `key` in `lang` ("zh" or "en"), formatted with `fields`; an unknown key is returned
+    as it is (the one fallback rule)."""
+    entry = TABLE.get(key)
+    if entry is None:
+        return key
+    value = entry["en" if lang == "en" else "zh"]
     return value.format(**fields) if fields else value
+
+
+def both(key: str, lang: str = "zh", **fields: object) -> tuple[str, str]:
+    """Return (sentence in `lang`, sentence in the other language): a screen's line and its subtitle."""
+    other = "en" if lang == "zh" else "zh"
+    return text(key, lang, **fields), text(key, other, **fields)
+
+
+def hint_text(code: str, lang: str = "zh") -> str:
+    """Return the hint sentence for hint `code` in `lang`."""
+    return text(f"hint.{code}", lang)
 
 
 def gate_label(name: str, lang: str) -> str:
     """Return the checklist label of gate `name` in `lang`."""
-    entry = GATE_LABELS.get(name, {"en": name})
-    return entry.get(lang) or entry["en"]
+    return text(f"gate.{name}", lang)

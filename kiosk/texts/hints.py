@@ -1,4 +1,4 @@
-"""Hint sentences a student can act on, by hint key, in Chinese and English. Directions are the student's own."""
+"""Hint sentences a student can act on, by hint code (looked up as "hint.CODE"), zh + en. Directions are the student's own."""
 from __future__ import annotations
 
 HINTS: dict[str, dict[str, str]] = {
@@ -30,10 +30,3 @@ HINTS: dict[str, dict[str, str]] = {
     "ok": {"zh": "很好，请保持", "en": "Good, hold still"},
 }
 
-
-def hint_text(key: str, lang: str = "zh") -> str:
-    """Return the hint sentence for `key` in `lang` ("zh" or "en"); the key itself if unknown."""
-    entry = HINTS.get(key)
-    if entry is None:
-        return key
-    return entry.get(lang) or entry["en"]

@@ -14,7 +14,7 @@ from capture.check import CheckResult
 from capture.compose import plan_crop
 from capture.encode import write_atomic
 from capture.errors import PhotoError
-from kiosk.texts.hints import hint_text
+from kiosk.texts import hint_text
 from capture.settings import ENGINE
 from profiles.model import Profile
 

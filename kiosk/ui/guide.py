@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
-from kiosk.texts.hints import hint_text
+from kiosk.texts import hint_text
 from kiosk.texts import gate_label, text
 from kiosk.ui.common import THEME, Targets, Typesetter, blit_fitted, draw_button
 from kiosk.station.view_model import ViewModel, portrait_window

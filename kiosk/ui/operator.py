@@ -12,7 +12,7 @@ import pygame
 
 from kiosk.console.console import (ROWS_PER_PAGE, Choice, OperatorConsole, OperatorState, attempt_count,
                             hash_pin, profile_choices, when_text)
-from kiosk.texts import TEXTS, text
+from kiosk.texts import has, text
 from kiosk.ui.common import THEME, Colour, Targets, Typesetter, draw_button
 
 STATUS_COLOURS: dict[str, Colour] = {
@@ -24,12 +24,12 @@ PIN_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok")
 
 def status_text(status: str, lang: str) -> str:
     key = f"op_status_{status}"
-    return text(key, lang) if key in TEXTS else str(status)
+    return text(key, lang) if has(key) else str(status)
 
 
 def _message(surface: pygame.Surface, ts: Typesetter, state: OperatorState, pos: tuple[float, float],
              anchor: str = "center") -> None:
-    if state.message and state.message in TEXTS:
+    if state.message and has(state.message):
         ts.draw(surface, text(state.message, state.lang), pos, 3.4, THEME.bad if state.message_bad else THEME.good,
                 anchor=anchor, max_width=surface.get_width() * 0.9)
 
@@ -196,7 +196,7 @@ def draw_record(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -
     if record.get("reason"):
         reason = str(record["reason"])
         key = f"op_reason_{reason}"
-        ts.draw(surface, text(key, state.lang) if key in TEXTS else reason, (left, h * 0.31), 3.0, THEME.advise)
+        ts.draw(surface, text(key, state.lang) if has(key) else reason, (left, h * 0.31), 3.0, THEME.advise)
     box = pygame.Rect(int(w * 0.025), int(h * 0.36), int(w * 0.55), int(h * 0.5))
     pygame.draw.rect(surface, THEME.panel, box, border_radius=10)
     ts.draw(surface, f"{text('op_attempts_title', state.lang)} ({attempt_count(record)})",
