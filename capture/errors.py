@@ -13,7 +13,9 @@ from typing import Any
 class PeopleError(Exception):
     """An error for people about `subject` (a file, a camera, "<frame>"): `code` says what is wrong, `fields` the
     facts a sentence names. TRANSITIONAL: `reason`/`advice` still carry English sentences at raise sites not yet
-    converted; new code passes only code and fields."""
+    converted; new code passes only code and fields. `domain` names the sentence table (kiosk/texts)."""
+
+    domain = "photo"
 
     def __init__(self, subject: str, code: str, reason: str = "", advice: str = "", **fields: Any) -> None:
         self.subject = subject

@@ -64,3 +64,16 @@ def hint_text(code: str, lang: str = "zh") -> str:
 def gate_label(name: str, lang: str) -> str:
     """Return the checklist label of gate `name` in `lang`."""
     return text(f"gate.{name}", lang)
+
+
+def error_text(err: BaseException, lang: str) -> str:
+    """Return the one sentence for an error that carries a code: "SUBJECT: sentence" when the error names a subject
+    (a file, a camera), looked up as `DOMAIN.CODE` with the error's `fields`. An error whose code has no sentence
+    yet falls back to its own text (TRANSITIONAL, until every raise site passes codes only)."""
+    domain, code = getattr(err, "domain", None), getattr(err, "code", None)
+    key = f"{domain}.{code}"
+    if domain is None or code is None or not has(key):
+        return str(err)
+    sentence = text(key, lang, **getattr(err, "fields", {}))
+    subject = getattr(err, "subject", None)
+    return f"{subject}: {sentence}" if subject else sentence
