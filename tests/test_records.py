@@ -377,12 +377,17 @@ def test_sigkill_at_random_moments_never_loses_or_tears_a_picture(tmp_path, pics
         child = subprocess.Popen([sys.executable, str(ROOT / "tests" / "crash_child.py"), str(folder),
                                   *map(str, pic_files)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         assert child.stdout.readline().strip() == b"ready", child.stderr.read().decode()
+        # Wait for the child's first committed filing before the random delay, so every run files at least once
+        # however busy the machine is ("filings >= kills" holds by construction, not by machine speed); the kill
+        # then lands at a random moment of the following filings, marks and re-filings.
+        first = child.stdout.readline()
+        assert first.startswith(b"filed "), child.stderr.read().decode()
         time.sleep(rng.uniform(0, 0.080))
         child.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no clean-up runs either way
         out, err = child.communicate()
         assert child.returncode == (-signal.SIGKILL if os.name == "posix" else 1), err.decode()
         figures["kills"] += 1
-        for line in out.decode().splitlines():
+        for line in (first + out).decode().splitlines():
             event, ident, *said = line.split()
             last_event[ident] = (event, said[0] if said else "")
             figures["filings" if event == "filed" else "marks"] += 1
@@ -397,4 +402,4 @@ def test_sigkill_at_random_moments_never_loses_or_tears_a_picture(tmp_path, pics
     if os.environ.get("CRASH_FIGURES"):
         Path(os.environ["CRASH_FIGURES"]).write_text(json.dumps(figures))
     assert figures["failures"] == []
-    assert figures["kills"] >= 50 and figures["filings"] > figures["kills"]
+    assert figures["kills"] >= 50 and figures["filings"] >= figures["kills"]
