@@ -626,6 +626,7 @@ def test_probe_device_is_false_for_a_missing_device():
 def test_find_demo_still_is_the_bundled_photo():
     path = find_demo_still()
     assert path.is_file() and path.name == "astronaut-studio.jpg"
+    assert path == Path(cam.__file__).resolve().parent / "demo" / "astronaut-studio.jpg"  # package data, not cwd
     assert Image.open(path).size == (1280, 1080)
 
 
@@ -696,3 +697,32 @@ def test_sources_satisfy_the_frame_source_protocol():
     replay = ReplayCamera(NumberedFrames(3))
     assert isinstance(replay, cam.FrameSource) and isinstance(DeviceCamera(0), cam.FrameSource)
     assert isinstance(NumberedFrames(3), cam.FrameProvider)
+
+
+def test_find_demo_still_says_what_is_missing(monkeypatch, tmp_path: Path):
+    from capture.camera import still
+
+    monkeypatch.setattr(still, "DEMO_STILL", tmp_path / "gone" / "astronaut-studio.jpg")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CameraError) as info:
+        find_demo_still()
+    assert info.value.code == "no_demo_still" and info.value.subject == "demo"
+    assert "gone" in error_text(info.value, "en") and "demo" in error_text(info.value, "zh")
+
+
+def test_background_open_hands_a_late_result_to_release_once_abandoned():
+    from capture.camera.threads import BackgroundOpen
+
+    go, released = threading.Event(), []
+    job = BackgroundOpen(lambda: go.wait(5) and "device", released.append)
+    assert job.wait(0.05) is False  # gave up: abandoned
+    go.set()
+    assert job.done.wait(5)
+    deadline = time.monotonic() + 5
+    while not released and time.monotonic() < deadline:
+        threading.Event().wait(0.01)
+    assert released == ["device"]
+    quick = BackgroundOpen(lambda: "other", released.append)
+    assert quick.wait(5) and quick.result == "other" and released == ["device"]  # a collected result is kept
+    broken = BackgroundOpen(lambda: 1 / 0, released.append)
+    assert broken.wait(5) and isinstance(broken.error, ZeroDivisionError) and broken.result is None
