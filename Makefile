@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/idphoto kiosk --profile chsi-graduation
 
 picture: $(STAMP)
-	$(BIN)/idphoto make --profile chsi-graduation assets/demo/astronaut-studio.jpg -o pictures/demo-chsi-graduation.jpg
+	$(BIN)/idphoto make --profile chsi-graduation capture/camera/demo/astronaut-studio.jpg -o pictures/demo-chsi-graduation.jpg
 
 bench: $(STAMP)
 	$(BIN)/idphoto bench

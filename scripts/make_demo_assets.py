@@ -1,4 +1,4 @@
-"""Build assets/demo/astronaut-studio.jpg: skimage's public-domain astronaut photo (NASA, Eileen Collins)
+"""Build capture/camera/demo/astronaut-studio.jpg (package data of capture.camera): skimage's public-domain astronaut photo (NASA, Eileen Collins)
 cut out with MediaPipe person segmentation and placed on a plain studio backdrop with room around the head.
 Her broad smile is closed (lips brought together by a small warp) so the demo subject can pass every gate.
 
@@ -28,7 +28,7 @@ def main() -> None:
     mask = segmenter.process(person)
     segmenter.close()
     frame = place_on_backdrop(person, mask, CANVAS_WH, BACKDROP_RGB, SCALE)
-    out = Path(__file__).resolve().parents[1] / "assets" / "demo" / "astronaut-studio.jpg"
+    out = Path(__file__).resolve().parents[1] / "capture" / "camera" / "demo" / "astronaut-studio.jpg"
     out.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(frame).save(out, quality=90)
     print(f"wrote {out}")

@@ -27,6 +27,8 @@ from capture.camera import (
     open_source,
     probe_device,
 )
+from kiosk.texts import error_text, text
+from tests.camera_faults import FaultyReplay
 
 # The bundled demo still, measured once with FaceMesh: face centre x, eye-line y, cheek-to-cheek width (px).
 DEMO_FACE_CENTRE = (585.2, 342.5)
@@ -256,7 +258,7 @@ def test_replay_keeps_world_time_across_stop_and_start():
 
 def test_replay_fail_window_raises_then_recovers():
     clock = FakeClock()
-    replay = ReplayCamera(NumberedFrames(None), fps=10, clock=clock).fail_between(1.0, 2.0)
+    replay = FaultyReplay(NumberedFrames(None), fps=10, clock=clock).fail_between(1.0, 2.0)
     replay.start()
     clock.t = 0.9
     assert replay.latest().index == 9
@@ -274,7 +276,7 @@ def test_replay_fail_window_raises_then_recovers():
 
 def test_replay_freeze_window_repeats_one_picture_with_growing_index():
     clock = FakeClock()
-    replay = ReplayCamera(NumberedFrames(None), fps=10, clock=clock).freeze_between(1.0, 2.0)
+    replay = FaultyReplay(NumberedFrames(None), fps=10, clock=clock).freeze_between(1.0, 2.0)
     replay.start()
     seen = []
     for k in range(8, 23):
@@ -362,7 +364,7 @@ def test_unreadable_or_missing_video_gives_camera_error(tmp_path: Path):
 
 def test_supervisor_recovers_from_a_failure_window_with_backoff(no_sleep):
     clock = FakeClock()
-    replay = ReplayCamera(NumberedFrames(None), fps=30, clock=clock, name="replay").fail_between(1.0, 3.0)
+    replay = FaultyReplay(NumberedFrames(None), fps=30, clock=clock, name="replay").fail_between(1.0, 3.0)
     calls: list[float] = []
 
     def factory():
@@ -384,30 +386,34 @@ def test_supervisor_recovers_from_a_failure_window_with_backoff(no_sleep):
     assert [f.index for t, _, f in log if t in (0.5, 4.5)] == [15, 135]
 
 
-def test_supervisor_message_while_lost_names_camera_reason_and_retry():
+def test_supervisor_status_while_lost_names_camera_reason_and_retry():
     clock = FakeClock()
-    replay = ReplayCamera(NumberedFrames(None), fps=30, clock=clock, name="desk cam").fail_between(1.0, 9.0)
+    replay = FaultyReplay(NumberedFrames(None), fps=30, clock=clock, name="desk cam").fail_between(1.0, 9.0)
     sup = CameraSupervisor(lambda: replay, clock=clock)
     sup.start()
-    assert sup.poll() is not None and sup.message_key == "camera_ok"
+    assert sup.poll() is not None and sup.code == "ok"
     clock.t = 1.0
     assert sup.poll() is None
     status = sup.status()
-    assert status.state is CameraState.LOST and status.message_key == "camera_lost" and status.reason == "error"
-    assert "desk cam" in status.message and "Retrying" in status.message
+    assert status.state is CameraState.LOST and status.code == "lost_error" and status.reason == "error"
+    assert status.fields["camera"] == "desk cam" and status.fields["retry_s"] == 1
     assert status.retry_in_s == pytest.approx(0.5)
-    assert "simulated" in status.detail
+    assert status.error == "injected_failure"
+    sentence = text(f"camera.{status.code}", "en", **status.fields)
+    assert "desk cam" in sentence and "Retrying in 1 s" in sentence
+    assert "desk cam" in text(f"camera.{status.code}", "zh", **status.fields)
 
 
 def test_supervisor_detects_a_frozen_source(no_sleep):
     clock = FakeClock()
-    replay = ReplayCamera(NumberedFrames(None), fps=10, clock=clock).freeze_between(1.0, 100.0)
+    replay = FaultyReplay(NumberedFrames(None), fps=10, clock=clock).freeze_between(1.0, 100.0)
     sup = CameraSupervisor(lambda: replay, clock=clock, freeze_after_s=3.0)
     sup.start()
     log = run_supervisor(sup, clock, 4.2)
     lost_at = next(t for t, s, _ in log if s is not CameraState.OK)
     assert lost_at == pytest.approx(4.0)  # last change at 1.0 s + 3 s
-    assert sup.state is CameraState.LOST and sup.reason == "frozen"
+    assert sup.state is CameraState.LOST and sup.reason == "frozen" and sup.code == "lost_frozen"
+    assert sup.fields["seconds"] == pytest.approx(3.0)
 
 
 def test_supervisor_detects_a_stale_source_and_stops_it(no_sleep):
@@ -426,7 +432,7 @@ def test_supervisor_gives_up_on_a_source_that_never_sends_a_frame(no_sleep):
     silent = StuckSource(None)
     sup = CameraSupervisor(lambda: silent, clock=clock, first_frame_timeout_s=1.0, backoff_s=(10.0,))
     sup.start()
-    assert sup.state is CameraState.STARTING and sup.message_key == "camera_starting"
+    assert sup.state is CameraState.STARTING and sup.code == "starting"
     log = run_supervisor(sup, clock, 2.0)
     assert next(t for t, s, _ in log if s is CameraState.LOST) == pytest.approx(1.0)
     assert sup.reason == "no_frames"
@@ -439,7 +445,7 @@ def test_supervisor_keeps_retrying_a_failing_factory_with_growing_backoff(no_sle
     def factory():
         calls.append(clock.t)
         if len(calls) % 2 == 0:
-            raise CameraError("webcam 0", "open_failed", "The camera could not be opened.")
+            raise CameraError("webcam 0", "open_failed")
         raise RuntimeError("driver exploded")  # any exception is retried, not raised
 
     sup = CameraSupervisor(factory, clock=clock, backoff_s=(0.5, 1, 2, 4, 8))
@@ -448,8 +454,9 @@ def test_supervisor_keeps_retrying_a_failing_factory_with_growing_backoff(no_sle
     assert calls == pytest.approx([0.0, 0.5, 1.5, 3.5, 7.5, 15.5, 23.5, 31.5, 39.5])
     assert all(f is None for _, _, f in log)
     assert sup.state is CameraState.LOST and sup.reason == "open_failed" and sup.attempts == 9
-    assert "RuntimeError" in sup.status().detail
-    assert "webcam 0" in sup.message and "Retrying in 8 s" in sup.message  # the name from the factory's error
+    assert sup.status().error == "RuntimeError"
+    assert sup.fields["camera"] == "webcam 0" and sup.fields["retry_s"] == 8  # the name from the factory's error
+    assert "Retrying in 8 s" in text(f"camera.{sup.code}", "en", **sup.fields)
 
 
 def test_supervisor_opens_in_the_background_without_blocking_poll():
@@ -496,7 +503,8 @@ def test_supervisor_abandons_a_background_open_that_hangs():
     assert sup.poll() is None and sup.state is CameraState.STARTING
     clock.t = 5.0
     assert sup.poll() is None
-    assert sup.state is CameraState.LOST and sup.reason == "open_failed" and "5 s" in sup.status().detail
+    assert sup.state is CameraState.LOST and sup.reason == "open_failed"
+    assert sup.status().error == "open_timeout" and sup.fields["seconds"] == 5.0
     release.set()  # the driver finally returns: the abandoned job stops what it opened
     deadline = time.monotonic() + 5.0
     while not (made and made[0].stops) and time.monotonic() < deadline:
@@ -618,6 +626,7 @@ def test_probe_device_is_false_for_a_missing_device():
 def test_find_demo_still_is_the_bundled_photo():
     path = find_demo_still()
     assert path.is_file() and path.name == "astronaut-studio.jpg"
+    assert path == Path(cam.__file__).resolve().parent / "demo" / "astronaut-studio.jpg"  # package data, not cwd
     assert Image.open(path).size == (1280, 1080)
 
 
@@ -660,10 +669,11 @@ def test_open_source_picks_the_right_source_for_each_spec(tmp_path: Path):
 def test_open_source_bad_spec_names_it_and_says_what_to_do(spec: str, code: str):
     with pytest.raises(CameraError) as info:
         open_source(spec)
-    assert info.value.code == code
+    assert info.value.code == code and info.value.domain == "camera"
+    sentence = error_text(info.value, "en")
     if spec:
-        assert spec in str(info.value)
-    assert info.value.advice and ("demo" in info.value.advice)
+        assert sentence.startswith(f"{spec}: ")
+    assert "demo" in sentence and "demo" in error_text(info.value, "zh")
 
 
 def test_open_source_on_a_file_that_is_no_video(tmp_path: Path):
@@ -674,13 +684,45 @@ def test_open_source_on_a_file_that_is_no_video(tmp_path: Path):
     assert info.value.code == "unreadable_video" and "notes.txt" in str(info.value)
 
 
-def test_camera_error_message_has_camera_reason_and_advice():
-    error = CameraError("webcam 1", "open_failed", "The camera could not be opened.", "Plug it in.")
-    assert str(error) == "webcam 1: The camera could not be opened. Plug it in."
-    assert error.camera == "webcam 1" and error.code == "open_failed"
+def test_camera_error_carries_a_code_and_fields_and_kiosk_texts_word_it():
+    error = CameraError("webcam 1", "open_timeout", timeout_s=5.0)
+    assert error.camera == error.subject == "webcam 1" and error.code == "open_timeout"
+    assert error.domain == "camera" and error.fields == {"timeout_s": 5.0}
+    assert str(error) == "webcam 1: open_timeout (timeout_s=5.0)"  # codes in logs, no sentence
+    assert error_text(error, "en").startswith("webcam 1: The camera did not open within 5 s.")
+    assert error_text(error, "zh").startswith("webcam 1: 摄像头在 5 秒内没有打开")
 
 
 def test_sources_satisfy_the_frame_source_protocol():
     replay = ReplayCamera(NumberedFrames(3))
     assert isinstance(replay, cam.FrameSource) and isinstance(DeviceCamera(0), cam.FrameSource)
     assert isinstance(NumberedFrames(3), cam.FrameProvider)
+
+
+def test_find_demo_still_says_what_is_missing(monkeypatch, tmp_path: Path):
+    from capture.camera import still
+
+    monkeypatch.setattr(still, "DEMO_STILL", tmp_path / "gone" / "astronaut-studio.jpg")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CameraError) as info:
+        find_demo_still()
+    assert info.value.code == "no_demo_still" and info.value.subject == "demo"
+    assert "gone" in error_text(info.value, "en") and "demo" in error_text(info.value, "zh")
+
+
+def test_background_open_hands_a_late_result_to_release_once_abandoned():
+    from capture.camera.threads import BackgroundOpen
+
+    go, released = threading.Event(), []
+    job = BackgroundOpen(lambda: go.wait(5) and "device", released.append)
+    assert job.wait(0.05) is False  # gave up: abandoned
+    go.set()
+    assert job.done.wait(5)
+    deadline = time.monotonic() + 5
+    while not released and time.monotonic() < deadline:
+        threading.Event().wait(0.01)
+    assert released == ["device"]
+    quick = BackgroundOpen(lambda: "other", released.append)
+    assert quick.wait(5) and quick.result == "other" and released == ["device"]  # a collected result is kept
+    broken = BackgroundOpen(lambda: 1 / 0, released.append)
+    assert broken.wait(5) and isinstance(broken.error, ZeroDivisionError) and broken.result is None

@@ -72,3 +72,13 @@ def test_a_healthy_records_file(tmp_path):
     SqliteRecordStore(tmp_path / "store").close()
     found = {f.check: f for f in check_store(tmp_path / "store")}
     assert found["records file"].status == OK and found["records file"].found.startswith("0 records")
+
+
+def test_a_camera_spec_that_is_no_camera_is_named_with_what_to_use(tmp_path):
+    from kiosk.tools.doctor import check_cameras
+
+    findings = {f.check: f for f in check_cameras(str(tmp_path / "no-such-video.mp4"), probe=lambda index: False)}
+    finding = findings[f"camera {tmp_path / 'no-such-video.mp4'}"]
+    assert finding.status == FAIL
+    assert finding.found.startswith(f"{tmp_path / 'no-such-video.mp4'}: This is not 'demo'")  # the camera's sentence
+    assert "bad_spec" not in finding.found and "webcam number" in finding.fix

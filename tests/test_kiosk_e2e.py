@@ -14,6 +14,7 @@ from capture.encode import KbWindow
 from capture.images import read_photo
 from kiosk.station.loop import KioskApp, KioskOptions
 from kiosk.station.flow import Event, State
+from tests.camera_faults import FaultyReplay
 
 #: the demo subject arrives and settles within a second (the demo script takes five)
 QUICK_SCRIPT = (
@@ -25,10 +26,9 @@ QUICK_SCRIPT = (
 
 def _replay(rgb: np.ndarray, fail: tuple[float, float] | None = None):
     frames = StillMotionFrames(rgb, QUICK_SCRIPT, size=(1280, 720), fps=30.0, noise_sigma=1.5)
-    camera = ReplayCamera(frames, fps=30.0, loop=False)
-    if fail is not None:
-        camera.fail_between(*fail)
-    return camera
+    if fail is None:
+        return ReplayCamera(frames, fps=30.0, loop=False)
+    return FaultyReplay(frames, fps=30.0, loop=False).fail_between(*fail)
 
 
 @pytest.fixture(scope="module")

@@ -224,6 +224,7 @@ def _apply_kiosk_config(args: argparse.Namespace) -> None:
 
 def _cmd_kiosk(args: argparse.Namespace) -> int:
     from capture.camera import CameraError, open_source, probe_device
+    from kiosk.texts import error_text, text
     from kiosk.station.loop import KioskApp, KioskOptions
     from kiosk.logs import setup_logging
 
@@ -235,14 +236,13 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
         if probe_device(0):
             camera = "0"
         else:
-            print("No webcam found: running on the bundled demo camera (use --camera 0 once one is plugged in).",
-                  file=sys.stderr)
+            print(text("camera.no_webcam_demo", "en"), file=sys.stderr)
             camera = "demo"
     elif not (camera.isdigit() or camera.startswith("/dev/")):
         try:
             open_source(camera)  # a file, folder or 'demo': check it once before the window opens
         except CameraError as exc:
-            raise UsageError(str(exc)) from None
+            raise UsageError(error_text(exc, "en")) from None
     try:
         setup_logging(args.store)
     except OSError as exc:

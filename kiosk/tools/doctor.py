@@ -72,7 +72,8 @@ def check_models() -> list[Finding]:
         rgb = read_photo(find_demo_still()).rgb
     except Exception as exc:  # the demo photo is part of the install
         return [Finding("demo photo", FAIL, f"cannot be read ({type(exc).__name__})",
-                        "The install is incomplete: clone or copy the project again (assets/demo/).")]
+                        "The install is incomplete (capture/camera/demo/ is missing): reinstall with `make` "
+                        "or `pip install .`.")]
     out = [Finding("demo photo", OK, str(find_demo_still()))]
     trials: list[tuple[str, Callable[[], object], Callable[[object], bool]]] = [
         ("face landmarks", lambda: FaceMeshDetector(static=True), lambda r: len(r) == 1),
@@ -101,6 +102,7 @@ def check_models() -> list[Finding]:
 def check_cameras(camera: str | None, probe: Callable[[int], bool] | None = None) -> list[Finding]:
     """Return findings on the webcams 0..3 and, when given, the camera spec the kiosk will use."""
     from capture.camera import CameraError, first_frame, open_source, probe_device
+    from kiosk.texts import error_text
 
     probe = probe or (lambda i: probe_device(i, timeout_s=1.5))
     found = [i for i in range(4) if probe(i)]
@@ -117,7 +119,8 @@ def check_cameras(camera: str | None, probe: Callable[[int], bool] | None = None
                                "" if ok else "Check the cable, close other programs using the camera, try another "
                                              "number (--camera 1)."))
         except CameraError as exc:
-            out.append(Finding(f"camera {camera}", FAIL, str(exc), "Give a webcam number, a video or 'demo'."))
+            out.append(Finding(f"camera {camera}", FAIL, error_text(exc, "en"),
+                               "Give a webcam number, a video or 'demo'."))
     return out
 
 
