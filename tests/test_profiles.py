@@ -290,7 +290,7 @@ def test_invalid_file_names_file_and_field(tmp_path, old, new, field):
 def test_thresholds_and_advisory_gates_default_to_the_defaults_file(tmp_path):
     plain = load_profile(_write(tmp_path, VALID))
     assert plain.advisory_gates is None
-    assert {g for g in GATE_NAMES if plain.is_advisory(g)} == DEFAULT_ADVISORY_GATES == {"ears_visible", "shoulders_level"}
+    assert {g for g in GATE_NAMES if plain.is_advisory(g)} == DEFAULT_ADVISORY_GATES
     assert plain.threshold("yaw_max_deg") == 5 and plain.threshold("pitch_max_deg") == GATE_DEFAULTS["pitch_max_deg"]
     strict = load_profile(_write(tmp_path, _edit('notes = "n"\n', 'notes = "n"\nadvisory_gates = []\n')))
     assert strict.advisory_gates == frozenset() and not any(strict.is_advisory(g) for g in GATE_NAMES)
@@ -303,6 +303,16 @@ def test_the_defaults_file_is_no_profile_but_an_operator_file_of_that_name_is(tm
     assert all(p.path != DEFAULTS_FILE for p in shipped.values())
     _write(tmp_path, VALID.replace('id = "test-spec"', 'id = "operator-defaults"'), "defaults.toml")
     assert "operator-defaults" in load_profiles(extra_dirs=[tmp_path])
+
+
+def test_profiles_import_nothing_from_the_engine_or_the_application():
+    import subprocess
+    import sys
+
+    code = ("import sys, profiles, profiles.docs, profiles.defaults; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('capture', 'kiosk')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]"
 
 
 def test_not_toml(tmp_path):
