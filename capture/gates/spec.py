@@ -67,15 +67,22 @@ class GateSpec:
 
 
 def _pose(name: str, attr: str, key: str, hints: tuple[str, str]) -> GateSpec:
+    """A head-pose angle gate: |angle| at most its threshold; eval reads the labelled angle of the same name."""
     return GateSpec(name, f"pose.{attr}", "abs_at_most", (key,), hints, unit="deg", subject=True,
                     label=LabelRule(attr, over_threshold=key))
+
+
+def _share(name: str, reads: str, direction: Direction, key: str, *, subject: bool, label: LabelRule) -> GateSpec:
+    """A gate on one share (0..1) of a measurement; its hint, also when the measurement is missing, is its name."""
+    return GateSpec(name, reads, direction, (key,), hints=(name,), missing_hint=name, unit="ratio", subject=subject,
+                    label=label)
 
 
 GATE_SPECS: tuple[GateSpec, ...] = (
     GateSpec("single_face", "framing.face_count", "custom", hints=("single_face",), unit="faces", subject=True,
              label=LabelRule("single_face", ("no",)), rule=rules.single_face),
     GateSpec("in_frame", "framing.centre_offset_ratio", "abs_at_most", ("in_frame_offset_max_ratio",),
-             ("move_right", "move_left", "whole_head"), unit="ratio", rule=rules.in_frame),
+             hints=("move_right", "move_left", "whole_head"), unit="ratio", rule=rules.in_frame),
     GateSpec("distance", "framing.face_width_px or head height, against the profile's size band", "band",
              hints=("move_closer", "move_back"), unit="×", rule=rules.distance),
     # yaw > 0: turned towards the image's left = the subject's right → turn back to their left
@@ -84,31 +91,34 @@ GATE_SPECS: tuple[GateSpec, ...] = (
     _pose("pitch", "pitch_deg", "pitch_max_deg", ("chin_down", "chin_up")),
     # roll > 0: the eye on the image's right (the subject's left eye) is lower → tilt back to their right
     _pose("roll", "roll_deg", "roll_max_deg", ("tilt_right", "tilt_left")),
-    GateSpec("head_covering", "covering.covering_ratio", "at_most", ("head_covering_max_ratio",), ("head_covering",),
-             "head_covering", "ratio", True, LabelRule("hat", ("yes",))),
-    GateSpec("tinted_glasses", "eyes.tint_ratio", "at_least", ("tint_min_ratio",), ("tinted_glasses",),
-             "tinted_glasses", "ratio", True, LabelRule("glasses", ("sunglasses",))),
-    GateSpec("eyes_open", "eyes.open_min_ratio", "at_least", ("eyes_open_min_ratio",), ("eyes_open",), "eyes_open",
-             "ratio", True, LabelRule("eyes_closed", ("yes",))),
-    GateSpec("mouth_closed", "mouth.open_ratio", "at_most", ("mouth_open_max_ratio",), ("mouth_closed",),
-             "mouth_closed", "ratio", True, LabelRule("mouth_open", ("yes",))),
-    GateSpec("glasses_glare", "eyes.glare_max_ratio", "at_most", ("glare_max_ratio",), ("glasses_glare",),
-             "glasses_glare", "ratio", True, LabelRule("glasses", note_words=("glare", "reflection"))),
-    GateSpec("ears_visible", "ears.min_visible_ratio", "at_least", ("ears_visible_min_ratio",), ("ears_visible",),
-             "ears_visible", "ratio", False, LabelRule("ears_visible", ("no",))),
+    _share("head_covering", "covering.covering_ratio", "at_most", "head_covering_max_ratio", subject=True,
+           label=LabelRule("hat", ("yes",))),
+    _share("tinted_glasses", "eyes.tint_ratio", "at_least", "tint_min_ratio", subject=True,
+           label=LabelRule("glasses", ("sunglasses",))),
+    _share("eyes_open", "eyes.open_min_ratio", "at_least", "eyes_open_min_ratio", subject=True,
+           label=LabelRule("eyes_closed", ("yes",))),
+    _share("mouth_closed", "mouth.open_ratio", "at_most", "mouth_open_max_ratio", subject=True,
+           label=LabelRule("mouth_open", ("yes",))),
+    _share("glasses_glare", "eyes.glare_max_ratio", "at_most", "glare_max_ratio", subject=True,
+           label=LabelRule("glasses", note_words=("glare", "reflection"))),
+    _share("ears_visible", "ears.min_visible_ratio", "at_least", "ears_visible_min_ratio", subject=False,
+           label=LabelRule("ears_visible", ("no",))),
     GateSpec("shoulders_level", "shoulders.tilt_deg", "abs_at_most", ("shoulders_tilt_max_deg",),
-             ("shoulders_level",), "shoulders_level", "deg", rule=rules.shoulders_level),
-    GateSpec("lighting_even", "light.balance_ratio", "at_least", ("lighting_balance_min_ratio",), ("lighting_even",),
-             "lighting_even", "ratio", True, LabelRule("lighting", ("side",), ("even", "side"))),
+             hints=("shoulders_level",), missing_hint="shoulders_level", unit="deg", rule=rules.shoulders_level),
+    _share("lighting_even", "light.balance_ratio", "at_least", "lighting_balance_min_ratio", subject=True,
+           label=LabelRule("lighting", ("side",), known_values=("even", "side"))),
     # value: the clipped share (at most its threshold); the mean face luminance must also lie in its band
     GateSpec("exposure", "light.clipped_dark_ratio + light.clipped_bright_ratio; light.face_luma_mean", "at_most",
-             ("exposure_clipped_max_ratio", "face_luma_min", "face_luma_max"), ("too_dark", "too_bright"), "too_dark",
-             "ratio", True, LabelRule("lighting", ("dark", "bright"), ("even", "dark", "bright")), rule=rules.exposure),
+             ("exposure_clipped_max_ratio", "face_luma_min", "face_luma_max"), hints=("too_dark", "too_bright"),
+             missing_hint="too_dark", unit="ratio", subject=True,
+             label=LabelRule("lighting", ("dark", "bright"), known_values=("even", "dark", "bright")),
+             rule=rules.exposure),
     # value: ΔE2000 from the nearest allowed colour (at most its threshold); the backdrop must also be plain
     GateSpec("background", "background.mean_lab; background.gradient_mean", "at_most",
-             ("background_delta_e_max", "background_gradient_max"), ("background",), "background", "dE00",
-             rule=rules.background),
-    GateSpec("sharpness", "sharpness.laplacian_var", "at_least", ("sharpness_min",), ("sharpness",), "sharpness"),
+             ("background_delta_e_max", "background_gradient_max"), hints=("background",),
+             missing_hint="background", unit="dE00", rule=rules.background),
+    GateSpec("sharpness", "sharpness.laplacian_var", "at_least", ("sharpness_min",), hints=("sharpness",),
+             missing_hint="sharpness"),
 )
 
 #: the gates by name, in priority order
