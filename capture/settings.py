@@ -1,76 +1,12 @@
-"""The one place where default thresholds and engine parameters live.
+"""The engine's fixed parameters (the same for every profile).
 
-Profiles may override any gate threshold (their `[gates]` table); engine parameters are fixed here.
-Units are in the names: `_deg` degrees, `_px` pixels, `_ratio` a share (0..1) of the named reference.
+Gate thresholds are not here: their defaults are data in profiles/defaults.toml, and a profile may override them
+(its `[gates]` table). Units are in the names: `_deg` degrees, `_px` pixels, `_ratio` a share (0..1) of the named
+reference.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Mapping
-
-#: Default gate thresholds. Keys are the only names a profile's `[gates]` table may use.
-GATE_DEFAULTS: Mapping[str, float] = MappingProxyType(
-    {
-        # pose (degrees); ICAO 9303 asks ±5° yaw/pitch, ±8° roll
-        "yaw_max_deg": 8.0,
-        "pitch_max_deg": 10.0,
-        "roll_max_deg": 6.0,
-        # shoulders: tilt of the shoulder line (degrees)
-        "shoulders_tilt_max_deg": 5.0,
-        # eyes: smaller lid opening / eye-midpoint-to-chin distance (OFIQ-style)
-        "eyes_open_min_ratio": 0.037,
-        # mouth: inner-lip gap / eye-midpoint-to-chin distance
-        "mouth_open_max_ratio": 0.04,
-        # glare: weighted share of the lens region that is specular (bright, white); iris pixels count 3×
-        "glare_max_ratio": 0.015,
-        # tint: lens-region brightness / same-side cheek brightness (the smaller eye)
-        "tint_min_ratio": 0.37,
-        # lighting: darker cheek / brighter cheek mean luminance
-        "lighting_balance_min_ratio": 0.4,
-        # exposure: share of face-skin pixels clipped dark (Y' ≤ 25) or bright (Y' ≥ 247)
-        "exposure_clipped_max_ratio": 0.08,
-        # exposure: mean face-skin luminance (linear-light Y, 0..1) must lie in this band; 0.03 keeps well-lit
-        # dark skin (0.05-0.08 measured) passing
-        "face_luma_min": 0.03,
-        "face_luma_max": 0.70,
-        # sharpness: variance of Laplacian (after σ=1 px Gaussian) on the face rescaled to a 50 px inter-eye distance
-        "sharpness_min": 10.0,
-        # background: CIE ΔE2000 from the nearest allowed background colour, and mean Scharr gradient of Y'
-        # (face width rescaled to 100 px) outside the person
-        "background_delta_e_max": 12.0,
-        "background_gradient_max": 45.0,
-        # framing: face centre off the frame's centre line, as a share of the frame width
-        "in_frame_offset_max_ratio": 0.08,
-        # ears: share of the band just outside each cheek (eye to nose height) that matches the cheeks' skin colour
-        "ears_visible_min_ratio": 0.27,
-        # head covering: share of the person between crown and forehead that is neither skin-like nor a hair colour
-        "head_covering_max_ratio": 0.09,
-    }
-)
-
-
-#: Every gate, in the priority order the kiosk shows hints (fix the first failing one first).
-GATE_NAMES: tuple[str, ...] = (
-    "single_face", "in_frame", "distance", "yaw", "pitch", "roll", "head_covering", "tinted_glasses", "eyes_open",
-    "mouth_closed", "glasses_glare", "ears_visible", "shoulders_level", "lighting_even", "exposure", "background",
-    "sharpness",
-)
-
-#: Gates that judge the person, not the framing or the backdrop (which ordinary photos fail by design): the
-#: false-reject figure of `idphoto eval` counts these, and `idphoto import` adds focus and the backdrop to them.
-SUBJECT_GATES: tuple[str, ...] = (
-    "single_face", "yaw", "pitch", "roll", "head_covering", "tinted_glasses", "eyes_open", "mouth_closed",
-    "glasses_glare", "lighting_even", "exposure",
-)
-
-#: Gates that advise but do not block capture unless a profile makes them required (`advisory_gates = []`).
-#: A false failure of a blocking gate stops a student who cannot do anything about it, so gates whose accuracy
-#: is not yet established advise only; their hint is still shown and the review screen lets people judge.
-#: - ears_visible: balanced accuracy 0.91 on only 36 labelled photos; the person mask trims small ears.
-#: - shoulders_level: no labelled photos (checked on synthetic rotations only); the body-pose model misreads bulky
-#:   clothing and shoulders cut by the frame's bottom edge (13° read on the level demo subject at kiosk framing).
-DEFAULT_ADVISORY_GATES: frozenset[str] = frozenset({"ears_visible", "shoulders_level"})
 
 
 @dataclass(frozen=True)

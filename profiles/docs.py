@@ -11,7 +11,7 @@ GENERATED_LINE = (
 )
 LEGEND = (
     "Bands are output pixels: hair top, eye line and chin max from the top edge, face width cheek to cheek, "
-    "head height crown to chin; \"–\" means no rule. Gate overrides replace the defaults in `capture/settings.py`. "
+    "head height crown to chin; \"–\" means no rule. Gate overrides replace the defaults in `profiles/defaults.toml`. "
     "The reasons behind each figure are in the `notes` of each profile file."
 )
 COLUMNS = (

@@ -9,6 +9,8 @@ import tomllib
 from pathlib import Path
 from typing import Any, Iterable
 
+from profiles.defaults import DEFAULTS_FILE, GATE_DEFAULTS, GATE_NAMES
+from profiles.errors import ProfileError
 from profiles.model import Background, Band, Composition, Profile
 
 DEFAULT_PROFILE_ID = "chsi-graduation"
@@ -21,17 +23,6 @@ _TOP_KEYS = {"id", "purpose", "verified", "notes", "name", "output", "background
              "source", "advisory_gates"}
 _OUTPUT_KEYS = {"width_px", "height_px", "dpi", "format", "kb_min", "kb_max", "quality_min"}
 _COMP_VERTICAL = ("hair_top", "eye_line", "head_height")
-
-
-class ProfileError(Exception):
-    """A profile file is invalid: names the file, the field and what is wrong."""
-
-    def __init__(self, path: Path | str, field: str, problem: str) -> None:
-        self.path = str(path)
-        self.field = field
-        self.problem = problem
-        where = f" [{field}]" if field else ""
-        super().__init__(f"{self.path}{where}: {problem}")
 
 
 def builtin_profile_dir() -> Path:
@@ -148,8 +139,6 @@ def _backgrounds(path: Path, items: Any) -> tuple[Background, ...]:
 
 
 def _gates(reader: _Reader) -> dict[str, float]:
-    from capture.settings import GATE_DEFAULTS
-
     reader.check_keys(GATE_DEFAULTS.keys())
     # thresholds are magnitudes: reject negatives, nan and inf (nan would silently disable a gate)
     return {key: float(reader.number(key, 0, 1e6)) for key in reader.table}
@@ -173,8 +162,6 @@ def _naming(reader: _Reader) -> str:
 
 
 def _advisory(reader: _Reader) -> frozenset[str] | None:
-    from capture.settings import GATE_NAMES
-
     names = reader.get("advisory_gates", list, required=False)
     if names is None:
         return None
@@ -261,6 +248,12 @@ def profile_dirs(extra_dirs: Iterable[str | Path] = ()) -> list[Path]:
     return dirs
 
 
+def profile_files(folder: Path) -> list[Path]:
+    """Return the profile files in `folder`, sorted: every *.toml file except the gates' defaults file (which lives
+    among the built-in profiles but is not one)."""
+    return [path for path in sorted(folder.glob("*.toml")) if path.resolve() != DEFAULTS_FILE]
+
+
 def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Profile]:
     """Return all profiles by id. Later folders override earlier ones with the same id (operators' own specs)."""
     profiles: dict[str, Profile] = {}
@@ -268,7 +261,7 @@ def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Profile]:
         if not folder.is_dir():
             raise ProfileError(folder, "", "profile folder does not exist")
         seen: dict[str, Path] = {}
-        for path in sorted(folder.glob("*.toml")):
+        for path in profile_files(folder):
             profile = load_profile(path)
             if profile.id in seen:
                 raise ProfileError(path, "id", f"id {profile.id!r} is already used by {seen[profile.id]}")

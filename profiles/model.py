@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from profiles.defaults import DEFAULT_ADVISORY_GATES, GATE_DEFAULTS
 
 @dataclass(frozen=True)
 class Band:
@@ -69,19 +70,15 @@ class Profile:
     verified: dt.date
     notes: str
     path: Path | None = field(default=None, compare=False)
-    advisory_gates: frozenset[str] | None = None  # None = the engine default (settings.DEFAULT_ADVISORY_GATES)
+    advisory_gates: frozenset[str] | None = None  # None = the default set (defaults.toml)
 
     def is_advisory(self, gate: str) -> bool:
         """Return True when gate `gate` only advises under this profile (it does not block capture)."""
-        from capture.settings import DEFAULT_ADVISORY_GATES
-
         advisory = DEFAULT_ADVISORY_GATES if self.advisory_gates is None else self.advisory_gates
         return gate in advisory
 
     def threshold(self, key: str) -> float:
-        """Return the gate threshold `key`: the profile's override or the engine default."""
-        from capture.settings import GATE_DEFAULTS
-
+        """Return the gate threshold `key`: the profile's override or the default (defaults.toml)."""
         if key in self.gates:
             return self.gates[key]
         return GATE_DEFAULTS[key]

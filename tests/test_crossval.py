@@ -7,17 +7,27 @@ import pytest
 
 from capture.check import CheckResult
 from capture.gates import GateResult
-from kiosk.tools.crossval import best_threshold, cross_validate, infer_rule
+from kiosk.tools.crossval import best_threshold, cross_validate, reproduces, rule_of_gate
 from kiosk.tools.evaluate import LABEL_RULES
 
 
-def test_the_rule_is_read_from_the_verdicts():
-    assert infer_rule([(0.02, 0.04, True), (0.05, 0.04, False)]) == "at_most"
-    assert infer_rule([(0.02, 0.037, False), (0.05, 0.037, True)]) == "at_least"
-    assert infer_rule([(-12.0, 10.0, False), (3.0, 10.0, True), (11.0, 10.0, False)]) == "angle"
-    # a count that fails both below and above 1 (no face, two faces) is no single threshold
-    assert infer_rule([(0.0, 1.0, False), (1.0, 1.0, True), (2.0, 1.0, False)]) is None
-    assert infer_rule([]) is None
+def test_the_rule_is_the_gates_declared_direction():
+    assert rule_of_gate("mouth_closed") == "at_most" and rule_of_gate("eyes_open") == "at_least"
+    assert rule_of_gate("yaw") == "angle" and rule_of_gate("exposure") == "at_most"
+    # a count (no face, two faces) and a band are no single threshold on the value
+    assert rule_of_gate("single_face") is None and rule_of_gate("distance") is None
+    assert rule_of_gate("no_such_gate") is None
+
+
+def test_a_rule_must_reproduce_every_verdict():
+    assert reproduces("at_most", [(0.02, 0.04, True), (0.05, 0.04, False)])
+    assert not reproduces("at_least", [(0.02, 0.04, True), (0.05, 0.04, False)])
+    assert reproduces("at_least", [(0.02, 0.037, False), (0.05, 0.037, True)])
+    assert reproduces("angle", [(-12.0, 10.0, False), (3.0, 10.0, True), (11.0, 10.0, False)])
+    assert not reproduces("at_most", [(-12.0, 10.0, False), (3.0, 10.0, True)])
+    # another condition failed a value inside the threshold (exposure's luminance band)
+    assert not reproduces("at_most", [(0.01, 0.08, False), (0.02, 0.08, True)])
+    assert not reproduces("at_most", []) and not reproduces("at_most", [(float("nan"), 0.04, True)])
 
 
 def test_best_threshold_separates_and_prefers_the_current_one():
@@ -51,6 +61,13 @@ def test_cross_validation_counts_every_labelled_photo_once(all_profiles):
     assert h.balanced_accuracy == 1.0 and len(h.thresholds) == 4
     assert all(0.03 <= t <= 0.06 for t in h.thresholds)
     assert set(held) == {"mouth_closed"}  # gates without values or labels are left out
+
+
+def test_a_gate_another_condition_decided_is_left_out(all_profiles):
+    profile = all_profiles["chsi-graduation"]
+    rows, results = _photos(40, 12, flipped=0)
+    results[0].gates["mouth_closed"] = GateResult("mouth_closed", False, 0.01, 0.04, "mouth_closed", "ratio")
+    assert cross_validate(rows, results, profile, LABEL_RULES, folds=4) == {}
 
 
 def test_wrong_labels_show_in_the_held_out_figure(all_profiles):

@@ -9,7 +9,7 @@ from capture.faces.landmarks import PoseDetector
 from capture.measures.covering import measure_head_covering
 from capture.measures.ears import measure_ears
 from capture.measures.shoulders import measure_shoulders, shoulders_can_show
-from capture.settings import GATE_DEFAULTS
+from profiles.defaults import GATE_DEFAULTS
 
 EARS_MIN = GATE_DEFAULTS["ears_visible_min_ratio"]
 TILT_MAX = GATE_DEFAULTS["shoulders_tilt_max_deg"]

@@ -15,7 +15,7 @@ import pytest
 from capture.measures.context import FaceContext
 from capture.measures.eyes import measure_eyes
 from capture.measures.mouth import measure_mouth
-from capture.settings import GATE_DEFAULTS
+from profiles.defaults import GATE_DEFAULTS
 
 EYES_OPEN_MIN = GATE_DEFAULTS["eyes_open_min_ratio"]
 MOUTH_OPEN_MAX = GATE_DEFAULTS["mouth_open_max_ratio"]

@@ -16,7 +16,7 @@ from capture.measures.background import delta_e_2000, measure_background, neares
 from capture.measures.colour import srgb_to_lab
 from capture.measures.light import face_oval_indices, measure_light
 from capture.measures.sharpness import measure_sharpness
-from capture.settings import GATE_DEFAULTS
+from profiles.defaults import GATE_DEFAULTS
 
 WHITE = (255, 255, 255)
 LIGHT_BLUE = (100, 197, 255)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from capture.measures.pose import measure_pose
-from capture.settings import GATE_DEFAULTS
+from profiles.defaults import GATE_DEFAULTS
 
 
 @pytest.fixture(scope="module")

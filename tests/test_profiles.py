@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from capture.settings import GATE_DEFAULTS
+from profiles.defaults import DEFAULT_ADVISORY_GATES, DEFAULTS_FILE, GATE_DEFAULTS, GATE_NAMES
 from profiles import ProfileError, builtin_profile_dir, load_profile, load_profiles
 from profiles.docs import profiles_markdown
-from profiles.loader import PROFILE_DIRS_ENV
+from profiles.loader import PROFILE_DIRS_ENV, profile_files
 from profiles.model import Band, Composition, Profile
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,8 +129,8 @@ def test_required_profiles_ship(shipped):
 
 
 def test_every_shipped_file_loads_and_is_named_after_its_id():
-    files = sorted(builtin_profile_dir().glob("*.toml"))
-    assert len(files) >= len(REQUIRED_IDS)
+    files = profile_files(builtin_profile_dir())
+    assert len(files) >= len(REQUIRED_IDS) and DEFAULTS_FILE not in files
     for path in files:
         profile = load_profile(path)
         assert path.name == f"{profile.id}.toml"
@@ -273,6 +273,9 @@ def test_valid_base_file_loads(tmp_path):
         ('id = "test-spec"', 'id = "Test Spec"', "id"),
         ('id = "test-spec"', 'id = "test-spec\\n"', "id"),
         ('urls = ["https://example.org/spec"]', "urls = []", "source.urls"),
+        ('notes = "n"\n', 'notes = "n"\nadvisory_gates = ["ears"]\n', "advisory_gates"),
+        ('notes = "n"\n', 'notes = "n"\nadvisory_gates = [1]\n', "advisory_gates"),
+        ('notes = "n"\n', 'notes = "n"\nadvisory_gates = "ears_visible"\n', "advisory_gates"),
     ],
 )
 def test_invalid_file_names_file_and_field(tmp_path, old, new, field):
@@ -282,6 +285,34 @@ def test_invalid_file_names_file_and_field(tmp_path, old, new, field):
     assert info.value.path == str(path)
     assert info.value.field == field
     assert str(path) in str(info.value) and field in str(info.value)
+
+
+def test_thresholds_and_advisory_gates_default_to_the_defaults_file(tmp_path):
+    plain = load_profile(_write(tmp_path, VALID))
+    assert plain.advisory_gates is None
+    assert {g for g in GATE_NAMES if plain.is_advisory(g)} == DEFAULT_ADVISORY_GATES
+    assert plain.threshold("yaw_max_deg") == 5 and plain.threshold("pitch_max_deg") == GATE_DEFAULTS["pitch_max_deg"]
+    strict = load_profile(_write(tmp_path, _edit('notes = "n"\n', 'notes = "n"\nadvisory_gates = []\n')))
+    assert strict.advisory_gates == frozenset() and not any(strict.is_advisory(g) for g in GATE_NAMES)
+    lenient = load_profile(_write(tmp_path, _edit('notes = "n"\n', 'notes = "n"\nadvisory_gates = ["sharpness"]\n')))
+    assert lenient.is_advisory("sharpness") and not lenient.is_advisory("ears_visible")
+
+
+def test_the_defaults_file_is_no_profile_but_an_operator_file_of_that_name_is(tmp_path, shipped):
+    assert DEFAULTS_FILE.parent == builtin_profile_dir() and DEFAULTS_FILE.is_file()
+    assert all(p.path != DEFAULTS_FILE for p in shipped.values())
+    _write(tmp_path, VALID.replace('id = "test-spec"', 'id = "operator-defaults"'), "defaults.toml")
+    assert "operator-defaults" in load_profiles(extra_dirs=[tmp_path])
+
+
+def test_profiles_import_nothing_from_the_engine_or_the_application():
+    import subprocess
+    import sys
+
+    code = ("import sys, profiles, profiles.docs, profiles.defaults; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('capture', 'kiosk')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]"
 
 
 def test_not_toml(tmp_path):

@@ -20,7 +20,7 @@ from capture.check import StillChecker
 from capture.errors import PhotoError
 from kiosk.texts import hint_text
 from capture.picture import make_picture
-from capture.settings import SUBJECT_GATES
+from capture.gates import SUBJECT_GATES
 from kiosk.store.identity import IdentityError, clean_identity
 from kiosk.store.records import PictureRejected, RecordStore, TransitionError
 from profiles.model import Background, Profile

@@ -1,14 +1,15 @@
 """Held-out accuracy of the gates: k-fold cross-validation of "pick the threshold on some photos, judge the rest".
 
-The thresholds in capture/settings.py were chosen by looking at the same labelled photos `idphoto eval` scores them
-on, so its figures are in-sample and flatter the gates. Here, for every gate that is one threshold on its value,
+The default thresholds (profiles/defaults.toml) were chosen by looking at the same labelled photos `idphoto eval`
+scores them on, so its figures are in-sample and flatter the gates. Here, for every gate that is one threshold on its value,
 the photos with a label for it are split into k folds (each fold keeps the share of defects); on k − 1 folds the
 threshold with the best balanced accuracy is chosen, and the photos of the remaining fold are judged with it. The
 counts over all k held-out folds estimate how the gate does on photos its threshold never saw.
 
-Which side of the threshold fails is read from the gate's own verdicts: value ≤ threshold passes ("at most"),
-value ≥ threshold passes ("at least"), or |value| ≤ threshold passes ("angle"). Gates whose verdict is not one
-threshold on the value (exposure, background, framing, single face) are left out.
+Which side of the threshold fails is the gate's declared direction (capture.gates.GATE_SPECS): value ≤ threshold
+passes ("at_most"), value ≥ threshold passes ("at_least"), or |value| ≤ threshold passes ("angle"). Gates declared
+otherwise (a band, a count) are left out, and so is a gate whose direction does not reproduce every one of its
+verdicts on these photos (another condition of the gate decided some of them, e.g. exposure's luminance band).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from capture.check import CheckResult
+from capture.gates import SPECS_BY_NAME
 from kiosk.tools.evaluate import Confusion
 from profiles.model import Profile
 
@@ -27,6 +29,8 @@ _RULES: dict[str, Callable[[float], float]] = {
     "at_least": lambda v: -v,
     "angle": abs,
 }
+#: the cross-validation rule of each declared direction that is one threshold on the value
+_RULE_OF_DIRECTION: dict[str, str] = {"at_most": "at_most", "at_least": "at_least", "abs_at_most": "angle"}
 
 
 @dataclass
@@ -43,16 +47,19 @@ class HeldOut(Confusion):
         return {"rule": self.rule, **counts, "thresholds": [round(t, 4) for t in self.thresholds]}
 
 
-def infer_rule(verdicts: Iterable[tuple[float, float, bool]]) -> str | None:
-    """Return the rule ("at_most", "at_least", "angle") that reproduces every (value, threshold, ok) verdict, or
-    None when none does (the gate decides on more than one threshold)."""
+def rule_of_gate(gate: str) -> str | None:
+    """Return the rule ("at_most", "at_least", "angle") of gate `gate`'s declared direction, or None when the gate
+    is not one threshold on its value (or unknown)."""
+    spec = SPECS_BY_NAME.get(gate)
+    return None if spec is None else _RULE_OF_DIRECTION.get(spec.direction)
+
+
+def reproduces(rule: str, verdicts: Iterable[tuple[float, float, bool]]) -> bool:
+    """Return True when `rule` reproduces every (value, threshold, ok) verdict with a finite value and one numeric
+    threshold, and there is at least one such verdict."""
     seen = [(v, t, ok) for v, t, ok in verdicts if math.isfinite(v) and isinstance(t, (int, float))]
-    if not seen:
-        return None
-    for name, score in _RULES.items():
-        if all((score(v) <= (-t if name == "at_least" else t)) == ok for v, t, ok in seen):
-            return name
-    return None
+    score = _RULES[rule]
+    return bool(seen) and all((score(v) <= (-t if rule == "at_least" else t)) == ok for v, t, ok in seen)
 
 
 def best_threshold(scores: list[float], defects: list[bool], current: float) -> float:
@@ -89,10 +96,13 @@ def _folds(defects: list[bool], k: int, seed: int) -> list[int]:
 def cross_validate(rows: Iterable[Mapping[str, str]], results: Iterable[CheckResult], profile: Profile,
                    label_rules: Mapping[str, Callable], folds: int = 5, seed: int = 0) -> dict[str, HeldOut]:
     """Return the held-out counts per gate (see the module text); gates with fewer defects or non-defects than
-    `folds`, or not decided by one threshold, are left out."""
+    `folds`, or not decided by one threshold in their declared direction, are left out."""
     pairs = list(zip(rows, results))
     out: dict[str, HeldOut] = {}
     for gate, rule_of in label_rules.items():
+        rule = rule_of_gate(gate)
+        if rule is None:
+            continue
         data = []
         for row, result in pairs:
             g = result.gates.get(gate) if result.error is None else None
@@ -100,9 +110,10 @@ def cross_validate(rows: Iterable[Mapping[str, str]], results: Iterable[CheckRes
             if g is None or defect is None or g.value is None or not math.isfinite(float(g.value)):
                 continue
             data.append((float(g.value), g.threshold, g.ok, defect))
-        rule = infer_rule((v, t, ok) for v, t, ok, _ in data)
         defects = [d for *_, d in data]
-        if rule is None or sum(defects) < folds or len(defects) - sum(defects) < folds:
+        if sum(defects) < folds or len(defects) - sum(defects) < folds:
+            continue
+        if not reproduces(rule, ((v, t, ok) for v, t, ok, _ in data)):
             continue
         score = _RULES[rule]
         current = float(data[0][1]) * (-1 if rule == "at_least" else 1)

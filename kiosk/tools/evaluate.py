@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from capture.check import CheckResult
-from capture.settings import SUBJECT_GATES
+from capture.gates import GATE_SPECS, SUBJECT_GATES, LabelRule
 from profiles.model import Profile
 
 #: label columns that say a photo is a good, frontal, plain subject (for the false-reject figure)
@@ -15,51 +16,27 @@ GOOD_PHOTO = {"frontal": "yes", "glasses": "none", "eyes_closed": "no", "mouth_o
               "lighting": "even", "single_face": "yes"}
 
 
-def _angle(row: Mapping[str, str], column: str, limit: float) -> bool | None:
-    text = (row.get(column) or "").strip()
-    if not text:
+def label_defect(rule: LabelRule, row: Mapping[str, str], profile: Profile) -> bool | None:
+    """Return True when label row `row` says the photo has the defect `rule` describes (the gate should fail), False
+    when it says the photo is free of it, None when the labels do not say (see capture.gates.LabelRule)."""
+    cell = (row.get(rule.column) or "").strip()
+    if not cell:
         return None
-    return abs(float(text)) > limit
-
-
-def _yes(column: str, yes: str = "yes") -> Callable[[Mapping[str, str], Profile], bool | None]:
-    def defect(row: Mapping[str, str], profile: Profile) -> bool | None:
-        value = (row.get(column) or "").strip().lower()
-        return None if not value else value == yes
-
-    return defect
-
-
-def _glare(row: Mapping[str, str], profile: Profile) -> bool | None:
-    if not (row.get("glasses") or "").strip():
+    if rule.over_threshold is not None:
+        return abs(float(cell)) > profile.threshold(rule.over_threshold)
+    if rule.note_words:
+        note = (row.get("note") or "").lower()
+        return any(word in note for word in rule.note_words)
+    value = cell.lower()
+    if rule.known_values is not None and value not in rule.known_values:
         return None
-    note = (row.get("note") or "").lower()
-    return "glare" in note or "reflection" in note
+    return value in rule.defect_values
 
 
-def _lighting(defects: set[str], known: set[str]) -> Callable[[Mapping[str, str], Profile], bool | None]:
-    def defect(row: Mapping[str, str], profile: Profile) -> bool | None:
-        value = (row.get("lighting") or "").strip().lower()
-        return value in defects if value in known else None
-
-    return defect
-
-
-#: per gate: a function (label row, profile) -> True (the photo has the defect: the gate should fail),
-#: False (it should pass) or None (the labels do not say)
+#: per gate with a label rule (capture.gates.GATE_SPECS, priority order): a function (label row, profile) -> True
+#: (the photo has the defect: the gate should fail), False (it should pass) or None (the labels do not say)
 LABEL_RULES: dict[str, Callable[[Mapping[str, str], Profile], bool | None]] = {
-    "single_face": _yes("single_face", "no"),
-    "yaw": lambda r, p: _angle(r, "yaw_deg", p.threshold("yaw_max_deg")),
-    "pitch": lambda r, p: _angle(r, "pitch_deg", p.threshold("pitch_max_deg")),
-    "roll": lambda r, p: _angle(r, "roll_deg", p.threshold("roll_max_deg")),
-    "head_covering": _yes("hat"),
-    "tinted_glasses": _yes("glasses", "sunglasses"),
-    "eyes_open": _yes("eyes_closed"),
-    "mouth_closed": _yes("mouth_open"),
-    "glasses_glare": _glare,
-    "ears_visible": _yes("ears_visible", "no"),
-    "lighting_even": _lighting({"side"}, {"even", "side"}),
-    "exposure": _lighting({"dark", "bright"}, {"even", "dark", "bright"}),
+    spec.name: partial(label_defect, spec.label) for spec in GATE_SPECS if spec.label is not None
 }
 
 

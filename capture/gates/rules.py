@@ -1,0 +1,130 @@
+"""How each gate judges a frame: the one generic comparison most gates use, and the few gates that need more.
+
+Every rule is a function (spec, Measurements, Profile, EngineSettings) -> GateResult; the spec (capture/gates/spec.py)
+says which measurement it reads, which thresholds, which way the comparison goes and which hints it may give.
+A gate whose measurement is missing fails with value None (nothing to judge means not proven good).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from capture.gates.result import GateResult, Threshold
+from capture.settings import EngineSettings
+from profiles.model import Profile
+
+if TYPE_CHECKING:  # the rules only read attributes; importing the measurement modules here is not needed
+    from capture.gates.spec import GateSpec
+    from capture.measurements import Measurements
+
+
+def _result(spec: GateSpec, ok: bool, value: float | None, threshold: Threshold, hint: str) -> GateResult:
+    return GateResult(spec.name, ok, value, threshold, hint, spec.unit)
+
+
+def _missing(spec: GateSpec, threshold: Threshold = None, hint: str | None = None) -> GateResult:
+    return _result(spec, False, None, threshold, hint or spec.missing_hint)
+
+
+def compare(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+    """Return the verdict of the generic rule: the value `spec.reads` ("family.attribute" of the measurements) held
+    to the one threshold `spec.thresholds[0]` in `spec.direction`. The hint is `spec.hints[0]`, or with two hints
+    the first for a positive value and the second for a negative one."""
+    limit = p.threshold(spec.thresholds[0])
+    family, attr = spec.reads.split(".")
+    part = getattr(m, family)
+    if part is None:
+        return _missing(spec, limit)
+    v = float(getattr(part, attr))
+    if spec.direction == "at_most":
+        ok = v <= limit
+    elif spec.direction == "at_least":
+        ok = v >= limit
+    elif spec.direction == "abs_at_most":
+        ok = abs(v) <= limit
+    else:
+        raise ValueError(f"gate {spec.name}: the generic rule cannot judge direction {spec.direction!r}")
+    hint = spec.hints[0] if len(spec.hints) == 1 or v > 0 else spec.hints[1]
+    return _result(spec, ok, v, limit, hint)
+
+
+def single_face(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+    """Return the verdict on the number of faces (value): exactly one passes."""
+    count = m.framing.face_count if m.framing else 0
+    return _result(spec, count == 1, float(count), 1.0, "single_face" if count > 1 else "no_face")
+
+
+def in_frame(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+    """Return the verdict on the face centre's offset from the frame's centre line (share of the frame width);
+    the whole head must also be inside the frame."""
+    limit = p.threshold("in_frame_offset_max_ratio")
+    f = m.framing
+    if f is None:
+        return _missing(spec, limit)
+    if f.head_cut_off or f.head_margin_px < 0:
+        return _result(spec, False, f.centre_offset_ratio, limit, "whole_head")
+    ok = abs(f.centre_offset_ratio) <= limit
+    # subject on the image's right (unmirrored camera) stands to their own left: ask them to move to their right
+    hint = "move_right" if f.centre_offset_ratio > 0 else "move_left"
+    return _result(spec, ok, f.centre_offset_ratio, limit, hint)
+
+
+def size_rule(m: Measurements, p: Profile) -> tuple[float, float, float] | None:
+    """Return (band lo, band hi, frame length) px of the profile's size rule: face width, else head height."""
+    comp = p.composition
+    if m.framing is None:
+        return None
+    if comp.face_width is not None:
+        return comp.face_width.lo, comp.face_width.hi, m.framing.face_width_px
+    if comp.head_height is not None and m.head_height_px:
+        return comp.head_height.lo, comp.head_height.hi, m.head_height_px
+    return None
+
+
+def distance(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+    """Value: the enlargement that puts the face size at its band middle. Passes while some enlargement inside the
+    band also fits the frame (≥ the crop-fills-frame scale) and stays sharp (≤ max_upscale)."""
+    rule = size_rule(m, p)
+    if rule is None or rule[2] <= 0:
+        return _missing(spec)
+    lo, hi, length = rule
+    mid = (lo + hi) / 2
+    fit = max(p.width_px / m.frame_width, p.height_px / m.frame_height)
+    s_mid = mid / length
+    s_min, s_max = fit * mid / hi, s.max_upscale * mid / lo
+    ok = s_min <= s_mid <= s_max
+    return _result(spec, ok, s_mid, (round(s_min, 4), round(s_max, 4)), "move_closer" if s_mid > s_max else "move_back")
+
+
+def shoulders_level(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+    """Return the verdict on the shoulder line's tilt (degrees); shoulders out of sight are missing."""
+    sh = m.shoulders
+    if sh is None or not sh.visible:
+        return _missing(spec, p.threshold("shoulders_tilt_max_deg"))
+    return compare(spec, m, p, s)
+
+
+def exposure(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+    """Value: the share of face-skin pixels clipped dark or bright, at most its threshold; the mean face luminance
+    must also lie in the [face_luma_min, face_luma_max] band."""
+    limit = p.threshold("exposure_clipped_max_ratio")
+    li = m.light
+    if li is None:
+        return _missing(spec, limit)
+    clipped = li.clipped_dark_ratio + li.clipped_bright_ratio
+    lo, hi = p.threshold("face_luma_min"), p.threshold("face_luma_max")
+    too_dark = li.clipped_dark_ratio > li.clipped_bright_ratio or li.face_luma_mean < lo
+    ok = clipped <= limit and lo <= li.face_luma_mean <= hi
+    return _result(spec, ok, clipped, limit, "too_dark" if too_dark else "too_bright")
+
+
+def background(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+    """Value: CIEDE2000 distance from the nearest allowed backdrop colour; also needs a low mean gradient."""
+    from capture.measures.background import nearest_background
+
+    limit = p.threshold("background_delta_e_max")
+    bg = m.background
+    if bg is None or bg.coverage <= 0:
+        return _missing(spec, limit)
+    _, delta_e = nearest_background(bg.mean_lab, [b.rgb for b in p.backgrounds])
+    ok = delta_e <= limit and bg.gradient_mean <= p.threshold("background_gradient_max")
+    return _result(spec, ok, delta_e, limit, "background")
