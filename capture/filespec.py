@@ -25,7 +25,7 @@ from typing import Any, Iterable
 from PIL import Image
 
 from capture.jpeg import SOF_NAMES, JpegHeaders, read_headers
-from capture.kbwindow import KbWindow
+from capture.kbwindow import kb_window
 from profiles.model import Profile
 
 __all__ = ["RATIO_TOLERANCE", "LISTED_RULES", "SpecRule", "FileSpec", "check_file_spec"]
@@ -149,7 +149,7 @@ def _jpeg_rules(headers: JpegHeaders, info: dict) -> list[SpecRule]:
 def check_file_spec(data: bytes, profile: Profile) -> FileSpec:
     """Return the FileSpec of the picture file `data` under `profile`; never raises for a broken file."""
     data = bytes(data)
-    window = KbWindow(profile.kb_min, profile.kb_max)
+    window = kb_window(profile)
     rules = [SpecRule("kb", round(len(data) / 1024, 2), [profile.kb_min, profile.kb_max], window.contains(len(data)))]
     expected_format = "JPEG RGB (24-bit)"
     try:

@@ -6,7 +6,9 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["KbWindow"]
+from profiles.model import Profile
+
+__all__ = ["KbWindow", "kb_window"]
 
 
 def _kb_to_decimal(value: float, name: str) -> Decimal:
@@ -68,3 +70,8 @@ class KbWindow:
     def describe(self) -> str:
         """Return the window for people, e.g. '20–40 KB (20,480–40,000 bytes)'."""
         return f"{self.kb_min:g}–{self.kb_max:g} KB ({self.min_bytes:,}–{self.max_bytes:,} bytes)"
+
+
+def kb_window(profile: Profile) -> KbWindow:
+    """Return the profile's KB window."""
+    return KbWindow(profile.kb_min, profile.kb_max)

@@ -9,11 +9,12 @@ from PIL import Image
 
 from capture.analyzer import FoundHead, StillAnalyzer
 from capture.compose import CropBox, PlannedLayout, layout_of, plan_crop
-from capture.encode import EncodedPicture, KbWindow, encode_to_window
+from capture.encode import EncodedPicture, encode_to_window
 from capture.errors import PhotoError
 from capture.files import write_atomic
 from capture.filespec import check_file_spec
 from capture.images import read_photo
+from capture.kbwindow import kb_window
 from capture.rebackdrop import replace_backdrop
 from profiles.model import Background, Profile
 
@@ -36,11 +37,6 @@ class Picture:
     def size_kb(self) -> float:
         """Return the file size in KiB (1024 bytes)."""
         return len(self.data) / 1024
-
-
-def kb_window(profile: Profile) -> KbWindow:
-    """Return the profile's KB window."""
-    return KbWindow(profile.kb_min, profile.kb_max)
 
 
 def render_crop(rgb: np.ndarray, crop: CropBox) -> np.ndarray:

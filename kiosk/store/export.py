@@ -26,7 +26,7 @@ from PIL import Image
 
 from capture.files import write_atomic
 from capture.filespec import FileSpec, check_file_spec
-from kiosk.store.records import RecordStore, SqliteRecordStore, Status, verify_for_profile
+from kiosk.store.records import Record, RecordStore, SqliteRecordStore, Status, verify_for_profile
 from profiles import get_profile
 from profiles.model import Profile
 
@@ -105,7 +105,7 @@ def _latest_gates(store: SqliteRecordStore, identity: str, picture: str | None) 
     return {}
 
 
-def _entry(store: SqliteRecordStore, record, profile_lookup: Callable[[str], Profile],
+def _entry(store: SqliteRecordStore, record: Record, profile_lookup: Callable[[str], Profile],
            names: set[str]) -> tuple[str, bytes, dict, dict] | str:
     """Return (name, picture bytes, report json, manifest row) of one record, or why it is left out."""
     try:
