@@ -47,6 +47,7 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
+        """Return True when the file was read, no gate blocks and every file-level item passed."""
         return self.error is None and self.gates_ok and self.file_spec_ok
 
     def to_dict(self) -> dict:
@@ -109,6 +110,7 @@ class StillChecker:
         self._body_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="body-pose")
 
     def close(self) -> None:
+        """Stop the body-pose thread and release the models."""
         self._body_thread.shutdown(wait=True)
         self.analyzer.close()
         self.body.close()

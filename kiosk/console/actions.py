@@ -13,42 +13,58 @@ RECAPTURE_REASONS = ("blurred", "eyes_closed", "background", "wrong_person", "st
 
 @dataclass(frozen=True)
 class MarkRecapture:
+    """Mark the record of `identity` for re-capture, for `reason`."""
+
     identity: str
     reason: str  # one of RECAPTURE_REASONS
 
 
 @dataclass(frozen=True)
 class LockRecord:
+    """Lock the record of `identity` (it will never change again)."""
+
     identity: str
 
 
 @dataclass(frozen=True)
 class ChooseProfile:
+    """Use the photo profile `id` from now on."""
+
     id: str
 
 
 @dataclass(frozen=True)
 class ChooseCamera:
+    """Use the camera `spec` from now on."""
+
     spec: str
 
 
 @dataclass(frozen=True)
 class ChooseBackdrop:
+    """Replace the photo's backdrop with the profile's colour, or keep it."""
+
     replace: bool  # True: paint the backdrop the profile's colour (换底); False: keep the photo's own
 
 
 @dataclass(frozen=True)
 class Export:
+    """Export the filed records (the station does the work)."""
+
     pass
 
 
 @dataclass(frozen=True)
 class SavePin:
+    """Save the new operator PIN's hash."""
+
     pin_hash: str  # the app writes this where it keeps the operator PIN
 
 
 @dataclass(frozen=True)
 class ExitConsole:
+    """Close the console and return to the kiosk."""
+
     pass
 
 

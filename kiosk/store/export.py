@@ -52,6 +52,7 @@ class ExportReport:
     rows: list[dict] = field(default_factory=list)  # the manifest rows
 
     def to_dict(self) -> dict:
+        """Return {"zip": path or None, "exported": [identities], "refused": {identity: why}}."""
         return {"zip": str(self.zip_path) if self.zip_path else None, "exported": self.exported,
                 "refused": self.refused}
 
