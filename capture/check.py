@@ -1,19 +1,16 @@
 """Checking a photo file: the gates on the subject and, separately, whether the file itself meets the profile."""
 from __future__ import annotations
 
-import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from PIL import Image
 
 from capture.analyzer import StillAnalyzer
 from capture.compose import measured_layout
-from capture.encode import KbWindow
 from capture.errors import PhotoError
+from capture.filespec import SpecRule, check_file_spec
 from capture.gates import GateResult, blocking_ok, evaluate
 from capture.images import decode_photo_bytes
 from capture.faces.landmarks import PoseDetector
@@ -22,21 +19,6 @@ from capture.measures.context import FaceContext
 from capture.measures.background import nearest_background
 from capture.measures.shoulders import shoulders_can_show
 from profiles.model import Band, Profile
-
-#: how far the file's width/height ratio may stray from the profile's, as a share
-RATIO_TOLERANCE = 0.01
-
-
-@dataclass(frozen=True)
-class SpecItem:
-    """One file-level rule: the value found and what the profile expects."""
-
-    ok: bool
-    value: Any
-    expected: Any
-
-    def to_dict(self) -> dict:
-        return {"ok": self.ok, "value": self.value, "expected": self.expected}
 
 
 @dataclass
@@ -48,7 +30,7 @@ class CheckResult:
     error: str | None = None
     code: str | None = None
     gates: dict[str, GateResult] = field(default_factory=dict)
-    file_spec: dict[str, SpecItem] = field(default_factory=dict)
+    file_spec: dict[str, SpecRule] = field(default_factory=dict)  # the listed rules of capture.filespec, then more
     measurements: Measurements | None = None
     rgb: np.ndarray | None = None  # the decoded photo (for reports); not serialised
     landmarks: np.ndarray | None = None  # the subject's (478, 3) FaceMesh points, px (for reports); not serialised
@@ -60,10 +42,12 @@ class CheckResult:
 
     @property
     def file_spec_ok(self) -> bool:
+        """Return True when every file-level item passed."""
         return bool(self.file_spec) and all(i.ok for i in self.file_spec.values())
 
     @property
     def ok(self) -> bool:
+        """Return True when the file was read, no gate blocks and every file-level item passed."""
         return self.error is None and self.gates_ok and self.file_spec_ok
 
     def to_dict(self) -> dict:
@@ -80,42 +64,33 @@ class CheckResult:
         }
 
 
-def _band_item(value: float, band: Band | None) -> SpecItem | None:
+def _band_item(name: str, value: float, band: Band | None) -> SpecRule | None:
     if band is None:
         return None
-    return SpecItem(band.contains(value), round(value, 1), [band.lo, band.hi])
+    return SpecRule(name, round(value, 1), [band.lo, band.hi], band.contains(value))
 
 
-def file_spec(data: bytes, rgb: np.ndarray, profile: Profile, m: Measurements | None) -> dict[str, SpecItem]:
-    """Return the file-level rules of `profile` checked on the file bytes and decoded image."""
-    items: dict[str, SpecItem] = {}
-    with Image.open(io.BytesIO(data)) as im:
-        fmt = (im.format or "").upper()
-        dpi = im.info.get("dpi")
-        mode = im.mode
+def _background_item(m: Measurements, profile: Profile) -> SpecRule:
+    """Return the rule "the backdrop is one of the profile's colours": nearest colour and its ΔE."""
+    index, delta_e = nearest_background(m.background.mean_lab, [b.rgb for b in profile.backgrounds])
+    return SpecRule("background_colour", {"nearest": profile.backgrounds[index].name, "delta_e": round(delta_e, 2)},
+                    [b.name for b in profile.backgrounds], delta_e <= profile.threshold("background_delta_e_max"))
+
+
+def file_spec(data: bytes, rgb: np.ndarray, profile: Profile, m: Measurements | None) -> dict[str, SpecRule]:
+    """Return {name: rule}: the file-level rules of capture.filespec (the listed ones, then any other that failed),
+    then the backdrop colour and the head's place in the picture measured on the decoded image `rgb`."""
+    items = check_file_spec(data, profile).listed()
     h, w = rgb.shape[:2]
-    window = KbWindow(profile.kb_min, profile.kb_max)
-    items["format"] = SpecItem(fmt == "JPEG" and mode == "RGB", f"{fmt} {mode}", "JPEG RGB (24-bit)")
-    items["width_px"] = SpecItem(w == profile.width_px, w, profile.width_px)
-    items["height_px"] = SpecItem(h == profile.height_px, h, profile.height_px)
-    items["ratio"] = SpecItem(abs(w / h / profile.aspect - 1) <= RATIO_TOLERANCE, round(w / h, 4), round(profile.aspect, 4))
-    items["kb"] = SpecItem(window.contains(len(data)), round(len(data) / 1024, 2), [profile.kb_min, profile.kb_max])
-    dpi_value = [round(float(v)) for v in dpi] if dpi else None
-    items["dpi"] = SpecItem(dpi_value == [profile.dpi, profile.dpi], dpi_value, profile.dpi)
     if m is not None and m.background is not None and m.background.coverage > 0:
-        index, delta_e = nearest_background(m.background.mean_lab, [b.rgb for b in profile.backgrounds])
-        items["background_colour"] = SpecItem(
-            delta_e <= profile.threshold("background_delta_e_max"),
-            {"nearest": profile.backgrounds[index].name, "delta_e": round(delta_e, 2)},
-            [b.name for b in profile.backgrounds],
-        )
+        items["background_colour"] = _background_item(m, profile)
     if m is not None and m.head is not None and (w, h) == (profile.width_px, profile.height_px):
         lay = measured_layout(m.head, w, h)
         comp = profile.composition
         for name, value, band in (("hair_top_px", lay.hair_top, comp.hair_top), ("eye_line_px", lay.eye_line, comp.eye_line),
                                   ("face_width_px", lay.face_width, comp.face_width),
                                   ("head_height_px", lay.head_height, comp.head_height)):
-            item = _band_item(value, band)
+            item = _band_item(name, value, band)
             if item is not None:
                 items[name] = item
     return items
@@ -135,6 +110,7 @@ class StillChecker:
         self._body_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="body-pose")
 
     def close(self) -> None:
+        """Stop the body-pose thread and release the models."""
         self._body_thread.shutdown(wait=True)
         self.analyzer.close()
         self.body.close()

@@ -147,6 +147,41 @@ def _scale_range(head: HeadGeometry, profile: Profile) -> tuple[float, float]:
     return lo, hi
 
 
+def _best_crop(head: HeadGeometry, profile: Profile, frame_width: int, frame_height: int, lo: float,
+               hi: float) -> tuple[CropBox | None, dict[str, int]]:
+    """Return (the best-scoring CropBox over scales lo..hi, or None; how many scales each obstacle blocked).
+
+    The obstacles are "above"/"below" (the frame ends before the bands allow), "sides" (the face cannot be centred
+    within CENTRE_TOLERANCE_RATIO) and "rules" (the profile's bands exclude each other at that scale).
+    """
+    W, H = profile.width_px, profile.height_px
+    best: tuple[float, CropBox] | None = None
+    blocked = {"above": 0, "below": 0, "sides": 0, "rules": 0}
+    tol = CENTRE_TOLERANCE_RATIO * W
+    for s in np.linspace(lo, hi, _SCALE_STEPS):
+        rule_lo, rule_hi = _top_range(head, profile, s)
+        t_lo, t_hi = max(rule_lo, 0.0), min(rule_hi, frame_height - H / s)
+        if t_lo > t_hi:
+            if rule_lo > rule_hi:
+                blocked["rules"] += 1
+            elif rule_hi < 0:
+                blocked["above"] += 1
+            else:
+                blocked["below"] += 1
+            continue
+        left_ideal = head.face_centre_x - W / (2 * s)
+        left = min(max(left_ideal, 0.0), frame_width - W / s)
+        if abs(left - left_ideal) * s > tol:
+            blocked["sides"] += 1
+            continue
+        top = min(max(_best_top(head, profile, s), t_lo), t_hi)
+        crop = CropBox(float(left), float(top), float(s), W, H)
+        score = _score(head, profile, crop)
+        if best is None or score < best[0]:
+            best = (score, crop)
+    return (best[1] if best is not None else None), blocked
+
+
 def plan_crop(
     head: HeadGeometry,
     profile: Profile,
@@ -183,32 +218,9 @@ def plan_crop(
             "the photo is too tightly framed for this spec: enlarging the head less would need more picture than there is.",
             "Use a photo that shows more of the shoulders and the space around the head.",
         )
-    best: tuple[float, CropBox] | None = None
-    blocked = {"above": 0, "below": 0, "sides": 0, "rules": 0}
-    tol = CENTRE_TOLERANCE_RATIO * W
-    for s in np.linspace(lo, hi, _SCALE_STEPS):
-        rule_lo, rule_hi = _top_range(head, profile, s)
-        t_lo, t_hi = max(rule_lo, 0.0), min(rule_hi, frame_height - H / s)
-        if t_lo > t_hi:
-            if rule_lo > rule_hi:
-                blocked["rules"] += 1
-            elif rule_hi < 0:
-                blocked["above"] += 1
-            else:
-                blocked["below"] += 1
-            continue
-        left_ideal = head.face_centre_x - W / (2 * s)
-        left = min(max(left_ideal, 0.0), frame_width - W / s)
-        if abs(left - left_ideal) * s > tol:
-            blocked["sides"] += 1
-            continue
-        top = min(max(_best_top(head, profile, s), t_lo), t_hi)
-        crop = CropBox(float(left), float(top), float(s), W, H)
-        score = _score(head, profile, crop)
-        if best is None or score < best[0]:
-            best = (score, crop)
+    best, blocked = _best_crop(head, profile, frame_width, frame_height, lo, hi)
     if best is not None:
-        return best[1]
+        return best
     worst = max(blocked, key=blocked.get)
     reasons = {
         "above": ("too_close_to_top", "there is not enough space above the head for this spec.",

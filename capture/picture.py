@@ -9,9 +9,12 @@ from PIL import Image
 
 from capture.analyzer import FoundHead, StillAnalyzer
 from capture.compose import CropBox, PlannedLayout, layout_of, plan_crop
-from capture.encode import EncodedPicture, KbWindow, encode_to_window, verify_picture, write_atomic
+from capture.encode import EncodedPicture, encode_to_window
 from capture.errors import PhotoError
+from capture.files import write_atomic
+from capture.filespec import check_file_spec
 from capture.images import read_photo
+from capture.kbwindow import kb_window
 from capture.rebackdrop import replace_backdrop
 from profiles.model import Background, Profile
 
@@ -34,11 +37,6 @@ class Picture:
     def size_kb(self) -> float:
         """Return the file size in KiB (1024 bytes)."""
         return len(self.data) / 1024
-
-
-def kb_window(profile: Profile) -> KbWindow:
-    """Return the profile's KB window."""
-    return KbWindow(profile.kb_min, profile.kb_max)
 
 
 def render_crop(rgb: np.ndarray, crop: CropBox) -> np.ndarray:
@@ -102,7 +100,7 @@ def make_picture(rgb: np.ndarray, profile: Profile, analyzer: StillAnalyzer, fil
         encoded = encode_to_window(out, dpi=profile.dpi, window=window, quality_min=profile.quality_min)
     except PhotoError as exc:
         raise exc.with_file(file) from None
-    problems = verify_picture(encoded.data, width_px=profile.width_px, height_px=profile.height_px, dpi=profile.dpi, window=window)
+    problems = check_file_spec(encoded.data, profile).problems
     if problems:
         raise PhotoError(file, "verify_failed", "the encoded picture failed its own check: " + "; ".join(problems), "Please report this.")
     return Picture(encoded.data, out, profile.id, crop, layout_of(found.head, crop), encoded, found,

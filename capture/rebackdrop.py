@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from capture.settings import ENGINE
+
 #: guided-filter window radius as a share of the face width, and its regularisation (on 0..1 images)
 GUIDE_RADIUS_FACE = 0.012
 GUIDE_EPS = 1e-3
@@ -46,7 +48,7 @@ class Rebackdropped:
 def subject_only(mask: np.ndarray, face_xy: tuple[float, float]) -> np.ndarray:
     """Return `mask` (H×W float32 0..1) with every person region not connected to the face cleared: a lamp, a
     poster or a passer-by the model took for a person would otherwise stay on the new backdrop."""
-    binary = (mask > 0.5).astype(np.uint8)
+    binary = (mask > ENGINE.mask_threshold).astype(np.uint8)
     count, labels = cv2.connectedComponents(binary, connectivity=8)
     if count <= 2:
         return mask

@@ -5,11 +5,8 @@ import cv2
 import numpy as np
 
 from capture.faces.landmarks import FaceLandmarks
-
-#: inner-lip contour points of the FaceMesh model, from mouth corner to mouth corner
-UPPER_INNER_LIP = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
-LOWER_INNER_LIP = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
-CHIN = 152
+from capture.faces.parts import (CHIN, LEFT_LOWER_LID, LEFT_UPPER_LID, LOWER_INNER_LIP, RIGHT_LOWER_LID, RIGHT_UPPER_LID,
+                                 UPPER_INNER_LIP, UPPER_INNER_LIP_MID)
 
 
 def close_mouth(rgb: np.ndarray, face: FaceLandmarks) -> np.ndarray:
@@ -26,7 +23,7 @@ def close_mouth(rgb: np.ndarray, face: FaceLandmarks) -> np.ndarray:
     margin = max(0.15 * (x1 - x0), 1.0)
     taper = np.clip(np.minimum(xs - (x0 - margin), (x1 + margin) - xs) / margin, 0, 1)
     gap = np.clip(y_low - y_up, 0, None) * 1.05 * taper
-    chin = p[CHIN, 1] + 0.1 * (p[CHIN, 1] - p[13, 1])
+    chin = p[CHIN, 1] + 0.1 * (p[CHIN, 1] - p[UPPER_INNER_LIP_MID, 1])
     ys = np.arange(h, dtype=np.float64)[:, None]
     top = y_up[None, :] - 1
     fade = np.clip((chin - ys) / np.maximum(chin - top, 1), 0, 1)
@@ -34,13 +31,6 @@ def close_mouth(rgb: np.ndarray, face: FaceLandmarks) -> np.ndarray:
     map_x = np.repeat(xs[None, :], h, axis=0).astype(np.float32)
     map_y = (ys + shift).astype(np.float32)
     return cv2.remap(rgb, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-
-
-#: upper and lower eyelid contours of the FaceMesh model, each from the inner to the outer corner
-RIGHT_UPPER_LID = (133, 173, 157, 158, 159, 160, 161, 246, 33)
-RIGHT_LOWER_LID = (133, 155, 154, 153, 145, 144, 163, 7, 33)
-LEFT_UPPER_LID = (362, 398, 384, 385, 386, 387, 388, 466, 263)
-LEFT_LOWER_LID = (362, 382, 381, 380, 374, 373, 390, 249, 263)
 
 
 def close_eyes(rgb: np.ndarray, face: FaceLandmarks) -> np.ndarray:

@@ -1,9 +1,8 @@
-"""Tests for capture.encode: JPEG to a KB window, verification, atomic writes."""
+"""Tests for capture.encode: JPEG to a KB window (the file read back checked by capture.filespec)."""
 from __future__ import annotations
 
 import io
-import os
-import stat
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -16,10 +15,10 @@ from capture.encode import (
     EncodedPicture,
     KbWindow,
     encode_to_window,
-    verify_picture,
-    write_atomic,
 )
+from capture.filespec import check_file_spec
 from capture.errors import PhotoError
+from profiles import get_profile
 
 SUBSAMPLINGS = ("4:2:0", "4:4:4")
 
@@ -49,6 +48,12 @@ def flat(width: int = 480, height: int = 640, colour=(200, 180, 160)) -> np.ndar
 
 def noise(width: int, height: int, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 256, (height, width, 3), dtype=np.uint8)
+
+
+def spec_profile(width: int, height: int, window: KbWindow):
+    """Return a 300 dpi profile asking for `width`×`height` px inside `window`."""
+    return replace(get_profile("chsi-graduation"), width_px=width, height_px=height, kb_min=window.kb_min,
+                   kb_max=window.kb_max)
 
 
 def pillow_jpeg(rgb: np.ndarray, quality: int, subsampling: str, dpi: int = 300, **extra) -> bytes:
@@ -189,7 +194,7 @@ def test_typical_windows_land_inside(width, height, kb_min, kb_max):
     assert (result.quality, result.subsampling) == (best, "4:2:0")
     assert result.encodes <= 7
     assert read_back(result.data).size == (width, height)
-    assert verify_picture(result.data, width_px=width, height_px=height, dpi=300, window=window) == []
+    assert check_file_spec(result.data, spec_profile(width, height, window)).problems == ()
 
 
 def test_few_encodes_and_none_repeated(monkeypatch):
@@ -385,178 +390,10 @@ def test_property_lands_inside_iff_feasible(kind, width, height, seed, data):
         assert window.contains(result.size_bytes)
         assert q_lo <= result.quality <= q_hi
         assert result.data == pillow_jpeg(rgb, result.quality, result.subsampling)
-        assert verify_picture(result.data, width_px=width, height_px=height, dpi=300, window=window) == []
+        assert check_file_spec(result.data, spec_profile(width, height, window)).problems == ()
     else:
         with pytest.raises(PhotoError) as info:
             encode_to_window(rgb, dpi=300, window=window, quality_min=q_lo, quality_max=q_hi)
         assert info.value.code == "kb_window_unreachable"
         assert "bytes" in info.value.reason and "KB" in info.value.reason
         assert info.value.advice
-
-
-# ---------------------------------------------------------------------------------------------
-# verify_picture
-# ---------------------------------------------------------------------------------------------
-
-WINDOW = KbWindow(20, 40)
-
-
-@pytest.fixture(scope="module")
-def good() -> bytes:
-    return encode_to_window(astronaut(), dpi=300, window=WINDOW, quality_min=60).data
-
-
-def problems(data: bytes, **overrides) -> list[str]:
-    args = dict(width_px=480, height_px=640, dpi=300, window=WINDOW) | overrides
-    return verify_picture(data, **args)
-
-
-def test_verify_accepts_good_file(good):
-    assert problems(good) == []
-
-
-def test_verify_catches_wrong_size(good):
-    found = problems(good, width_px=481)
-    assert len(found) == 1 and "480×640" in found[0] and "481×640" in found[0]
-
-
-def test_verify_catches_wrong_dpi():
-    data = pillow_jpeg(astronaut(), 69, "4:2:0", dpi=72)
-    assert WINDOW.contains(len(data))
-    found = problems(data)
-    assert len(found) == 1 and "72" in found[0] and "300 dpi" in found[0]
-
-
-def test_verify_catches_missing_dpi():
-    buffer = io.BytesIO()
-    Image.fromarray(astronaut()).save(buffer, "JPEG", quality=69, optimize=True)  # JFIF unit 0
-    found = problems(buffer.getvalue())
-    assert len(found) == 1 and "dpi" in found[0]
-
-
-def test_verify_dpi_allows_rounding_from_dots_per_cm(good):
-    # 118 dots/cm is 299.72 dpi, which rounds to 300.
-    data = bytearray(good)
-    jfif = data.index(b"JFIF\x00")
-    data[jfif + 7] = 2  # units: dots per centimetre
-    data[jfif + 8 : jfif + 12] = (118).to_bytes(2, "big") * 2
-    assert read_back(bytes(data)).info["jfif_unit"] == 2
-    assert problems(bytes(data)) == []
-    data[jfif + 8 : jfif + 12] = (100).to_bytes(2, "big") * 2  # 254 dpi
-    assert len(problems(bytes(data))) == 1
-
-
-def test_verify_catches_progressive():
-    data = pillow_jpeg(astronaut(), 69, "4:2:0", progressive=True)
-    found = problems(data, window=KbWindow(1, 100))
-    assert len(found) == 1 and "progressive" in found[0]
-
-
-def test_verify_catches_out_of_window(good):
-    below = problems(good, window=KbWindow(50, 60))
-    above = problems(good, window=KbWindow(1, 10))
-    assert len(below) == 1 and "below" in below[0] and "50 KB minimum" in below[0]
-    assert len(above) == 1 and "above" in above[0] and "10 KB maximum" in above[0]
-
-
-def test_verify_catches_metadata():
-    exif = Image.Exif()
-    exif[0x0131] = "some camera app"  # Software
-    data = pillow_jpeg(astronaut(), 69, "4:2:0", exif=exif.tobytes(), comment=b"hello")
-    found = problems(data, window=KbWindow(1, 100))
-    assert len(found) == 1 and "EXIF" in found[0] and "comment" in found[0]
-
-
-def test_verify_catches_grey_picture():
-    buffer = io.BytesIO()
-    Image.fromarray(astronaut()).convert("L").save(buffer, "JPEG", quality=90, dpi=(300, 300))
-    found = problems(buffer.getvalue(), window=KbWindow(1, 100))
-    assert len(found) == 1 and "RGB" in found[0]
-
-
-def test_verify_catches_other_formats_and_broken_files(good):
-    png = io.BytesIO()
-    Image.fromarray(astronaut(48, 64)).save(png, "PNG")
-    assert "not JPEG" in problems(png.getvalue(), window=KbWindow(0, 100))[0]
-    assert "cannot be read" in problems(b"not a picture at all", window=KbWindow(0, 100))[0]
-    truncated = problems(good[: len(good) // 2], window=KbWindow(0, 100))
-    assert truncated and "cannot be read" in truncated[0]
-
-
-# ---------------------------------------------------------------------------------------------
-# write_atomic
-# ---------------------------------------------------------------------------------------------
-
-
-def test_write_atomic_content_and_mode(tmp_path):
-    target = tmp_path / "photo.jpg"
-    write_atomic(target, b"\xff\xd8hello")
-    assert target.read_bytes() == b"\xff\xd8hello"
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert os.listdir(tmp_path) == ["photo.jpg"]
-
-
-def test_write_atomic_replaces_existing_file_and_sets_mode(tmp_path):
-    target = tmp_path / "photo.jpg"
-    target.write_bytes(b"old")
-    target.chmod(0o644)
-    write_atomic(str(target), b"new contents")
-    assert target.read_bytes() == b"new contents"
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
-
-
-def test_write_atomic_mode_is_exact_whatever_the_umask(tmp_path):
-    old = os.umask(0o077)
-    try:
-        write_atomic(tmp_path / "shared.jpg", b"x", mode=0o644)
-    finally:
-        os.umask(old)
-    assert stat.S_IMODE((tmp_path / "shared.jpg").stat().st_mode) == 0o644
-
-
-def test_write_atomic_failed_replace_keeps_old_target(tmp_path, monkeypatch):
-    target = tmp_path / "photo.jpg"
-    target.write_bytes(b"old photo")
-
-    def broken_replace(src, dst):
-        raise OSError("simulated failure")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="simulated failure"):
-        write_atomic(target, b"new photo")
-    assert target.read_bytes() == b"old photo"
-    assert os.listdir(tmp_path) == ["photo.jpg"]
-
-
-def test_write_atomic_failed_write_leaves_nothing(tmp_path, monkeypatch):
-    def broken_fsync(fd):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "fsync", broken_fsync)
-    with pytest.raises(OSError, match="disk full"):
-        write_atomic(tmp_path / "photo.jpg", b"new photo")
-    assert os.listdir(tmp_path) == []
-
-
-def test_write_atomic_streams_and_a_refusing_check_keeps_the_old_file(tmp_path):
-    target = tmp_path / "batch.zip"
-    target.write_bytes(b"old batch")
-    seen = []
-
-    def refuse(tmp):
-        seen.append((tmp.name, tmp.read_bytes(), stat.S_IMODE(tmp.stat().st_mode)))
-        raise ValueError("does not check out")
-
-    with pytest.raises(ValueError, match="check out"):
-        write_atomic(target, lambda fh: fh.write(b"new batch"), check=refuse)
-    # the check saw the complete temporary file, beside the target, already private
-    assert seen[0][0].startswith(".batch.zip.") and seen[0][1:] == (b"new batch", 0o600)
-    assert target.read_bytes() == b"old batch" and os.listdir(tmp_path) == ["batch.zip"]
-    write_atomic(target, lambda fh: fh.write(b"new batch"), check=lambda tmp: None)
-    assert target.read_bytes() == b"new batch"
-
-
-def test_write_atomic_missing_folder_raises(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        write_atomic(tmp_path / "missing" / "photo.jpg", b"x")
-    assert os.listdir(tmp_path) == []

@@ -14,7 +14,8 @@ import pytest
 
 from capture.measures.background import delta_e_2000, measure_background, nearest_background
 from capture.measures.colour import srgb_to_lab
-from capture.measures.light import face_oval_indices, measure_light
+from capture.faces.parts import face_oval_indices
+from capture.measures.light import measure_light
 from capture.measures.sharpness import measure_sharpness
 from profiles.defaults import GATE_DEFAULTS
 

@@ -16,16 +16,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import mediapipe as mp  # noqa: E402  (after the log settings above)
 
-# FaceMesh indices (MediaPipe canonical face model). "Right"/"left" are the subject's own.
-IRIS_RIGHT = 468  # subject's right eye (image left in an unmirrored photo)
-IRIS_LEFT = 473
-FOREHEAD = 10
-CHIN = 152
-CHEEK_RIGHT = 234  # face-oval extreme at ear level, image left
-CHEEK_LEFT = 454
-NOSE_TIP = 1
-RIGHT_EYE_CORNERS = (33, 133)
-LEFT_EYE_CORNERS = (362, 263)
+from capture.faces.parts import CHEEK_LEFT, CHEEK_RIGHT, CHIN, FOREHEAD, IRIS_LEFT, IRIS_RIGHT  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,12 @@ from typing import Sequence
 import cv2
 import numpy as np
 
+from capture.faces.parts import face_oval_indices
 from capture.measures.context import FaceContext
 from capture.measures.colour import srgb_to_lab
-from capture.measures.light import face_oval_indices, luma8
+from capture.measures.light import luma8
 from capture.measures.resample import shrink
+from capture.settings import ENGINE
 
 #: face width (cheek to cheek) at the working resolution, px
 WORK_FACE_WIDTH_PX = 100.0
@@ -32,8 +34,6 @@ WORK_FACE_WIDTH_PX = 100.0
 WINDOW_HALF_WIDTH = 1.2
 #: the window starts this many head heights (crown to chin) above the crown
 WINDOW_ABOVE_CROWN = 0.4
-#: person-mask probability below which a pixel is background
-MASK_THRESHOLD = 0.5
 #: background pixels closer than this to the person (working px) are dropped: halo, stray hair
 EDGE_MARGIN_PX = 3
 #: Gaussian smoothing before the gradient, working px: sensor and JPEG noise on a plain wall is not "texture"
@@ -157,7 +157,7 @@ def measure_background(ctx: FaceContext) -> BackgroundMeasure:
     rgb = shrink(frame[y0:y1, x0:x1], (w, h))
     if ctx.person_mask is not None:
         person = cv2.resize(ctx.person_mask[y0:y1, x0:x1], (w, h), interpolation=cv2.INTER_LINEAR)
-        background = (person < MASK_THRESHOLD).astype(np.uint8)
+        background = (person < ENGINE.mask_threshold).astype(np.uint8)
     else:
         background = np.ones((h, w), np.uint8)
     # the face oval is never background, whatever the mask says

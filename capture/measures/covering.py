@@ -29,6 +29,7 @@ import numpy as np
 from capture.measures.context import FaceContext
 from capture.measures.colour import srgb_to_lab
 from capture.measures.ears import SkinModel, crop, skin_model
+from capture.settings import ENGINE
 
 #: the region is sampled every n-th px so that at least this many samples span the face width (speed)
 SAMPLES_PER_FACE_WIDTH = 80
@@ -48,7 +49,6 @@ WHITE_C_MAX = 6.0
 SKIN_DISTANCE_MAX = 3.0
 SKIN_HUE_DEG = 12.0
 SKIN_CHROMA_RANGE = (0.6, 1.6)
-MASK_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def measure_head_covering(ctx: FaceContext, skin: SkinModel | None = None) -> Co
     rows, cols = slice(box[0].start, box[0].stop, step), slice(box[1].start, box[1].stop, step)
     pixels = ctx.rgb[rows, cols]
     if ctx.person_mask is not None:
-        pixels = pixels[ctx.person_mask[rows, cols] > MASK_THRESHOLD]
+        pixels = pixels[ctx.person_mask[rows, cols] > ENGINE.mask_threshold]
     pixels = pixels.reshape(-1, 1, 3)
     n = len(pixels)
     if n == 0:

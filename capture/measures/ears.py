@@ -16,15 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from capture.faces.parts import CHEEKS, FACE_CONTOUR_LEFT, FACE_CONTOUR_RIGHT, SUBNASALE
 from capture.measures.colour import srgb_to_lab
 from capture.measures.context import FaceContext
-
-#: Face-oval points on each side from the temple down to the jaw, image left (subject's right) and image right.
-_CONTOUR_RIGHT = (21, 162, 127, 234, 93, 132, 58, 172)
-_CONTOUR_LEFT = (251, 389, 356, 454, 323, 361, 288, 397)
-#: Cheek points the skin model is learned from (below the eyes, beside the nose; clear of brows, lips and beard).
-_CHEEKS = (50, 280, 205, 425, 117, 346)
-_NOSE_BASE = 2
 
 #: Band geometry as shares of the face width (234–454): gap from the contour, band width, rows above the eye line,
 #: rows below the nose base.
@@ -40,8 +34,9 @@ SKIN_DISTANCE_MAX = 2.5
 SKIN_SIGMA_FLOOR = (12.0, 3.0, 4.0)
 #: The ratio's denominator is the person part of the band but at least this share of the whole band.
 PERSON_SHARE_FLOOR = 0.3
-#: person-mask probability counted as person (low: the segmenter often trims ears)
-MASK_THRESHOLD = 0.3
+#: person-mask probability counted as person here; lower on purpose than the engine's mask_threshold (0.5) used
+#: everywhere else, because the segmenter often trims ears and an ear it half-misses must still be measured
+EAR_MASK_THRESHOLD = 0.3
 
 
 @dataclass(frozen=True)
@@ -80,7 +75,7 @@ def crop(shape: tuple[int, ...], x0: float, y0: float, x1: float, y1: float) -> 
     return slice(c, d), slice(a, b)
 
 
-def skin_model(ctx: FaceContext, points: tuple[int, ...] = _CHEEKS, patch: float | None = None,
+def skin_model(ctx: FaceContext, points: tuple[int, ...] = CHEEKS, patch: float | None = None,
                sigma_floor: tuple[float, float, float] | None = None) -> SkinModel:
     """Return the skin model learned from square patches (side `patch` × face width) around the cheek points."""
     patch = CHEEK_PATCH if patch is None else patch
@@ -117,7 +112,7 @@ def ear_ratio(ctx: FaceContext, model: SkinModel, contour: tuple[int, ...], outw
     """Return the share of one side's ear band that is skin (0..1; see the module notes for the denominator)."""
     face, fw = ctx.face, ctx.face.face_width_px
     top = float(face.eye_mid[1]) - BAND_ABOVE_EYES * fw
-    bottom = float(face.xy(_NOSE_BASE)[1]) + BAND_BELOW_NOSE * fw
+    bottom = float(face.xy(SUBNASALE)[1]) + BAND_BELOW_NOSE * fw
     if bottom <= top:
         return 0.0
     anchor = float(face.xy(contour[3])[0])  # 234 or 454
@@ -132,7 +127,7 @@ def ear_ratio(ctx: FaceContext, model: SkinModel, contour: tuple[int, ...], outw
     rows, cols = box
     band = _band_mask(ctx, contour, outward, rows, cols)
     if ctx.person_mask is not None:
-        band &= ctx.person_mask[rows, cols] > MASK_THRESHOLD
+        band &= ctx.person_mask[rows, cols] > EAR_MASK_THRESHOLD
     if not band.any():
         return 0.0
     lab = srgb_to_lab(ctx.rgb[rows, cols][band].reshape(-1, 1, 3))  # only the band's pixels are converted
@@ -148,6 +143,6 @@ def measure_ears(ctx: FaceContext, skin: SkinModel | None = None) -> EarsMeasure
     `skin` is the subject's skin model when the caller already has it (`skin_model(ctx)`), else it is learned here.
     """
     model = skin if skin is not None else skin_model(ctx)
-    right = ear_ratio(ctx, model, _CONTOUR_RIGHT, outward=-1)
-    left = ear_ratio(ctx, model, _CONTOUR_LEFT, outward=+1)
+    right = ear_ratio(ctx, model, FACE_CONTOUR_RIGHT, outward=-1)
+    left = ear_ratio(ctx, model, FACE_CONTOUR_LEFT, outward=+1)
     return EarsMeasure(right_visible_ratio=right, left_visible_ratio=left, min_visible_ratio=min(right, left))

@@ -18,7 +18,9 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from capture.faces.landmarks import IRIS_LEFT, IRIS_RIGHT
+from capture.faces.parts import (IRIS_LEFT, IRIS_RIGHT, LEFT_EYE_INNER, LEFT_EYE_OUTER, LEFT_EYE_RING, LEFT_IRIS_RING,
+                                 LEFT_LID_PAIRS, LEFT_UNDER_EYE_CHEEK, RIGHT_EYE_INNER, RIGHT_EYE_OUTER, RIGHT_EYE_RING,
+                                 RIGHT_IRIS_RING, RIGHT_LID_PAIRS, RIGHT_UNDER_EYE_CHEEK)
 from capture.measures.context import FaceContext
 
 #: lens ellipse semi-axes as multiples of the eye's corner-to-corner width (a lens is ~1.7 eye widths across)
@@ -62,14 +64,12 @@ class _EyePoints:
 
 
 RIGHT_EYE = _EyePoints(
-    ring=(33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7),
-    lid_pairs=((161, 163), (160, 144), (159, 145), (158, 153), (157, 154)),
-    corners=(33, 133), iris=IRIS_RIGHT, iris_ring=(469, 470, 471, 472), cheek=(50, 101, 36, 205, 187),
+    ring=RIGHT_EYE_RING, lid_pairs=RIGHT_LID_PAIRS, corners=(RIGHT_EYE_OUTER, RIGHT_EYE_INNER), iris=IRIS_RIGHT,
+    iris_ring=RIGHT_IRIS_RING, cheek=RIGHT_UNDER_EYE_CHEEK,
 )
 LEFT_EYE = _EyePoints(
-    ring=(263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249),
-    lid_pairs=((388, 390), (387, 373), (386, 374), (385, 380), (384, 381)),
-    corners=(263, 362), iris=IRIS_LEFT, iris_ring=(474, 475, 476, 477), cheek=(280, 330, 266, 425, 411),
+    ring=LEFT_EYE_RING, lid_pairs=LEFT_LID_PAIRS, corners=(LEFT_EYE_OUTER, LEFT_EYE_INNER), iris=IRIS_LEFT,
+    iris_ring=LEFT_IRIS_RING, cheek=LEFT_UNDER_EYE_CHEEK,
 )
 
 

@@ -16,12 +16,12 @@ the development photos this halves the false alarms of the clipping rule without
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import cv2
 import numpy as np
 
-from capture.faces.landmarks import IRIS_LEFT, IRIS_RIGHT
+from capture.faces.parts import (CHIN, IRIS_LEFT, IRIS_RIGHT, LOWER_LIP_BOTTOM, MID_FOREHEAD, NOSE_TIP, UPPER_LIP_TOP,
+                                 face_oval_indices, face_part_indices)
 from capture.measures.context import FaceContext
 
 #: 8-bit luma at or below which a pixel counts as clipped dark, and at or above which it counts as clipped bright
@@ -37,49 +37,6 @@ SAMPLES_PER_IED = 50
 SKIN_OVAL_SHRINK = 0.9
 #: ... without the eyes+brows and the lips, each grown by this share of the IED
 HOLE_GROW_IED = 0.06
-
-# FaceMesh points used for the zones
-_UPPER_LIP_TOP = 0
-_LOWER_LIP_BOTTOM = 17
-_MID_FOREHEAD = 151
-_CHIN = 152
-_NOSE_TIP = 1
-
-
-@lru_cache(maxsize=1)
-def face_oval_indices() -> tuple[int, ...]:
-    """Return the FaceMesh silhouette (face oval) point indices in contour order, starting at the forehead (10)."""
-    from mediapipe.python.solutions.face_mesh_connections import FACEMESH_FACE_OVAL
-
-    neighbours: dict[int, list[int]] = {}
-    for a, b in FACEMESH_FACE_OVAL:
-        neighbours.setdefault(a, []).append(b)
-        neighbours.setdefault(b, []).append(a)
-    start = 10 if 10 in neighbours else min(neighbours)
-    order, previous, current = [start], -1, start
-    while True:
-        following = [n for n in neighbours[current] if n != previous]
-        if not following or following[0] == start:
-            break
-        previous, current = current, following[0]
-        order.append(current)
-    return tuple(order)
-
-
-@lru_cache(maxsize=1)
-def face_part_indices() -> tuple[tuple[int, ...], ...]:
-    """Return the FaceMesh point indices of (right eye + brow, left eye + brow, lips), for masking them out."""
-    from mediapipe.python.solutions import face_mesh_connections as conn
-
-    def points(*sets: frozenset) -> tuple[int, ...]:
-        return tuple(sorted({i for edges in sets for edge in edges for i in edge}))
-
-    return (
-        points(conn.FACEMESH_RIGHT_EYE, conn.FACEMESH_RIGHT_EYEBROW),
-        points(conn.FACEMESH_LEFT_EYE, conn.FACEMESH_LEFT_EYEBROW),
-        points(conn.FACEMESH_LIPS),
-    )
-
 
 def _linear_lut() -> np.ndarray:
     c = np.arange(256, dtype=np.float64) / 255.0
@@ -162,7 +119,7 @@ def _patch_mask(shape: tuple[int, int], corners: np.ndarray, oval: np.ndarray) -
 
 def _skin_mask(shape: tuple[int, int], pts: np.ndarray, ied: float) -> np.ndarray:
     """Return the bool face-skin mask: the shrunk face oval without eyes+brows and lips (see module doc)."""
-    nose = pts[_NOSE_TIP]
+    nose = pts[NOSE_TIP]
     oval = nose + (pts[list(face_oval_indices())] - nose) * SKIN_OVAL_SHRINK
     skin = np.zeros(shape, np.uint8)
     cv2.fillPoly(skin, [np.round(oval).astype(np.int32)], 1)
@@ -187,6 +144,42 @@ def _min_max_ratio(values: tuple[float, ...]) -> float:
     return float(min(finite) / hi) if hi > 0 else 1.0
 
 
+def _zone_masks(shape: tuple[int, int], pts: np.ndarray,
+                oval: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """Return the bool masks (forehead, chin, right cheek, left cheek) of the square zone patches inside the face
+    `oval`, and the inter-eye distance, px of the crop; `pts` are the landmarks in the crop's px."""
+    # face axes: u along the eye line (image left → right), v perpendicular, pointing down the face
+    eye_r, eye_l = pts[IRIS_RIGHT], pts[IRIS_LEFT]
+    ied = max(float(np.linalg.norm(eye_l - eye_r)), 1.0)
+    u = (eye_l - eye_r) / ied
+    v = np.array([-u[1], u[0]], np.float32)
+    if v[1] < 0:
+        v = -v
+    side = PATCH_SIDE_IED * ied
+    eye_mid = (eye_r + eye_l) / 2
+    mouth = pts[UPPER_LIP_TOP]
+    eye_mouth = max(float(np.dot(mouth - eye_mid, v)), 0.5 * ied)
+
+    # cheeks: below each eye, half the eye-to-mouth distance down, shifted outward by half a patch (OFIQ-like)
+    down = v * (0.5 * eye_mouth + side / 2)
+    cheek_r = _patch_mask(shape, _square(eye_r + down - u * side / 2, u, v, side), oval)
+    cheek_l = _patch_mask(shape, _square(eye_l + down + u * side / 2, u, v, side), oval)
+    forehead = _patch_mask(shape, _square(pts[MID_FOREHEAD], u, v, side), oval)
+    chin_centre = (pts[LOWER_LIP_BOTTOM] + pts[CHIN]) / 2
+    chin = _patch_mask(shape, _square(chin_centre, u, v, side), oval)
+    return forehead, chin, cheek_r, cheek_l, ied
+
+
+def _histogram_intersection(right: np.ndarray, left: np.ndarray) -> float:
+    """Return the intersection (0..1) of the 64-bin luma histograms of the two cheeks' pixels (Y' 0..255), NaN when
+    a cheek has no pixels."""
+    hist_r = np.bincount((right / 4).astype(np.int32), minlength=64)[:64].astype(np.float64)
+    hist_l = np.bincount((left / 4).astype(np.int32), minlength=64)[:64].astype(np.float64)
+    if hist_r.sum() and hist_l.sum():
+        return float(np.minimum(hist_r / hist_r.sum(), hist_l / hist_l.sum()).sum())
+    return float("nan")
+
+
 def measure_light(ctx: FaceContext) -> LightMeasure:
     """Return the LightMeasure of the subject's face in `ctx` (a few ms on a 1280×720 frame)."""
     face = ctx.face
@@ -207,25 +200,7 @@ def measure_light(ctx: FaceContext) -> LightMeasure:
     y_lin = linear_luminance(rgb)
     y_prime = luma8(rgb)
 
-    # face axes: u along the eye line (image left → right), v perpendicular, pointing down the face
-    eye_r, eye_l = pts[IRIS_RIGHT], pts[IRIS_LEFT]
-    ied = max(float(np.linalg.norm(eye_l - eye_r)), 1.0)
-    u = (eye_l - eye_r) / ied
-    v = np.array([-u[1], u[0]], np.float32)
-    if v[1] < 0:
-        v = -v
-    side = PATCH_SIDE_IED * ied
-    eye_mid = (eye_r + eye_l) / 2
-    mouth = pts[_UPPER_LIP_TOP]
-    eye_mouth = max(float(np.dot(mouth - eye_mid, v)), 0.5 * ied)
-
-    # cheeks: below each eye, half the eye-to-mouth distance down, shifted outward by half a patch (OFIQ-like)
-    down = v * (0.5 * eye_mouth + side / 2)
-    cheek_r = _patch_mask(shape, _square(eye_r + down - u * side / 2, u, v, side), oval)
-    cheek_l = _patch_mask(shape, _square(eye_l + down + u * side / 2, u, v, side), oval)
-    forehead = _patch_mask(shape, _square(pts[_MID_FOREHEAD], u, v, side), oval)
-    chin_centre = (pts[_LOWER_LIP_BOTTOM] + pts[_CHIN]) / 2
-    chin = _patch_mask(shape, _square(chin_centre, u, v, side), oval)
+    forehead, chin, cheek_r, cheek_l, ied = _zone_masks(shape, pts, oval)
 
     zones = LightZones(
         forehead=_mean(y_lin, forehead),
@@ -236,12 +211,7 @@ def measure_light(ctx: FaceContext) -> LightMeasure:
     cheeks = (zones.cheek_right, zones.cheek_left)
     four = (zones.forehead, zones.chin, *cheeks)
 
-    hist_r = np.bincount((y_prime[cheek_r] / 4).astype(np.int32), minlength=64)[:64].astype(np.float64)
-    hist_l = np.bincount((y_prime[cheek_l] / 4).astype(np.int32), minlength=64)[:64].astype(np.float64)
-    if hist_r.sum() and hist_l.sum():
-        intersection = float(np.minimum(hist_r / hist_r.sum(), hist_l / hist_l.sum()).sum())
-    else:
-        intersection = float("nan")
+    intersection = _histogram_intersection(y_prime[cheek_r], y_prime[cheek_l])
 
     skin = _skin_mask(shape, pts, ied)
     face_y = y_lin[skin]

@@ -12,14 +12,9 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from capture.faces.parts import INNER_LIP_PAIRS, INNER_LIP_RING, OUTER_LIP_RING
 from capture.measures.context import FaceContext
 
-# FaceMesh inner-lip contour: corner 78 → upper lip → corner 308 → lower lip.
-INNER_LIP_RING = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
-# Upper / lower inner-lip point pairs facing each other across the mouth opening.
-INNER_LIP_PAIRS = ((80, 88), (81, 178), (82, 87), (13, 14), (312, 317), (311, 402), (310, 318))
-# FaceMesh outer-lip contour; the band between it and the inner contour is the lips (the colour reference).
-OUTER_LIP_RING = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
 #: teeth-like pixel: saturation below TEETH_S_OF_LIPS × the lips' median saturation (at most TEETH_MAX_S) and
 #: grey level above TEETH_OVER_LIPS × the lips' median grey level (teeth are paler than lips; the mouth cavity
 #: is darker)

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from capture.faces.landmarks import FaceLandmarks
+from capture.faces.parts import FOREHEAD, MESH_POINTS, SUBNASALE
 from capture.settings import ENGINE, EngineSettings
 
-MESH_POINTS = 468  # the face mesh proper; 468..477 are the iris points
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,7 @@ class PoseMeasure:
     roll_deg: float
 
 
-FOREHEAD = 10  # upper forehead, on the midline
-SUBNASALE = 2  # base of the nose, on the midline: with the forehead, a vertical axis that smiles do not move
+# FOREHEAD and SUBNASALE (base of the nose), both on the midline, give a vertical axis that smiles do not move.
 
 
 def face_normal(face: FaceLandmarks) -> np.ndarray:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from capture.faces.parts import NOSE_TIP, face_oval_indices
 from capture.measures.context import FaceContext
-from capture.measures.light import crop_box, face_oval_indices
+from capture.measures.light import crop_box
 
 #: inter-eye distance the face crop is resized to before filtering, px
 WORK_IED_PX = 50.0
@@ -25,7 +26,6 @@ WORK_IED_PX = 50.0
 _OVAL_SHRINK = 0.8
 #: Gaussian smoothing before the derivatives, working px (0 = none): keeps resampling details out of the value
 PRE_BLUR_SIGMA = 1.0
-_NOSE_TIP = 1
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def measure_sharpness(ctx: FaceContext) -> SharpnessMeasure:
     pts = face.points[:, :2].astype(np.float32)
     ied = max(face.inter_eye_px, 1.0)
     scale = WORK_IED_PX / ied
-    centre = pts[_NOSE_TIP]
+    centre = pts[NOSE_TIP]
     inner = centre + (pts[list(face_oval_indices())] - centre) * _OVAL_SHRINK
     pad = 3.0 / min(scale, 1.0)  # a few working px of real context for the filters
     x0, y0, x1, y1 = crop_box(inner, ctx.rgb.shape, margin=pad)

@@ -33,7 +33,6 @@ MASK_HALF_WIDTH = 0.1
 MASK_COLUMNS_MIN = 0.5
 #: the outline must lie at least this many face widths above the bottom edge (else the shoulder may be cut off)
 MASK_BOTTOM_MARGIN = 0.05
-MASK_THRESHOLD = 0.5
 #: outline and pose-point tilts further apart than this (deg) are averaged
 AGREEMENT_DEG = 2.5
 #: the outline above a pose shoulder must lie between the chin and this many face widths below the pose point
@@ -95,7 +94,7 @@ def _outline_above(ctx: FaceContext, p: PosePoint) -> float | None:
     return y
 
 
-def outline_y(mask: np.ndarray, x0: int, x1: int, start_row: int, threshold: float = MASK_THRESHOLD) -> float | None:
+def outline_y(mask: np.ndarray, x0: int, x1: int, start_row: int, threshold: float = ENGINE.mask_threshold) -> float | None:
     """Return the median first person row (px) at or below `start_row` over columns x0..x1, or None.
 
     Columns already inside the person at `start_row` (hair, a raised hand) and columns with no person are skipped.

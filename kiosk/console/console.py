@@ -1,4 +1,5 @@
-"""The operator console's logic (no pygame): PIN checking, pages, and the actions the app carries out.
+"""The operator console's logic (no pygame): pages, and the actions the app carries out (PINs: kiosk.console.pin;
+actions and choices: kiosk.console.actions; records as shown: kiosk.console.rows).
 
 The console is opened by staff on the kiosk itself. It starts at the PIN page; a wrong PIN five times in a row locks
 it for 60 s; the factory PIN "0000" must be changed before anything else. Behind the PIN:
@@ -24,291 +25,33 @@ for the app to do.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
-import hmac
-import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-DEFAULT_PIN = "0000"
-PIN_MIN_LEN, PIN_MAX_LEN = 4, 8
-PBKDF2_ITERATIONS = 200_000
-MAX_WRONG_PINS = 5
-LOCKOUT_S = 60.0
+from kiosk.console.actions import (RECAPTURE_REASONS, Action, ChooseBackdrop, ChooseCamera, ChooseProfile, Choice,
+                                   ExitConsole, Export, LockRecord, MarkRecapture, SavePin, choices, profile_choices)
+from kiosk.console.pin import (DEFAULT_PIN, LOCKOUT_S, MAX_WRONG_PINS, PBKDF2_ITERATIONS, PIN_MAX_LEN, PIN_MIN_LEN,
+                               PinGuard, hash_pin, is_default_pin, pin_problem, verify_pin)
+from kiosk.console.rows import (STORE_STATUSES, as_row, attempt_count, attempt_row, status_key, today_counts,
+                                updated_key, when_text)
+
+__all__ = [
+    "OperatorConsole", "OperatorState", "IDLE_TIMEOUT_S", "ROWS_PER_PAGE", "PAGES",
+    # re-exported, so the station and the views import the console's names from one place
+    "RECAPTURE_REASONS", "Action", "ChooseBackdrop", "ChooseCamera", "ChooseProfile", "Choice", "ExitConsole", "Export",
+    "LockRecord", "MarkRecapture", "SavePin", "profile_choices",
+    "DEFAULT_PIN", "LOCKOUT_S", "MAX_WRONG_PINS", "PBKDF2_ITERATIONS", "PIN_MAX_LEN", "PIN_MIN_LEN", "PinGuard",
+    "hash_pin", "is_default_pin", "pin_problem", "verify_pin",
+    "STORE_STATUSES", "as_row", "attempt_count", "attempt_row", "status_key", "today_counts", "when_text",
+]
+
 IDLE_TIMEOUT_S = 180.0
 ROWS_PER_PAGE = 8
-RECAPTURE_REASONS = ("blurred", "eyes_closed", "background", "wrong_person", "student_request")
 PAGES = ("pin", "change_pin", "queue", "record", "settings", "export")
 
 
-# --- PINs -------------------------------------------------------------------------------------------------------
-
-def hash_pin(pin: str, iterations: int = PBKDF2_ITERATIONS, salt: bytes | None = None) -> str:
-    """Return `pin` hashed with PBKDF2-HMAC-SHA256 and a random salt, as "pbkdf2$<iterations>$<salt hex>$<hash hex>"."""
-    salt = salt if salt is not None else secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, iterations)
-    return f"pbkdf2${iterations}${salt.hex()}${digest.hex()}"
-
-
-def verify_pin(pin: str, stored: str) -> bool:
-    """Return whether `pin` matches a hash_pin() string (constant-time compare; a malformed string never matches)."""
-    try:
-        scheme, iterations, salt_hex, digest_hex = stored.split("$")
-        iterations_n = int(iterations)
-        salt, expected = bytes.fromhex(salt_hex), bytes.fromhex(digest_hex)
-    except (AttributeError, ValueError):
-        return False
-    if scheme != "pbkdf2" or not 1 <= iterations_n <= 10_000_000 or not expected:
-        return False
-    digest = hashlib.pbkdf2_hmac("sha256", (pin or "").encode("utf-8"), salt, iterations_n)
-    return hmac.compare_digest(digest, expected)
-
-
-def is_default_pin(stored: str | None) -> bool:
-    """Return whether the stored hash is missing or is the factory PIN (which must be changed on first use)."""
-    return not stored or verify_pin(DEFAULT_PIN, stored)
-
-
-def pin_problem(pin: str) -> str | None:
-    """Return a text key saying why `pin` cannot be a new PIN, or None if it can."""
-    if not (pin.isascii() and pin.isdigit()) or not PIN_MIN_LEN <= len(pin) <= PIN_MAX_LEN:
-        return "op_pin_rule"
-    if pin == DEFAULT_PIN or len(set(pin)) == 1:
-        return "op_pin_weak"
-    return None
-
-
-class PinGuard:
-    """Checks PINs with a lock-out: after `max_wrong` wrong PINs in a row, every try is refused for `lockout_s`."""
-
-    def __init__(self, stored: str | None, clock: Callable[[], float] = time.monotonic,
-                 max_wrong: int = MAX_WRONG_PINS, lockout_s: float = LOCKOUT_S,
-                 iterations: int = PBKDF2_ITERATIONS) -> None:
-        self.stored = stored or hash_pin(DEFAULT_PIN, iterations)
-        self.clock = clock
-        self.max_wrong = max_wrong
-        self.lockout_s = lockout_s
-        self.wrong = 0
-        self._locked_until: float | None = None
-        self.must_change = is_default_pin(self.stored)
-
-    def locked_for(self) -> float:
-        """Return the seconds the lock-out still lasts (0 when not locked)."""
-        if self._locked_until is None:
-            return 0.0
-        left = self._locked_until - self.clock()
-        if left <= 0:
-            self._locked_until = None
-            self.wrong = 0
-            return 0.0
-        return left
-
-    def attempt(self, pin: str) -> str:
-        """Check `pin`: return "ok", "wrong" or "locked" (a try during the lock-out is not even checked)."""
-        if self.locked_for() > 0:
-            return "locked"
-        if verify_pin(pin, self.stored):
-            self.wrong = 0
-            return "ok"
-        self.wrong += 1
-        if self.wrong >= self.max_wrong:
-            self._locked_until = self.clock() + self.lockout_s
-            return "locked"
-        return "wrong"
-
-    def change(self, new_pin: str, iterations: int = PBKDF2_ITERATIONS) -> str:
-        """Set a new PIN and return its hash (to be saved by the app). Raise ValueError(text key) if not allowed."""
-        problem = pin_problem(new_pin)
-        if problem:
-            raise ValueError(problem)
-        self.stored = hash_pin(new_pin, iterations)
-        self.must_change = False
-        return self.stored
-
-
-# --- What the app is asked to do --------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class MarkRecapture:
-    identity: str
-    reason: str  # one of RECAPTURE_REASONS
-
-
-@dataclass(frozen=True)
-class LockRecord:
-    identity: str
-
-
-@dataclass(frozen=True)
-class ChooseProfile:
-    id: str
-
-
-@dataclass(frozen=True)
-class ChooseCamera:
-    spec: str
-
-
-@dataclass(frozen=True)
-class ChooseBackdrop:
-    replace: bool  # True: paint the backdrop the profile's colour (换底); False: keep the photo's own
-
-
-@dataclass(frozen=True)
-class Export:
-    pass
-
-
-@dataclass(frozen=True)
-class SavePin:
-    pin_hash: str  # the app writes this where it keeps the operator PIN
-
-
-@dataclass(frozen=True)
-class ExitConsole:
-    pass
-
-
-Action = MarkRecapture | LockRecord | ChooseProfile | ChooseCamera | ChooseBackdrop | Export | SavePin | ExitConsole
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A profile or camera the operator can pick: its id and labels."""
-
-    id: str
-    zh: str = ""
-    en: str = ""
-
-    def label(self, lang: str) -> str:
-        return (self.zh if lang == "zh" else self.en) or self.en or self.zh or self.id
-
-
-def _choices(items: Sequence[Choice | str | tuple[str, str]]) -> tuple[Choice, ...]:
-    out = []
-    for item in items:
-        if isinstance(item, Choice):
-            out.append(item)
-        elif isinstance(item, str):
-            out.append(Choice(item))
-        else:
-            out.append(Choice(item[0], item[1], item[1]))
-    return tuple(out)
-
-
-# --- Records as shown -------------------------------------------------------------------------------------------
-
-def _as_datetime(value: Any) -> dt.datetime | None:
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, (int, float)):
-        return dt.datetime.fromtimestamp(value)
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def when_text(value: Any, today: dt.date) -> str:
-    """Return a short time for a table: "14:05" today, "11-20 14:05" another day, the raw text if not a time."""
-    moment = _as_datetime(value)
-    if moment is None:
-        return "" if value is None else str(value)[:16]
-    return moment.strftime("%H:%M" if moment.date() == today else "%m-%d %H:%M")
-
-
-# The records store's status values (kiosk.store.records.Status) and the keys the console shows them by.
-STORE_STATUSES = {"未上传": "not_uploaded", "已上传": "filed", "需重新上传": "needs_recapture",
-                  "已重新上传": "recaptured", "已采集(锁定)": "locked"}
-
-
-def status_key(value: Any) -> str:
-    """Return a plain status key: an Enum gives its lower-case name, a store status text its key, else the text."""
-    name = getattr(value, "name", None)
-    if isinstance(name, str) and hasattr(value, "value"):
-        return name.lower()
-    text = "" if value is None else str(value)
-    return STORE_STATUSES.get(text, text)
-
-
-def as_row(item: Any) -> dict[str, Any] | None:
-    """Return a record or attempt as a plain dict (a Mapping, a dataclass such as kiosk.store.records.Record, or an
-    object with attributes); None if it is none of these."""
-    if isinstance(item, Mapping):
-        row = dict(item)
-    elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-        row = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
-    elif hasattr(item, "__dict__"):
-        row = dict(vars(item))
-    else:
-        return None
-    if "status" in row:
-        row["status"] = status_key(row["status"])
-    if "profile" not in row and row.get("profile_id"):
-        row["profile"] = row["profile_id"]
-    return row
-
-
-def attempt_row(item: Any) -> dict[str, Any]:
-    """Return an attempt as {"at", "result", "note"}: kiosk.store.records.Attempt (accepted, picture, gates) or a dict."""
-    row = as_row(item) or {"result": str(item)}
-    if "result" not in row:
-        if "accepted" in row:
-            row["result"] = "filed" if row.get("accepted") else "rejected"
-        else:
-            row["result"] = status_key(row.get("status", ""))
-    if not row.get("note"):
-        picture = row.get("picture") or row.get("file")
-        gates = row.get("gates")
-        if picture:
-            row["note"] = str(picture).replace("\\", "/").rsplit("/", 1)[-1]
-        elif isinstance(gates, Mapping):
-            failed = [str(k) for k, v in gates.items()
-                      if v is False or (isinstance(v, str) and v.lower() in ("fail", "failed", "bad"))
-                      or (isinstance(v, Mapping) and (v.get("passed") is False or v.get("ok") is False))]
-            row["note"] = ", ".join(failed)
-    return row
-
-
-def attempt_count(record: Mapping[str, Any]) -> int:
-    attempts = record.get("attempts", 0)
-    if isinstance(attempts, (list, tuple)):
-        return len(attempts)
-    try:
-        return int(attempts)
-    except (TypeError, ValueError):
-        return 0
-
-
-def today_counts(records: Sequence[Mapping[str, Any]], today: dt.date) -> dict[str, int]:
-    """Return {"total": n, <status>: n, ...} over the records updated today."""
-    counts: dict[str, int] = {"total": 0}
-    for record in records:
-        moment = _as_datetime(record.get("updated"))
-        if moment is None or moment.date() != today:
-            continue
-        counts["total"] += 1
-        status = status_key(record.get("status", "unknown"))
-        counts[status] = counts.get(status, 0) + 1
-    return counts
-
-
-def _sort_key(record: Mapping[str, Any]) -> float:
-    moment = _as_datetime(record.get("updated"))
-    try:
-        return moment.timestamp() if moment else 0.0
-    except (OverflowError, OSError, ValueError):
-        return 0.0
-
-
-# --- The console ------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class OperatorState:
@@ -352,8 +95,8 @@ class OperatorConsole:
         self.replace_backdrop = replace_backdrop
         self._attempts = attempts
         self.guard = PinGuard(pin_hash, clock, iterations=pin_iterations)
-        self.profiles = _choices(profiles)
-        self.cameras = _choices(cameras)
+        self.profiles = choices(profiles)
+        self.cameras = choices(cameras)
         self.profile_id = profile_id
         self.camera_spec = camera_spec
         self.lang = lang
@@ -378,7 +121,7 @@ class OperatorConsole:
         except Exception:  # the store belongs to someone else: never let it take the console down
             self._say("op_records_failed", bad=True)
             return []
-        return sorted((r for r in rows if r is not None), key=_sort_key, reverse=True)
+        return sorted((r for r in rows if r is not None), key=updated_key, reverse=True)
 
     def _with_attempts(self, record: dict[str, Any]) -> dict[str, Any]:
         """Fill in the record's attempt list from the attempts provider (if any) or its own "attempts" list."""
@@ -576,9 +319,3 @@ class OperatorConsole:
     def _lock_console(self) -> None:
         self.selected = None
         self._go("pin")
-
-
-def profile_choices(profiles: Mapping[str, Any] | Sequence[Any]) -> tuple[Choice, ...]:
-    """Return Choices for photo profiles (anything with .id, .name_zh and .name_en, e.g. load_profiles().values())."""
-    items = profiles.values() if isinstance(profiles, Mapping) else profiles
-    return tuple(Choice(p.id, getattr(p, "name_zh", ""), getattr(p, "name_en", "")) for p in items)

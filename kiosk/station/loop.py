@@ -227,7 +227,7 @@ class KioskApp:
         console = self.console
         try:
             if isinstance(act, SavePin):
-                from capture.encode import write_atomic
+                from capture.files import write_atomic
 
                 write_atomic(self.pin_file, act.pin_hash.encode("ascii"))
             elif isinstance(act, MarkRecapture):

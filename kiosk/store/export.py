@@ -3,7 +3,7 @@
 The zip holds, for every exported record:
 
     <picture name>                 the picture, named by its profile (kiosk.store.identity.picture_file_name)
-    reports/<picture stem>.json    its compliance report (file-level checks: format, px, ratio, dpi, KB window)
+    reports/<picture stem>.json    its compliance report (the file-level rules of capture.filespec)
     manifest.csv                   one row per picture (UTF-8 with BOM so spreadsheet programs show Chinese)
 
 The zip is written to a temporary file next to the target, re-opened and checked against the profiles and the
@@ -24,8 +24,9 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from PIL import Image
 
-from capture.encode import KbWindow, write_atomic
-from kiosk.store.records import RecordStore, SqliteRecordStore, Status, verify_for_profile
+from capture.files import write_atomic
+from capture.filespec import FileSpec, check_file_spec
+from kiosk.store.records import Record, RecordStore, SqliteRecordStore, Status, verify_for_profile
 from profiles import get_profile
 from profiles.model import Profile
 
@@ -34,7 +35,7 @@ __all__ = ["ExportError", "ExportReport", "MANIFEST_FIELDS", "export_batch", "co
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_FIELDS = ("identity", "file", "profile", "status", "time", "kb", "px", "gates")
-RATIO_TOLERANCE = 0.01
+_REPORT_ORDER = ("kb", "format", "width_px", "height_px", "ratio", "dpi")  # the file_spec keys of a report
 
 
 class ExportError(RuntimeError):
@@ -51,6 +52,7 @@ class ExportReport:
     rows: list[dict] = field(default_factory=list)  # the manifest rows
 
     def to_dict(self) -> dict:
+        """Return {"zip": path or None, "exported": [identities], "refused": {identity: why}}."""
         return {"zip": str(self.zip_path) if self.zip_path else None, "exported": self.exported,
                 "refused": self.refused}
 
@@ -65,32 +67,14 @@ def gate_summary(gates: Mapping[str, Mapping]) -> str:
 
 
 def compliance(data: bytes, profile: Profile) -> dict:
-    """Return the file-level checks of `data` under `profile` as {"ok", "checks": {name: {ok, value, expected}},
-    "problems": [sentences]}; never raises for a broken file."""
-    window = KbWindow(profile.kb_min, profile.kb_max)
-    checks: dict[str, dict] = {}
+    """Return the file-level checks of `data` under `profile` (capture.filespec) as the report writes them:
+    {"ok", "checks": {name: {ok, value, expected}}, "problems": [codes of the failed rules]}; never raises."""
+    return _compliance_doc(check_file_spec(data, profile))
 
-    def item(name: str, ok: bool, value, expected) -> None:
-        checks[name] = {"ok": bool(ok), "value": value, "expected": expected}
 
-    item("kb", window.contains(len(data)), round(len(data) / 1024, 2), [profile.kb_min, profile.kb_max])
-    try:
-        with Image.open(io.BytesIO(data)) as im:
-            fmt, mode, (w, h), dpi = (im.format or "").upper(), im.mode, im.size, im.info.get("dpi")
-            im.load()
-    except Exception as exc:  # a broken file is a finding, not a crash
-        item("format", False, f"unreadable ({type(exc).__name__})", "JPEG RGB (24-bit)")
-        problems = verify_for_profile(data, profile)
-        return {"ok": False, "checks": checks, "problems": problems}
-    item("format", fmt == "JPEG" and mode == "RGB", f"{fmt} {mode}", "JPEG RGB (24-bit)")
-    item("width_px", w == profile.width_px, w, profile.width_px)
-    item("height_px", h == profile.height_px, h, profile.height_px)
-    item("ratio", h > 0 and abs(w / h / profile.aspect - 1) <= RATIO_TOLERANCE, round(w / h, 4) if h else None,
-         round(profile.aspect, 4))
-    dpi_value = [round(float(v)) for v in dpi] if dpi else None
-    item("dpi", dpi_value == [profile.dpi, profile.dpi], dpi_value, profile.dpi)
-    problems = verify_for_profile(data, profile)
-    return {"ok": not problems and all(c["ok"] for c in checks.values()), "checks": checks, "problems": problems}
+def _compliance_doc(spec: FileSpec) -> dict:
+    checks = {name: rule.to_dict() for name, rule in spec.listed(_REPORT_ORDER).items()}
+    return {"ok": spec.ok, "checks": checks, "problems": list(spec.problems)}
 
 
 def _open_store(store_dir) -> tuple[SqliteRecordStore, bool]:
@@ -122,56 +106,47 @@ def _latest_gates(store: SqliteRecordStore, identity: str, picture: str | None) 
     return {}
 
 
-def _export(store: SqliteRecordStore, out_zip: Path, statuses: list[Status],
-            profile_lookup: Callable[[str], Profile]) -> ExportReport:
-    report = ExportReport(None)
-    entries: list[tuple[str, bytes, dict, dict]] = []  # (name, picture bytes, report json, manifest row)
-    names: set[str] = set()
-    records = [r for s in statuses for r in store.list(s)]
-    for record in sorted(records, key=lambda r: r.identity):
-        try:
-            profile = profile_lookup(record.profile_id)
-        except Exception as exc:
-            report.refused[record.identity] = f"unknown profile {record.profile_id!r} ({exc})"
-            continue
-        path = store.path_of(record)
-        if path is None or not path.is_file():
-            report.refused[record.identity] = f"the picture file {record.picture} is missing"
-            continue
-        data = path.read_bytes()
-        result = compliance(data, profile)
-        if not result["ok"]:
-            why = " ".join(result["problems"]) or ", ".join(n for n, c in result["checks"].items() if not c["ok"])
-            report.refused[record.identity] = f"the picture does not meet {profile.id}: {why}"
-            continue
-        name = path.name
-        if name in names or name == MANIFEST_NAME:
-            report.refused[record.identity] = f"another picture in this export is already named {name}"
-            continue
-        names.add(name)
-        gates = _latest_gates(store, record.identity, record.picture)
-        with Image.open(io.BytesIO(data)) as im:
-            w, h = im.size
-        row = {"identity": record.identity, "file": name, "profile": profile.id, "status": record.status.value,
-               "time": record.updated, "kb": f"{len(data) / 1024:.2f}", "px": f"{w}x{h}",
-               "gates": gate_summary(gates)}
-        doc = {"identity": record.identity, "file": name, "profile": profile.id, "status": record.status.value,
-               "filed": record.updated, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-               "ok": result["ok"], "file_spec": result["checks"], "problems": result["problems"],
-               "gates": gates, "gate_summary": row["gates"],
-               "exported": dt.datetime.now().isoformat(timespec="seconds")}
-        entries.append((name, data, doc, row))
-    if not entries:
-        return report
+def _entry(store: SqliteRecordStore, record: Record, profile_lookup: Callable[[str], Profile],
+           names: set[str]) -> tuple[str, bytes, dict, dict] | str:
+    """Return (name, picture bytes, report json, manifest row) of one record, or why it is left out."""
+    try:
+        profile = profile_lookup(record.profile_id)
+    except Exception as exc:
+        return f"unknown profile {record.profile_id!r} ({exc})"
+    path = store.path_of(record)
+    if path is None or not path.is_file():
+        return f"the picture file {record.picture} is missing"
+    data = path.read_bytes()
+    result = compliance(data, profile)
+    if not result["ok"]:
+        return f"the picture does not meet {profile.id}: {'; '.join(verify_for_profile(data, profile))}"
+    name = path.name
+    if name in names or name == MANIFEST_NAME:
+        return f"another picture in this export is already named {name}"
+    names.add(name)
+    gates = _latest_gates(store, record.identity, record.picture)
+    with Image.open(io.BytesIO(data)) as im:
+        w, h = im.size
+    row = {"identity": record.identity, "file": name, "profile": profile.id, "status": record.status.value,
+           "time": record.updated, "kb": f"{len(data) / 1024:.2f}", "px": f"{w}x{h}",
+           "gates": gate_summary(gates)}
+    doc = {"identity": record.identity, "file": name, "profile": profile.id, "status": record.status.value,
+           "filed": record.updated, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+           "ok": result["ok"], "file_spec": result["checks"], "problems": result["problems"],
+           "gates": gates, "gate_summary": row["gates"],
+           "exported": dt.datetime.now().isoformat(timespec="seconds")}
+    return name, data, doc, row
 
+
+def _write_zip(out_zip: Path, entries: list[tuple[str, bytes, dict, dict]],
+               profile_lookup: Callable[[str], Profile]) -> None:
+    """Write the zip of `entries` and its manifest atomically, verified before it takes its name."""
     manifest = io.StringIO()
     writer = csv.DictWriter(manifest, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
     writer.writeheader()
     for _, _, _, row in entries:
         writer.writerow(row)
     manifest_bytes = manifest.getvalue().encode("utf-8-sig")
-
-    out_zip.parent.mkdir(parents=True, exist_ok=True)
 
     def write_zip(fh) -> None:
         with zipfile.ZipFile(fh, "w") as zf:
@@ -186,7 +161,25 @@ def _export(store: SqliteRecordStore, out_zip: Path, statuses: list[Status],
         if problems:
             raise ExportError("the export did not check out: " + "; ".join(problems))
 
-    write_atomic(out_zip, write_zip, check=check_zip)  # verified before it takes the zip's name
+    out_zip.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out_zip, write_zip, check=check_zip)
+
+
+def _export(store: SqliteRecordStore, out_zip: Path, statuses: list[Status],
+            profile_lookup: Callable[[str], Profile]) -> ExportReport:
+    report = ExportReport(None)
+    entries: list[tuple[str, bytes, dict, dict]] = []  # (name, picture bytes, report json, manifest row)
+    names: set[str] = set()
+    records = [r for s in statuses for r in store.list(s)]
+    for record in sorted(records, key=lambda r: r.identity):
+        entry = _entry(store, record, profile_lookup, names)
+        if isinstance(entry, str):
+            report.refused[record.identity] = entry
+        else:
+            entries.append(entry)
+    if not entries:
+        return report
+    _write_zip(out_zip, entries, profile_lookup)
     report.zip_path = out_zip
     report.exported = [row["identity"] for _, _, _, row in entries]
     report.rows = [row for _, _, _, row in entries]

@@ -34,7 +34,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol
 
-from capture.encode import KbWindow, _fsync_directory, verify_picture, write_atomic
+from capture.files import fsync_directory as _fsync_directory, write_atomic
+from capture.filespec import check_file_spec
 from kiosk.store.identity import clean_identity, picture_file_name
 from profiles.model import Profile
 
@@ -208,9 +209,10 @@ class RecordStore(Protocol):
 
 
 def verify_for_profile(data: bytes, profile: Profile) -> list[str]:
-    """Return the file-level problems of `data` under `profile` (empty list: fine)."""
-    return verify_picture(data, width_px=profile.width_px, height_px=profile.height_px, dpi=profile.dpi,
-                          window=KbWindow(profile.kb_min, profile.kb_max))
+    """Return the file-level problems of `data` under `profile` (empty list: fine), one per failed rule of
+    capture.filespec: "CODE VALUE (expected LIMIT)"."""
+    return [f"{rule.code} {rule.value} (expected {rule.limit})" for rule in check_file_spec(data, profile).rules
+            if not rule.ok]
 
 
 _SCHEMA = """

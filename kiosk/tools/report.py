@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from capture.check import CheckResult
 from capture.compose import plan_crop
-from capture.encode import write_atomic
+from capture.files import write_atomic
 from capture.errors import PhotoError
 from kiosk.texts import hint_text
 from capture.settings import ENGINE
