@@ -19,7 +19,7 @@ class Clock:
 
 
 def _view(steady: bool, held: bool, advisory_red: bool = False) -> GuidanceView:
-    """A guidance view: the blocking gate (yaw) steady or red, held for the hold time or not, the advisory one green or red."""
+    """A guidance view: the blocking gate (yaw) steady or red, held or not, the advisory gate green or red."""
     checklist = {"yaw": steady, "ears_visible": not advisory_red}
     return GuidanceView(checklist, "ok" if steady else "turn_left", None if steady else "yaw",
                         1.0 if held else 0.0, held, frozenset({"ears_visible"}))

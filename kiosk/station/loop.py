@@ -288,8 +288,9 @@ class KioskApp:
                     worker.submit(frame.index, frame.rgb)
                     self._frame = frame
                 if worker.error is not None:
-                    self.session.error_text = f"The face analysis stopped: {type(worker.error).__name__}: {worker.error}"
-                    print(f"kiosk: {self.session.error_text}", file=sys.stderr)
+                    error_text = f"The face analysis stopped: {type(worker.error).__name__}: {worker.error}"
+                    self.session.error_text = error_text
+                    print(f"kiosk: {error_text}", file=sys.stderr)
                     status = 1
                     break
                 self.ctx.camera_rgb = self._frame.rgb if self._frame is not None else None
