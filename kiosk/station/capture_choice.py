@@ -6,8 +6,12 @@ countdown), `capturable` (this frame may become the picture), and the best-frame
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.station.guidance import GuidanceView
-from kiosk.station.worker import AnalysedFrame
+
+if TYPE_CHECKING:  # the worker pulls in the face models; deciding needs none of them
+    from kiosk.station.worker import AnalysedFrame
 
 
 def gates_steady(view: GuidanceView | None) -> bool:
