@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from capture.gates import GATE_ORDER, GateResult
-from kiosk.station.flow import TRANSITIONS, Event, Flow, FlowConfig, State
-from kiosk.station.guidance import Guidance, GuidanceConfig
+from kiosk.station.flow import GUARDS, TRANSITIONS, Event, Facts, Flow, FlowConfig, Guarded, State
+from kiosk.station.guidance import Guidance, GuidanceConfig, GuidanceView
 
 
 class Clock:
@@ -18,26 +18,70 @@ class Clock:
         return self.t
 
 
+def _view(steady: bool, held: bool, advisory_red: bool = False) -> GuidanceView:
+    """A guidance view: the blocking gate (yaw) steady or red, held or not, the advisory gate green or red."""
+    checklist = {"yaw": steady, "ears_visible": not advisory_red}
+    return GuidanceView(checklist, "ok" if steady else "turn_left", None if steady else "yaw",
+                        1.0 if held else 0.0, held, frozenset({"ears_visible"}))
+
+
+HELD = Facts(_view(True, True))
+STEADY = Facts(_view(True, False))
+BROKEN = Facts(_view(False, False))
+
+
 def test_happy_path_and_history():
     clock = Clock()
     flow = Flow(clock=clock)
     for event, state in [(Event.PERSON_ARRIVED, State.IDENTIFY), (Event.IDENTIFIED, State.GUIDE),
-                         (Event.ALL_GATES_HELD, State.COUNTDOWN), (Event.COUNTDOWN_DONE, State.REVIEW),
+                         (Event.FRAME_JUDGED, State.COUNTDOWN), (Event.COUNTDOWN_DONE, State.REVIEW),
                          (Event.CONFIRM, State.SAVED), (Event.SAVED_SHOWN, State.IDLE)]:
         clock.t += 1
-        assert flow.handle(event)
+        assert flow.handle(event, HELD)
         assert flow.state is state
     assert [t.target for t in flow.history][-1] is State.IDLE and len(flow.history) == 6
+    assert [t.guard for t in flow.history] == [None, None, "all_gates_held", None, None, None]
+    assert [t.at_s for t in flow.history] == [1, 2, 3, 4, 5, 6]
 
 
 def test_retake_and_broken_gate_return_to_guide():
     flow = Flow(clock=Clock())
     flow.handle(Event.SKIP_IDENTITY)
-    flow.handle(Event.ALL_GATES_HELD)
-    assert flow.handle(Event.GATE_BROKEN) and flow.state is State.GUIDE
-    flow.handle(Event.ALL_GATES_HELD)
+    flow.handle(Event.FRAME_JUDGED, HELD)
+    assert flow.handle(Event.FRAME_JUDGED, BROKEN).guard == "gate_broken" and flow.state is State.GUIDE
+    flow.handle(Event.FRAME_JUDGED, HELD)
     flow.handle(Event.COUNTDOWN_DONE)
     assert flow.handle(Event.RETAKE) and flow.state is State.GUIDE
+
+
+def test_guide_waits_until_the_gates_have_held():
+    flow = Flow(clock=Clock())
+    flow.handle(Event.SKIP_IDENTITY)
+    for facts in (Facts(), BROKEN, STEADY):  # no view yet, a red gate, green but not held long enough
+        assert flow.handle(Event.FRAME_JUDGED, facts) is None and flow.state is State.GUIDE
+        assert not flow.can(Event.FRAME_JUDGED, facts)
+    assert flow.can(Event.FRAME_JUDGED, HELD)
+    assert flow.handle(Event.FRAME_JUDGED, HELD).target is State.COUNTDOWN
+
+
+def test_countdown_keeps_going_while_the_gates_stay_steady_or_a_picture_is_being_made():
+    flow = Flow(clock=Clock())
+    flow.handle(Event.SKIP_IDENTITY)
+    flow.handle(Event.MANUAL_CAPTURE)
+    assert flow.state is State.COUNTDOWN
+    for facts in (HELD, STEADY, Facts(BROKEN.view, making=True)):
+        assert flow.handle(Event.FRAME_JUDGED, facts) is None and flow.state is State.COUNTDOWN
+    assert flow.handle(Event.FRAME_JUDGED, Facts(None)).target is State.GUIDE  # nothing judged counts as broken
+
+
+def test_advisory_gates_never_hold_the_countdown_back():
+    advisory_red = Facts(_view(True, True, advisory_red=True))
+    assert GUARDS["all_gates_held"](advisory_red) and not GUARDS["gate_broken"](advisory_red)
+
+
+def test_every_guard_in_the_table_is_defined():
+    named = {rule.guard for rule in TRANSITIONS.values() if isinstance(rule, Guarded)}
+    assert named == set(GUARDS) == {"all_gates_held", "gate_broken"}
 
 
 def test_events_not_in_the_table_are_ignored():
@@ -68,11 +112,14 @@ def test_failure_from_anywhere_then_recover():
     assert flow.handle(Event.RECOVERED) and flow.state is State.IDLE
 
 
-def test_on_enter_callback():
-    seen = []
-    flow = Flow(clock=Clock(), on_enter=lambda a, b, e: seen.append((a, b, e)))
-    flow.handle(Event.SKIP_IDENTITY)
-    assert seen == [(State.IDLE, State.GUIDE, Event.SKIP_IDENTITY)]
+def test_handle_returns_the_transition_taken():
+    clock = Clock()
+    clock.t = 3.0
+    flow = Flow(clock=clock)
+    taken = flow.handle(Event.SKIP_IDENTITY)
+    assert (taken.source, taken.event, taken.target, taken.at_s, taken.guard) == \
+        (State.IDLE, Event.SKIP_IDENTITY, State.GUIDE, 3.0, None)
+    assert flow.history == [taken]
 
 
 def _results(failing: dict[str, str] | None = None) -> dict[str, GateResult]:

@@ -33,21 +33,21 @@ def test_console_marks_recapture_and_exports(all_profiles, tmp_path, demo_still)
     # a second run: the operator opens the console and works it with keys, as at a desk
     app = KioskApp(_options(profile, tmp_path, lambda: _replay(demo_still), exit_after=None, max_runtime_s=6.0))
     app.store.recover()
-    app.open_console()
+    app.handle_input("operator")  # F12
     for key in "0000":
-        app.console_input(f"key:{key}", None)
-    app.console_input("ok", None)
+        app.handle_input(f"key:{key}")
+    app.handle_input("ok")
     for pin in ("2468", "2468"):  # the default PIN must be changed first, typed twice
         for key in pin:
-            app.console_input(f"key:{key}", None)
-        app.console_input("ok", None)
+            app.handle_input(f"key:{key}")
+        app.handle_input("ok")
     assert (tmp_path / "store" / "operator-pin.txt").exists()
     assert app.console is not None and app.console.page != "pin"
     app.store.mark_recapture("2023001", "blurred")  # the same call the record page's action makes
     assert app.store.get("2023001").status is Status.NEEDS_RECAPTURE
     from kiosk.console.console import Export
 
-    app._carry_out(Export())
+    app.console_bridge.carry_out(Export())
     app.store.close()
     zips = list((tmp_path / "store" / "exports").glob("*.zip"))
     # the record needs a re-capture, so nothing is exported yet
@@ -59,9 +59,9 @@ def test_corner_taps_open_the_console(all_profiles, tmp_path):
     ticks = iter(i * 0.2 for i in range(100))
     app = KioskApp(_options(profile, tmp_path, None), clock=lambda: next(ticks))
     for _ in range(4):
-        app._corner_tap()
+        app.handle_input("corner")
     assert app.console is None
-    app._corner_tap()
+    app.handle_input("corner")
     assert app.console is not None and app.console.page == "pin"
     app.store.close()
 
@@ -138,7 +138,7 @@ def test_switching_camera_from_the_console_restarts_the_feed(all_profiles, tmp_p
 
     def switch() -> None:
         seen_before_switch.append(app.frames_shown)
-        app._carry_out(ChooseCamera("demo"))
+        app.console_bridge.carry_out(ChooseCamera("demo"))
 
     timer = threading.Timer(1.5, switch)
     timer.start()
@@ -162,11 +162,11 @@ def test_backdrop_replacement_switched_from_the_console(all_profiles, tmp_path):
     app = KioskApp(_options(profile, tmp_path, None))
     try:
         assert app.new_backdrop() is None and app.gating_profile() is profile
-        app._carry_out(ChooseBackdrop(True))
+        app.console_bridge.carry_out(ChooseBackdrop(True))
         assert app.new_backdrop() == profile.backgrounds[0]
         assert app.gating_profile().threshold("background_delta_e_max") == float("inf")
         assert app.gating_profile().threshold("background_gradient_max") == profile.threshold("background_gradient_max")
-        app._carry_out(ChooseBackdrop(False))
+        app.console_bridge.carry_out(ChooseBackdrop(False))
         assert app.new_backdrop() is None
     finally:
         app.store.close()

@@ -27,7 +27,7 @@ def test_unknown_cue_is_refused():
 def test_switched_off_plays_nothing_but_keeps_the_record():
     player = SoundPlayer(enabled=False)
     player.play("tick")
-    assert player.played == ["tick"] and player._ready is False and not player._sounds
+    assert player.played == ["tick"] and not player.is_on and player.cue_length_s("tick") is None
 
 
 def test_a_schools_own_sound_file_is_used(tmp_path):
@@ -41,10 +41,10 @@ def test_a_schools_own_sound_file_is_used(tmp_path):
     try:
         player.play("tick")
         player.play("saved")
-        if not player._ready:
+        if not player.is_on:
             pytest.skip("no audio driver here, not even SDL's dummy one")
-        assert player._sounds["tick"].get_length() == pytest.approx(0.5, abs=0.02)
-        assert player._sounds["saved"].get_length() == pytest.approx(len(synthesise("saved")) / RATE, abs=0.02)
+        assert player.cue_length_s("tick") == pytest.approx(0.5, abs=0.02)
+        assert player.cue_length_s("saved") == pytest.approx(len(synthesise("saved")) / RATE, abs=0.02)
     finally:
         player.close()
 
@@ -53,5 +53,5 @@ def test_a_broken_sound_file_leaves_the_kiosk_silent_not_stopped(tmp_path):
     (tmp_path / "shutter.wav").write_bytes(b"not a wav")
     player = SoundPlayer(sound_dir=tmp_path)
     player.play("shutter")  # must not raise
-    assert player.played == ["shutter"] and player._ready is False
+    assert player.played == ["shutter"] and not player.is_on and player.cue_length_s("shutter") is None
     player.close()

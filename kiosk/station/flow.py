@@ -1,7 +1,9 @@
-"""The kiosk's states and transitions, declared in one table; no pygame here, and the clock is injected.
+"""The kiosk's states and transitions, declared in one table with named guards; no pygame, the clock is injected.
 
 idle (attract) → identify → guide → countdown → review → saved → idle; every state but idle times out back to idle;
-an error state shows a message and recovers to idle. The app feeds events; `tick()` fires timeouts.
+an error state shows a message and recovers to idle. The loop hands the flow the events the states return and,
+after a transition, calls the new state's `enter` (see states/); the flow calls nothing back. A transition that
+depends on a condition names its guard (a predicate in GUARDS over a `Facts` snapshot); `tick()` fires timeouts.
 """
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ import time
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable, Mapping
+
+from kiosk.station.capture_choice import gates_steady, ready_to_capture
+from kiosk.station.guidance import GuidanceView
 
 
 class State(str, Enum):
@@ -25,8 +30,7 @@ class Event(str, Enum):
     PERSON_ARRIVED = "person_arrived"  # a face is seen at the idle screen, or the screen is touched
     IDENTIFIED = "identified"  # an identity was entered or scanned
     SKIP_IDENTITY = "skip_identity"  # configuration says no identity step
-    ALL_GATES_HELD = "all_gates_held"  # every gate held for the stable window
-    GATE_BROKEN = "gate_broken"  # a gate failed during the countdown
+    FRAME_JUDGED = "frame_judged"  # guidance judged a newly analysed frame (the guards decide what follows)
     MANUAL_CAPTURE = "manual_capture"  # operator key
     COUNTDOWN_DONE = "countdown_done"  # the picture was captured and made
     CAPTURE_FAILED = "capture_failed"  # the frame could not be made into a picture
@@ -39,18 +43,51 @@ class Event(str, Enum):
     RECOVERED = "recovered"
 
 
-#: (state, event) → next state. Anything not listed is ignored (and reported as not handled).
-TRANSITIONS: Mapping[tuple[State, Event], State] = {
+@dataclass(frozen=True)
+class Facts:
+    """What the guards read when an event arrives: a snapshot the loop takes."""
+
+    view: GuidanceView | None = None  # guidance's newest view
+    making: bool = False  # a frame is being made into a picture
+
+
+def all_gates_held(facts: Facts) -> bool:
+    """Return True when the blocking gates have held long enough to start the countdown."""
+    return ready_to_capture(facts.view)
+
+
+def gate_broken(facts: Facts) -> bool:
+    """Return True when a blocking gate is no longer steadily green and no picture is being made yet."""
+    return not gates_steady(facts.view) and not facts.making
+
+
+#: guard name → predicate; a guarded transition is taken only when its guard holds
+GUARDS: Mapping[str, Callable[[Facts], bool]] = {
+    "all_gates_held": all_gates_held,
+    "gate_broken": gate_broken,
+}
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """A transition to `target` taken only when the guard named `guard` holds."""
+
+    target: State
+    guard: str
+
+
+#: (state, event) → next state (or a guarded one). Anything not listed is ignored (and reported as not handled).
+TRANSITIONS: Mapping[tuple[State, Event], State | Guarded] = {
     (State.IDLE, Event.PERSON_ARRIVED): State.IDENTIFY,
     (State.IDLE, Event.SKIP_IDENTITY): State.GUIDE,
     (State.IDENTIFY, Event.IDENTIFIED): State.GUIDE,
     (State.IDENTIFY, Event.CANCEL): State.IDLE,
     (State.IDENTIFY, Event.TIMEOUT): State.IDLE,
-    (State.GUIDE, Event.ALL_GATES_HELD): State.COUNTDOWN,
+    (State.GUIDE, Event.FRAME_JUDGED): Guarded(State.COUNTDOWN, "all_gates_held"),
     (State.GUIDE, Event.MANUAL_CAPTURE): State.COUNTDOWN,
     (State.GUIDE, Event.CANCEL): State.IDLE,
     (State.GUIDE, Event.TIMEOUT): State.IDLE,
-    (State.COUNTDOWN, Event.GATE_BROKEN): State.GUIDE,
+    (State.COUNTDOWN, Event.FRAME_JUDGED): Guarded(State.GUIDE, "gate_broken"),
     (State.COUNTDOWN, Event.COUNTDOWN_DONE): State.REVIEW,
     (State.COUNTDOWN, Event.CAPTURE_FAILED): State.GUIDE,
     (State.COUNTDOWN, Event.CANCEL): State.GUIDE,
@@ -87,53 +124,58 @@ class FlowConfig:
 
 @dataclass(frozen=True)
 class Transition:
-    """One transition taken: from, event, to, at (clock seconds)."""
+    """One transition taken: from, event, to, at (clock seconds), and the guard that allowed it (if any)."""
 
     source: State
     event: Event
     target: State
     at_s: float
+    guard: str | None = None
+
+
+def next_state(state: State, event: Event, facts: Facts) -> tuple[State, str | None] | None:
+    """Return (target, guard name or None) for `event` in `state` under `facts`, or None when nothing happens."""
+    if event is Event.FAILURE:
+        return FAILURE_TARGET, None
+    rule = TRANSITIONS.get((state, event))
+    if isinstance(rule, Guarded):
+        return (rule.target, rule.guard) if GUARDS[rule.guard](facts) else None
+    return None if rule is None else (rule, None)
 
 
 class Flow:
     """The kiosk state machine. Feed events with `handle`, call `tick` once per UI frame for timeouts."""
 
-    def __init__(self, config: FlowConfig | None = None, clock: Callable[[], float] = time.monotonic,
-                 on_enter: Callable[[State, State, Event], None] | None = None) -> None:
+    def __init__(self, config: FlowConfig | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.config = config or FlowConfig()
         self.clock = clock
         self.state = State.IDLE
         self.entered_at_s = clock()
         self.history: list[Transition] = []
-        self.on_enter = on_enter
 
     @property
     def in_state_s(self) -> float:
         """Return seconds spent in the current state."""
         return self.clock() - self.entered_at_s
 
-    def can(self, event: Event) -> bool:
+    def can(self, event: Event, facts: Facts = Facts()) -> bool:
         """Return True when `event` would change the state now."""
-        return event is Event.FAILURE or (self.state, event) in TRANSITIONS
+        return next_state(self.state, event, facts) is not None
 
-    def handle(self, event: Event) -> bool:
-        """Apply `event`; return True if it caused a transition."""
-        if event is Event.FAILURE:
-            target = FAILURE_TARGET
-        else:
-            target = TRANSITIONS.get((self.state, event))
-            if target is None:
-                return False
-        source, now = self.state, self.clock()
-        self.history.append(Transition(source, event, target, now))
-        self.state, self.entered_at_s = target, now
-        if self.on_enter is not None:
-            self.on_enter(source, target, event)
-        return True
+    def handle(self, event: Event, facts: Facts = Facts()) -> Transition | None:
+        """Apply `event` (guards read `facts`); return the transition taken, or None when the event changed nothing."""
+        step = next_state(self.state, event, facts)
+        if step is None:
+            return None
+        target, guard = step
+        taken = Transition(self.state, event, target, self.clock(), guard)
+        self.history.append(taken)
+        self.state, self.entered_at_s = target, taken.at_s
+        return taken
 
-    def tick(self) -> bool:
-        """Fire the current state's timeout if it is due; return True if a transition happened."""
+    def tick(self) -> Transition | None:
+        """Fire the current state's timeout if it is due; return the transition taken, or None."""
         limit = self.config.timeouts_s.get(self.state)
         if limit is not None and self.in_state_s >= limit:
             return self.handle(Event.TIMEOUT)
-        return False
+        return None

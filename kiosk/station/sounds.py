@@ -87,6 +87,16 @@ class SoundPlayer:
                 pass
         return self._ready
 
+    @property
+    def is_on(self) -> bool:
+        """Return True when the cues play through an audio device (False when off, silent, or not started yet)."""
+        return self._ready is True
+
+    def cue_length_s(self, cue: str) -> float | None:
+        """Return how long cue `cue` plays, seconds, or None while the player is silent."""
+        sound = self._sounds.get(cue) if self.is_on else None
+        return None if sound is None else float(sound.get_length())  # type: ignore[attr-defined]
+
     def prepare(self) -> bool:
         """Open the audio device and build the cues now (not at the first countdown); return True when sound is on."""
         return self._start()

@@ -8,6 +8,7 @@ import pygame
 from kiosk.texts import hint_text
 from kiosk.texts import gate_label, text
 from kiosk.ui.common import THEME, Targets, Typesetter, blit_fitted, draw_button
+from kiosk.station.capture_choice import gates_steady
 from kiosk.station.view_model import ViewModel, portrait_window
 from profiles.model import Profile
 
@@ -53,7 +54,7 @@ def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
     w, h = surface.get_size()
     surface.fill(THEME.background)
     preview_box = pygame.Rect(int(w * 0.02), int(h * 0.03), int(w * 0.58), int(h * 0.76))
-    ready = vm.guidance is not None and vm.guidance.blocking_ok
+    ready = gates_steady(vm.guidance)
     colour = THEME.good if ready else THEME.outline
     if vm.preview is not None:
         fh, fw_ = vm.preview.shape[:2]

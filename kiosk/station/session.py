@@ -1,0 +1,32 @@
+"""One student's visit: everything the station remembers about the person in front of it, reset as a whole."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from capture.picture import Picture
+from kiosk.station.worker import AnalysedFrame, FrameJob
+
+
+@dataclass
+class Session:
+    """One student's visit, from arrival to the saved screen; a new one starts at every return to idle."""
+
+    identity: str = ""  # the number the picture is filed under (typed, scanned, given, or anonymous)
+    typed: str = ""  # what has been typed at the identify screen so far
+    typed_error: bool = False  # the typed number was refused
+    typed_reason: str = ""  # why it was refused
+    face_since: float | None = None  # clock seconds since a face has been in view at the idle screen
+    qr_job: FrameJob | None = None  # a collection-code decode running on a camera frame
+    best: AnalysedFrame | None = None  # the sharpest frame that may become the picture, since guidance started
+    countdown_from: float | None = None  # clock seconds when the countdown started
+    ticked: int | None = None  # the countdown second last announced with a tick
+    job: FrameJob | None = None  # the chosen frame being made into a picture
+    picture: Picture | None = None  # the picture waiting for review
+    gates_at_capture: dict = field(default_factory=dict)  # gate name → verdict dict of the chosen frame
+    saved_name: str = ""  # the file name the picture was filed as
+    error_text: str | None = None  # what went wrong, for the error screen
+
+    @property
+    def making(self) -> bool:
+        """Return True while the chosen frame is being made into a picture."""
+        return self.job is not None

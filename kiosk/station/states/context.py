@@ -1,0 +1,98 @@
+"""What a state may use: the options, the person's session, guidance, the store, the sound, the clock, the counts."""
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+
+from capture.analyzer import StillAnalyzer
+from capture.picture import backdrop_colour
+from kiosk.station.flow import FlowConfig
+from kiosk.station.guidance import Guidance, GuidanceConfig
+from kiosk.station.session import Session
+from kiosk.station.sounds import SoundPlayer
+from kiosk.station.worker import FrameJob
+from kiosk.store.records import SqliteRecordStore
+from profiles.model import Background, Profile
+
+if TYPE_CHECKING:
+    from kiosk.station.loop import KioskOptions
+
+
+@dataclass
+class Tally:
+    """What the station counts across people (read by the benchmark and the tests)."""
+
+    filed: int = 0  # pictures filed since start
+    analysed_in_guide: int = 0  # analysed frames judged by guidance
+    hints_shown: set[str] = field(default_factory=set)  # every hint key guidance chose
+
+
+@dataclass
+class Context:
+    """Everything the state modules may read or change; the loop owns it and keeps it current."""
+
+    options: "KioskOptions"
+    store: SqliteRecordStore
+    sound: SoundPlayer
+    clock: Callable[[], float] = time.monotonic
+    flow_config: FlowConfig = field(default_factory=FlowConfig)
+    guidance: Guidance = field(default_factory=lambda: Guidance(GuidanceConfig()))
+    session: Session = field(default_factory=Session)
+    tally: Tally = field(default_factory=Tally)
+    lang: str = "zh"
+    started_s: float = 0.0  # clock seconds when the station started
+    entered_at_s: float = 0.0  # clock seconds when the current state was entered
+    camera_rgb: np.ndarray | None = None  # the newest camera frame (not necessarily analysed yet)
+    last_judged: int | None = None  # index of the last analysed frame guidance judged
+    jobs: list[FrameJob] = field(default_factory=list)  # background jobs started, for a clean shutdown
+    _still: StillAnalyzer | None = None
+
+    def in_state_s(self) -> float:
+        """Return seconds spent in the current state."""
+        return self.clock() - self.entered_at_s
+
+    def new_session(self) -> None:
+        """Forget the last person: a fresh session and fresh guidance."""
+        self.session = Session()
+        self.guidance.reset()
+
+    def start_job(self, make: Callable[[np.ndarray], object], rgb: np.ndarray) -> FrameJob:
+        """Return a started background job running `make(rgb)` (remembered so shutdown can wait for it)."""
+        self.jobs = [job for job in self.jobs if not job.done.is_set()]
+        job = FrameJob(make, rgb)
+        self.jobs.append(job)
+        return job
+
+    def still_analyzer(self) -> StillAnalyzer:
+        """Return the analyser pictures are made with (loaded at the first capture)."""
+        if self._still is None:
+            self._still = StillAnalyzer()
+        return self._still
+
+    def new_backdrop(self) -> Background | None:
+        """Return the colour the backdrop is replaced with under the current profile, or None (kept as it is)."""
+        o = self.options
+        if not o.replace_backdrop:
+            return None
+        names = [b.name for b in o.profile.backgrounds]
+        return backdrop_colour(o.profile, o.backdrop if o.backdrop in names else None)
+
+    def gating_profile(self) -> Profile:
+        """Return the profile the gates judge frames by: with a replaced backdrop its colour does not matter (only
+        that it is plain, so the person can be cut out cleanly)."""
+        o = self.options
+        if not o.replace_backdrop:
+            return o.profile
+        return dataclasses.replace(o.profile, gates={**o.profile.gates, "background_delta_e_max": float("inf")})
+
+    def close(self, wait_s: float = 10.0) -> None:
+        """Wait for running jobs (a native call must not run when the interpreter exits) and free the analyser."""
+        for job in self.jobs:
+            job.done.wait(wait_s)
+        if self._still is not None:
+            self._still.close()
+            self._still = None

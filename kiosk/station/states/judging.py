@@ -1,0 +1,20 @@
+"""Judging a newly analysed frame while guiding (shared by the guide and countdown states)."""
+from __future__ import annotations
+
+from kiosk.station.capture_choice import keep_best
+from kiosk.station.states.context import Context
+from kiosk.station.worker import AnalysedFrame
+
+
+def judge_new_frame(ctx: Context, analysed: AnalysedFrame | None, now: float) -> bool:
+    """Feed `analysed` to guidance and the best-frame keeper unless it was judged already; return True when it was
+    judged now (then the flow's guards decide whether the countdown starts or breaks)."""
+    if analysed is None or analysed.index == ctx.last_judged:
+        return False
+    ctx.last_judged = analysed.index
+    ctx.tally.analysed_in_guide += 1
+    face = analysed.analysis.face is not None
+    view = ctx.guidance.update(analysed.gates if face else None, now)
+    ctx.tally.hints_shown.add(view.hint)
+    ctx.session.best = keep_best(ctx.session.best, view, analysed)
+    return True

@@ -1,0 +1,89 @@
+"""Review state: the student confirms the picture (it is filed) or retakes it (the attempt is counted)."""
+from __future__ import annotations
+
+import json
+import logging
+
+from kiosk.station.flow import Event
+from kiosk.station.states.context import Context
+from kiosk.station.view_model import PictureFacts, ViewModel
+from kiosk.station.worker import AnalysedFrame
+from kiosk.store.identity import IdentityError
+from kiosk.store.records import PictureRejected, TransitionError
+
+log = logging.getLogger("idphoto.kiosk")
+
+
+def enter(ctx: Context) -> Event | None:
+    """Nothing to prepare: the picture is in the session."""
+    return None
+
+
+def _print_json_line(ctx: Context, record, path) -> None:
+    s = ctx.session
+    print(json.dumps({"picture": str(path), "identity": record.identity, "profile": record.profile_id,
+                      "status": record.status.value, "gates": s.gates_at_capture,
+                      "backdrop_replaced": s.picture.backdrop_replaced,
+                      "elapsed_s": round(ctx.clock() - ctx.started_s, 2)}, ensure_ascii=False), flush=True)
+
+
+def confirm(ctx: Context) -> Event | None:
+    """File the session's picture; return CONFIRM when filed, FAILURE (with the session's error text) when the store
+    refused it, None when there is no picture."""
+    s = ctx.session
+    if s.picture is None:
+        return None
+    try:
+        record = ctx.store.file_picture(s.identity, ctx.options.profile, s.picture.data, s.gates_at_capture)
+    except TransitionError as exc:
+        log.warning("filing refused: %s -> %s", exc.from_status.name, exc.to_status.name)
+        s.error_text = f"This number already has a filed photo ({exc.why}). Please ask the operator."
+        return Event.FAILURE
+    except (OSError, PictureRejected, ValueError) as exc:
+        log.error("filing failed: %s", type(exc).__name__)
+        s.error_text = f"The picture could not be saved ({exc}). Check the store folder and free space."
+        return Event.FAILURE
+    path = ctx.store.path_of(record)
+    ctx.tally.filed += 1
+    log.info("filed picture %d profile %s kb %.1f status %s", ctx.tally.filed, record.profile_id,
+             len(s.picture.data) / 1024, record.status.name)
+    s.identity = record.identity
+    s.saved_name = path.name if path else ""
+    if ctx.options.json_lines:
+        _print_json_line(ctx, record, path)
+    return Event.CONFIRM
+
+
+def turn_down(ctx: Context) -> Event:
+    """Count the picture the student turned down as an attempt on their record, drop it, and return RETAKE."""
+    s = ctx.session
+    try:
+        ctx.store.record_attempt(s.identity, ctx.options.profile.id, s.gates_at_capture)
+    except (IdentityError, OSError, ValueError) as exc:
+        log.warning("attempt not recorded: %s", type(exc).__name__)
+    s.picture = None
+    return Event.RETAKE
+
+
+def on_frame(ctx: Context, analysed: AnalysedFrame | None, now: float) -> Event | None:
+    """With auto-confirm (demos, tests), confirm after `auto_confirm_s`."""
+    if ctx.options.auto_confirm and ctx.in_state_s() >= ctx.options.auto_confirm_s:
+        return confirm(ctx)
+    return None
+
+
+def on_action(ctx: Context, action: str) -> Event | None:
+    """Confirm (or Enter) files the picture; retake, back or delete turn it down."""
+    if action in ("confirm", "ok"):
+        return confirm(ctx)
+    if action in ("retake", "back", "delete"):
+        return turn_down(ctx)
+    return None
+
+
+def view(ctx: Context, vm: ViewModel) -> None:
+    """The picture, where the head sits in it, and its file facts."""
+    pic, profile = ctx.session.picture, ctx.options.profile
+    if pic is not None:
+        vm.picture, vm.layout = pic.rgb, pic.layout
+        vm.facts = PictureFacts(profile.width_px, profile.height_px, pic.size_kb, profile.dpi, pic.backdrop_replaced)
