@@ -5,7 +5,7 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from PIL import Image
@@ -13,7 +13,7 @@ from PIL import Image
 from capture.analyzer import StillAnalyzer
 from capture.compose import measured_layout
 from capture.encode import KbWindow
-from capture.errors import PhotoError
+from capture.errors import PhotoError, error_name
 from capture.gates import GateResult, blocking_ok, evaluate
 from capture.images import decode_photo_bytes
 from capture.faces.landmarks import PoseDetector
@@ -45,7 +45,7 @@ class CheckResult:
 
     file: str
     profile: str
-    error: str | None = None
+    error: PhotoError | None = None  # why the file could not be checked: a code and fields (kiosk.texts words it)
     code: str | None = None
     gates: dict[str, GateResult] = field(default_factory=dict)
     file_spec: dict[str, SpecItem] = field(default_factory=dict)
@@ -66,13 +66,14 @@ class CheckResult:
     def ok(self) -> bool:
         return self.error is None and self.gates_ok and self.file_spec_ok
 
-    def to_dict(self) -> dict:
-        """Return the JSON line object of `idphoto check --json`."""
+    def to_dict(self, word: Callable[[PhotoError], str] = lambda err: err.code) -> dict:
+        """Return the JSON line object of `idphoto check --json`; `word` turns `error` into its sentence (the
+        command layer passes kiosk.texts.error_text; capture itself gives only the code)."""
         spec = {name: item.to_dict() for name, item in self.file_spec.items()}
         return {
             "file": self.file,
             "ok": self.ok,
-            "error": self.error,
+            "error": word(self.error) if self.error is not None else None,
             "profile": self.profile,
             "gates": {name: g.to_dict() for name, g in self.gates.items()},
             "file_spec": {"ok": self.file_spec_ok, **spec},
@@ -165,11 +166,10 @@ class StillChecker:
             try:
                 data = Path(path).read_bytes()
             except OSError as exc:
-                raise PhotoError(path, "unreadable", f"the file cannot be read ({exc.strerror or exc}).",
-                                 "Check the file name and permissions.") from None
+                raise PhotoError(path, "unreadable", error=error_name(exc)) from None
             photo = decode_photo_bytes(data, str(path), max_pixels=self.analyzer.settings.max_input_pixels)
         except PhotoError as exc:
-            result.error, result.code = exc.message, exc.code
+            result.error, result.code = exc, exc.code
             return result
         ctx, m = self.measure(photo.rgb, str(path))
         result.measurements = m

@@ -555,7 +555,7 @@ class ImageFolderFrames:
         try:
             rgb = read_photo(self.paths[i]).rgb
         except PhotoError as exc:
-            raise CameraError(self.name, "unreadable_image", f"Frame {self.paths[i].name} cannot be read: {exc.reason}",
+            raise CameraError(self.name, "unreadable_image", f"Frame {self.paths[i].name} cannot be read ({exc.code}).",
                               exc.advice or "Remove or replace that file.") from None
         size = getattr(self, "size", None)
         if size is not None and (rgb.shape[1], rgb.shape[0]) != size:
@@ -1266,7 +1266,7 @@ def _read_still(path: Path, name: str) -> np.ndarray:
     try:
         return read_photo(path).rgb
     except PhotoError as exc:
-        raise CameraError(name, "unreadable_image", f"The photo cannot be read: {exc.reason}",
+        raise CameraError(name, "unreadable_image", f"The photo cannot be read ({exc.code}).",
                           exc.advice or "Choose another photo.") from None
 
 
