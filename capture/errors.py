@@ -64,20 +64,32 @@ def error_name(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-class PeopleError(Exception):
+class CodedError(Exception):
+    """An error that carries a code instead of a sentence: `domain` names the sentence table in kiosk/texts,
+    `code` its entry, `fields` the facts the sentence names, `subject` (optional) what it is about (a file, a
+    camera). kiosk.texts.error_text words it; str() is "SUBJECT: code" (or the code), for logs and tracebacks."""
+
+    domain = ""
+
+    def __init__(self, code: str, subject: str | None = None, **fields: Any) -> None:
+        self.code = code
+        self.subject = subject
+        self.fields: dict[str, Any] = fields
+        super().__init__(f"{subject}: {code}" if subject else code)
+
+
+class PeopleError(CodedError):
     """An error for people about `subject` (a file, a camera, "<frame>"): `code` says what is wrong, `fields` the
-    facts a sentence names; `domain` names the sentence table (kiosk/texts). TRANSITIONAL: `reason`/`advice` are
-    still passed (English) by CameraError only; every other subclass passes code and fields alone."""
+    facts a sentence names. TRANSITIONAL: `reason`/`advice` are still passed (English) by CameraError only; every
+    other subclass passes code and fields alone."""
 
     domain = "photo"
 
     def __init__(self, subject: str, code: str, reason: str = "", advice: str = "", **fields: Any) -> None:
-        self.subject = subject
-        self.code = code
         self.reason = reason
         self.advice = advice
-        self.fields: dict[str, Any] = fields
-        super().__init__(self.message)
+        super().__init__(code, subject, **fields)
+        self.args = (self.message,)
 
     @property
     def message(self) -> str:

@@ -95,7 +95,7 @@ class Session:
     identity: str = ""
     typed: str = ""
     typed_error: bool = False
-    typed_reason: str = ""
+    typed_reason: IdentityError | None = None  # why the typed number was refused: a code (kiosk/ui words it)
     picture: Picture | None = None
     gates_at_capture: dict = field(default_factory=dict)
 
@@ -303,7 +303,7 @@ class KioskApp:
                 s.identity = clean_identity(s.typed)
             except IdentityError as exc:
                 s.typed_error = True
-                s.typed_reason = str(exc)
+                s.typed_reason = exc
                 return
             self.flow.handle(Event.IDENTIFIED)
         elif action == "back":

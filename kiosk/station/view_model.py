@@ -35,7 +35,7 @@ class ViewModel:
     facts: PictureFacts | None = None
     identity: str = ""
     identity_error: bool = False
-    identity_reason: str = ""  # why the typed number was refused (English, from the identity rules)
+    identity_reason: Exception | None = None  # the IdentityError refusing the typed number (kiosk/ui words it)
     camera: str = "ok"  # "ok" | "starting" | "lost" | "reconnecting"
     error: str | None = None
     making: bool = False  # a capture is being made into a picture
