@@ -20,6 +20,7 @@ import numpy as np
 
 from capture.analyzer import StillAnalyzer
 from capture.camera import CameraSupervisor, open_source
+from capture.errors import error_name
 from capture.picture import Picture, backdrop_colour, make_picture
 from kiosk.station.flow import Event, Flow, FlowConfig, State
 from kiosk.station.guidance import Guidance, GuidanceConfig
@@ -32,6 +33,7 @@ from kiosk.store.records import PictureRejected, SqliteRecordStore, TransitionEr
 from kiosk.station.sounds import SoundPlayer
 from kiosk.station.view_model import PictureFacts, ViewModel
 from kiosk.station.worker import AnalysedFrame, AnalysisWorker, FrameJob
+from kiosk.texts import text
 from profiles.model import Background, Profile
 
 log = logging.getLogger("idphoto.kiosk")
@@ -116,7 +118,8 @@ class KioskApp:
         self.filed = 0
         self.frames_shown = 0
         self.first_guided_frame_s: float | None = None
-        self.error_text: str | None = None
+        self.error_code: str | None = None  # what the error screen says: a kiosk.texts key, e.g. "photo.no_face"
+        self.error_fields: dict = {}  # the facts that sentence names
         self.store = SqliteRecordStore(options.store)
         self.console: OperatorConsole | None = None
         self._corner_taps: list[float] = []
@@ -317,12 +320,12 @@ class KioskApp:
             record = self.store.file_picture(s.identity, self.o.profile, s.picture.data, s.gates_at_capture)
         except TransitionError as exc:
             log.warning("filing refused: %s -> %s", exc.from_status.name, exc.to_status.name)
-            self.error_text = f"This number already has a filed photo ({exc.why}). Please ask the operator."
+            self.error_code, self.error_fields = "station.filing_refused", {}
             self.flow.handle(Event.FAILURE)
             return
         except (OSError, PictureRejected, ValueError) as exc:
             log.error("filing failed: %s", type(exc).__name__)
-            self.error_text = f"The picture could not be saved ({exc}). Check the store folder and free space."
+            self.error_code, self.error_fields = "station.filing_failed", {"error": error_name(exc)}
             self.flow.handle(Event.FAILURE)
             return
         path = self.store.path_of(record)
@@ -410,7 +413,7 @@ class KioskApp:
             job, self._job = self._job, None
             if job.error is not None:
                 log.warning("capture refused: %s", job.error.code)
-                self.error_text = job.error.reason
+                self.error_code, self.error_fields = f"photo.{job.error.code}", job.error.fields
                 self.flow.handle(Event.CAPTURE_FAILED)
             else:
                 self.session.picture = job.result
@@ -466,7 +469,7 @@ class KioskApp:
             vm.facts = PictureFacts(self.o.profile.width_px, self.o.profile.height_px, pic.size_kb, self.o.profile.dpi,
                                     pic.backdrop_replaced)
         vm.saved_name = self._saved_name
-        vm.error = self.error_text
+        vm.error, vm.error_fields = self.error_code, self.error_fields
         return vm
 
     # ----- the loop ---------------------------------------------------------------------------------------------
@@ -514,8 +517,9 @@ class KioskApp:
                     worker.submit(frame.index, frame.rgb)
                     self._frame = frame
                 if worker.error is not None:
-                    self.error_text = f"The face analysis stopped: {type(worker.error).__name__}: {worker.error}"
-                    print(f"kiosk: {self.error_text}", file=sys.stderr)
+                    self.error_code, self.error_fields = "station.analysis_stopped", {"error": error_name(worker.error)}
+                    print(f"kiosk: {text(self.error_code, 'en', **self.error_fields)} ({worker.error})",
+                          file=sys.stderr)
                     status = 1
                     break
                 self.step(worker.latest())
