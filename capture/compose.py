@@ -147,6 +147,11 @@ def _scale_range(head: HeadGeometry, profile: Profile) -> tuple[float, float]:
     return lo, hi
 
 
+#: why no scale and position worked, by what blocked most tries -> the PhotoError code
+BLOCKED_CODES = {"above": "too_close_to_top", "below": "too_close_to_bottom", "rules": "proportions_unfit",
+                 "sides": "off_centre"}
+
+
 def plan_crop(
     head: HeadGeometry,
     profile: Profile,
@@ -195,9 +200,7 @@ def plan_crop(
     if best is not None:
         return best[1]
     worst = max(blocked, key=blocked.get)
-    codes = {"above": "too_close_to_top", "below": "too_close_to_bottom", "rules": "proportions_unfit",
-             "sides": "off_centre"}
-    raise PhotoError(file, codes[worst])
+    raise PhotoError(file, BLOCKED_CODES[worst])
 
 
 def measured_layout(head: HeadGeometry, width_px: int, height_px: int) -> PlannedLayout:
