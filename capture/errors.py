@@ -56,8 +56,10 @@ class Codes(tuple):
 
 
 def error_name(exc: BaseException) -> str:
-    """Return a system error's short name for a sentence field: the errno name of an OSError ("ENOSPC",
-    "EACCES") when it has one, else the exception's class name."""
+    """Return an error's short name for a sentence field: the code of a CodedError ("picture_rejected"), the errno
+    name of an OSError ("ENOSPC", "EACCES") when it has one, else the exception's class name."""
+    if isinstance(exc, CodedError):
+        return exc.code
     number = getattr(exc, "errno", None)
     if isinstance(exc, OSError) and isinstance(number, int) and number in errno.errorcode:
         return errno.errorcode[number]

@@ -88,7 +88,10 @@ def test_raise_sites_pass_declared_codes_with_their_fields_and_no_sentences():
         domain, index, implicit = RAISERS[name]
         codes = DECLARED[domain][0]
         place = f"{where}:{line}"
-        assert not [a for a in call.args if isinstance(a, ast.JoinedStr)], f"{place}: a sentence is passed"
+        values = list(call.args) + [k.value for k in call.keywords]
+        assert not [v for v in values if isinstance(v, ast.JoinedStr) or (isinstance(v, ast.Constant)
+                    and isinstance(v.value, str) and " " in v.value)], f"{place}: a sentence is passed"
+        assert not {k.arg for k in call.keywords} & {"reason", "advice"}, f"{place}: English reason/advice"
         if len(call.args) <= index:
             continue  # the class's own definition or a re-raise with a non-literal code (checked below)
         literals = [c.value for c in ast.walk(call.args[index])
