@@ -398,7 +398,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         report = export_batch(store, Path(args.output), statuses)
     except (ExportError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {error_text(exc, 'en')}", file=sys.stderr)
         return EXIT_FAILED
     finally:
         store.close()
