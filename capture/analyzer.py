@@ -68,17 +68,11 @@ class StillAnalyzer:
         """Return the single subject's FoundHead, or raise PhotoError (no face / several faces)."""
         faces = self.faces(rgb)
         if not faces:
-            raise PhotoError(
-                file, "no_face", "no face was found in the photo.",
-                "Use a clear, front-facing photo of one person with the whole face visible.",
-            )
+            raise PhotoError(file, "no_face")
         main = faces[0]
         others = [f for f in faces[1:] if f.face_width_px >= self.settings.second_face_min_ratio * main.face_width_px]
         if others:
-            raise PhotoError(
-                file, "several_faces", f"{len(others) + 1} faces were found; an ID photo shows one person.",
-                "Use a photo with only the applicant in it.",
-            )
+            raise PhotoError(file, "several_faces", count=len(others) + 1)
         return FoundHead(main, head_geometry(rgb, main, self._segmenter, self.settings), len(faces))
 
     def context(self, rgb: np.ndarray, file: str = "<image>", faces: list[FaceLandmarks] | None = None):
@@ -92,10 +86,7 @@ class StillAnalyzer:
 
         faces = self.faces(rgb) if faces is None else faces
         if not faces:
-            raise PhotoError(
-                file, "no_face", "no face was found in the photo.",
-                "Use a clear, front-facing photo of one person with the whole face visible.",
-            )
+            raise PhotoError(file, "no_face")
         head = head_geometry(rgb, faces[0], self._segmenter, self.settings)
         return FaceContext(rgb, faces[0], head, self.person_mask(rgb), tuple(faces[1:]),
                            self._detected_only(rgb, faces))

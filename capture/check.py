@@ -4,13 +4,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from capture.analyzer import StillAnalyzer
 from capture.compose import measured_layout
-from capture.errors import PhotoError
 from capture.filespec import SpecRule, check_file_spec
+from capture.errors import PhotoError, error_name
 from capture.gates import GateResult, blocking_ok, evaluate
 from capture.images import decode_photo_bytes
 from capture.faces.landmarks import PoseDetector
@@ -27,7 +28,7 @@ class CheckResult:
 
     file: str
     profile: str
-    error: str | None = None
+    error: PhotoError | None = None  # why the file could not be checked: a code and fields (kiosk.texts words it)
     code: str | None = None
     gates: dict[str, GateResult] = field(default_factory=dict)
     file_spec: dict[str, SpecRule] = field(default_factory=dict)  # the listed rules of capture.filespec, then more
@@ -50,13 +51,14 @@ class CheckResult:
         """Return True when the file was read, no gate blocks and every file-level item passed."""
         return self.error is None and self.gates_ok and self.file_spec_ok
 
-    def to_dict(self) -> dict:
-        """Return the JSON line object of `idphoto check --json`."""
+    def to_dict(self, word: Callable[[PhotoError], str] = lambda err: err.code) -> dict:
+        """Return the JSON line object of `idphoto check --json`; `word` turns `error` into its sentence (the
+        command layer passes kiosk.texts.error_text; capture itself gives only the code)."""
         spec = {name: item.to_dict() for name, item in self.file_spec.items()}
         return {
             "file": self.file,
             "ok": self.ok,
-            "error": self.error,
+            "error": word(self.error) if self.error is not None else None,
             "profile": self.profile,
             "gates": {name: g.to_dict() for name, g in self.gates.items()},
             "file_spec": {"ok": self.file_spec_ok, **spec},
@@ -141,11 +143,10 @@ class StillChecker:
             try:
                 data = Path(path).read_bytes()
             except OSError as exc:
-                raise PhotoError(path, "unreadable", f"the file cannot be read ({exc.strerror or exc}).",
-                                 "Check the file name and permissions.") from None
+                raise PhotoError(path, "unreadable", error=error_name(exc)) from None
             photo = decode_photo_bytes(data, str(path), max_pixels=self.analyzer.settings.max_input_pixels)
         except PhotoError as exc:
-            result.error, result.code = exc.message, exc.code
+            result.error, result.code = exc, exc.code
             return result
         ctx, m = self.measure(photo.rgb, str(path))
         result.measurements = m

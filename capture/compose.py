@@ -180,6 +180,9 @@ def _best_crop(head: HeadGeometry, profile: Profile, frame_width: int, frame_hei
         if best is None or score < best[0]:
             best = (score, crop)
     return (best[1] if best is not None else None), blocked
+#: why no scale and position worked, by what blocked most tries -> the PhotoError code
+BLOCKED_CODES = {"above": "too_close_to_top", "below": "too_close_to_bottom", "rules": "proportions_unfit",
+                 "sides": "off_centre"}
 
 
 def plan_crop(
@@ -193,47 +196,21 @@ def plan_crop(
     """Return the best CropBox placing `head` inside every band of `profile`, or raise PhotoError saying why not."""
     W, H = profile.width_px, profile.height_px
     if head.head_cut_off:
-        raise PhotoError(
-            file, "head_cut_off", "the top of the head is cut off by the photo's top edge.",
-            "Use a photo with space above the hair.",
-        )
+        raise PhotoError(file, "head_cut_off")
     s_lo, s_hi = _scale_range(head, profile)
     if s_lo > s_hi:
-        raise PhotoError(
-            file, "proportions_unfit",
-            "the head's proportions cannot meet this spec's hair-top, eye-line and size bands at once.",
-            "Check that the hair top is visible and the face is upright, or choose another profile.",
-        )
+        raise PhotoError(file, "proportions_unfit")
     if s_lo > max_upscale:
-        raise PhotoError(
-            file, "face_too_small",
-            f"the face is too small: it would have to be enlarged {s_lo:.1f}× (at most {max_upscale:.1f}× keeps it sharp).",
-            "Use a higher-resolution photo or stand closer to the camera.",
-        )
+        raise PhotoError(file, "face_too_small", scale=float(s_lo), max_scale=float(max_upscale))
     s_min_frame = max(W / frame_width, H / frame_height)  # the crop cannot be larger than the frame
     lo, hi = max(s_lo, s_min_frame), min(s_hi, max_upscale)
     if lo > hi:
-        raise PhotoError(
-            file, "frame_too_small",
-            "the photo is too tightly framed for this spec: enlarging the head less would need more picture than there is.",
-            "Use a photo that shows more of the shoulders and the space around the head.",
-        )
+        raise PhotoError(file, "frame_too_small")
     best, blocked = _best_crop(head, profile, frame_width, frame_height, lo, hi)
     if best is not None:
         return best
     worst = max(blocked, key=blocked.get)
-    reasons = {
-        "above": ("too_close_to_top", "there is not enough space above the head for this spec.",
-                  "Use a photo with more space above the hair, or add room with `idphoto make --replace-backdrop`."),
-        "below": ("too_close_to_bottom", "the photo ends too close under the chin for this spec.",
-                  "Use a photo that shows the shoulders."),
-        "rules": ("proportions_unfit", "the head's proportions cannot meet this spec's bands at once.",
-                  "Check that the hair top is visible and the face is upright, or choose another profile."),
-        "sides": ("off_centre", "the face is too close to the photo's side edge to be centred.",
-                  "Use a photo with the face nearer the middle and space on both sides."),
-    }
-    code, reason, advice = reasons[worst]
-    raise PhotoError(file, code, reason, advice)
+    raise PhotoError(file, BLOCKED_CODES[worst])
 
 
 def measured_layout(head: HeadGeometry, width_px: int, height_px: int) -> PlannedLayout:

@@ -185,7 +185,7 @@ def encode_to_window(
     unreachable while some (quality, subsampling) would land inside. Bytes are never padded.
 
     Raises ValueError for bad arguments and PhotoError(code "kb_window_unreachable") when no
-    quality in range lands inside the window; its reason gives the sizes reached.
+    quality in range lands inside the window; its fields give the sizes reached.
     """
     _check_rgb(rgb)
     _check_dpi(dpi)
@@ -250,39 +250,10 @@ def _fmt(n_bytes: int) -> str:
 
 
 def _unreachable(encoder: JpegEncoder, window: KbWindow, lo: int, hi: int) -> PhotoError:
-    """Return the error saying why no encode landed in the window, with the sizes reached."""
-    sizes = [(len(data), quality, subsampling) for (subsampling, quality), data in encoder.files.items()]
-    smallest = min(sizes)
-    largest = max(sizes)
-    if smallest[0] > window.max_bytes:
-        n, quality, subsampling = smallest
-        reason = (
-            f"the smallest size reachable at quality {quality} ({subsampling}) is {_fmt(n)}, above the "
-            f"{window.kb_max:g} KB maximum ({window.max_bytes:,} bytes)."
-        )
-        advice = (
-            "Choose a profile with a larger KB window or a lower quality floor "
-            f"(now {lo}), or a smaller output size in pixels."
-        )
-    elif largest[0] < window.min_bytes:
-        n, quality, subsampling = largest
-        reason = (
-            f"the largest size reachable at quality {quality} ({subsampling}) is {_fmt(n)}, below the "
-            f"{window.kb_min:g} KB minimum ({window.min_bytes:,} bytes)."
-        )
-        ceiling = f" or a higher quality ceiling (now {hi})" if hi < 100 else ""
-        advice = (
-            "The picture has too little detail to reach the minimum without padding the file, which "
-            "this program never does; check the photo is sharp and not blank, or choose a profile "
-            f"with a smaller minimum{ceiling}."
-        )
-    else:
-        below = max(s for s in sizes if s[0] < window.min_bytes)
-        above = min(s for s in sizes if s[0] > window.max_bytes)
-        reason = (
-            f"no quality from {lo} to {hi} lands inside {window.describe()}: quality {below[1]} "
-            f"({below[2]}) gives {_fmt(below[0])} and quality {above[1]} ({above[2]}) gives "
-            f"{_fmt(above[0])}."
-        )
-        advice = "Choose a profile with a wider KB window."
-    return PhotoError(_PICTURE, "kb_window_unreachable", reason, advice)
+    """Return the error saying that no encode landed in the window, with the sizes reached (bytes) and their
+    qualities: all above the maximum, all below the minimum, or jumping over the window."""
+    sizes = [(len(data), quality) for (_subsampling, quality), data in encoder.files.items()]
+    smallest, largest = min(sizes), max(sizes)
+    return PhotoError(_PICTURE, "kb_window_unreachable", kb_min=window.kb_min, kb_max=window.kb_max,
+                      quality_min=lo, quality_max=hi, smallest_bytes=smallest[0], smallest_quality=smallest[1],
+                      largest_bytes=largest[0], largest_quality=largest[1])

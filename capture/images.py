@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from capture.errors import PhotoError
+from capture.errors import PhotoError, error_name
 
 DEFAULT_MAX_PIXELS = 80_000_000  # decompression-bomb limit, pixels (w*h)
 
@@ -27,9 +27,6 @@ _ICC_SPACE_FOR_MODE = {"RGB": "RGB", "L": "GRAY", "CMYK": "CMYK"}
 
 _heif_lock = threading.Lock()
 _heif_registered = False
-
-_ADVICE_RESAVE = "Open the photo in a photo editor, save it again as JPEG or PNG, and try again."
-_ADVICE_COPY_AGAIN = "Copy or download the photo again; the transfer was probably interrupted."
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,20 +63,16 @@ def read_photo(
     path = Path(path)
     try:
         if path.is_dir():
-            raise PhotoError(path, "not_a_file", "This is a folder, not a photo file.",
-                             "Choose the photo file inside the folder instead.")
+            raise PhotoError(path, "not_a_file")
         if not path.exists():
-            raise PhotoError(path, "not_found", "The file does not exist.",
-                             "Check the file name and folder, then try again.")
+            raise PhotoError(path, "not_found")
         if not path.is_file():
-            raise PhotoError(path, "not_a_file", "This is not a regular file.",
-                             "Choose a photo file (JPEG, PNG, HEIC, WebP or BMP).")
+            raise PhotoError(path, "not_a_file")
         data = path.read_bytes()
     except PhotoError:
         raise
     except (OSError, ValueError) as exc:
-        raise PhotoError(path, "unreadable", f"The file could not be opened ({type(exc).__name__}).",
-                         "Check that the file is not locked or protected, then try again.") from None
+        raise PhotoError(path, "unreadable", error=error_name(exc)) from None
     return decode_photo_bytes(data, str(path), matte_rgb=matte_rgb, max_pixels=max_pixels)
 
 
@@ -95,8 +88,7 @@ def decode_photo_bytes(
     Same options as `read_photo`.
     """
     if not data:
-        raise PhotoError(name, "empty_file", "The file is empty (0 bytes).",
-                         "Copy the photo again from the camera or phone; the copy did not finish.")
+        raise PhotoError(name, "empty_file")
     _register_heif_once()
     try:
         with warnings.catch_warnings():
@@ -106,8 +98,7 @@ def decode_photo_bytes(
     except _BOMB_ERRORS:
         raise _too_many_pixels(name, None, max_pixels) from None
     except UnidentifiedImageError:
-        raise PhotoError(name, "not_an_image", "The file is not a photo in a format that can be read.",
-                         "Save or export the photo as JPEG, PNG, HEIC, WebP or BMP and try again.") from None
+        raise PhotoError(name, "not_an_image") from None
     except Exception as exc:  # a plugin recognised the file but choked on its header
         raise _unreadable(name, exc) from None
 
@@ -124,8 +115,7 @@ def decode_photo_bytes(
             raise _too_many_pixels(name, (width, height), max_pixels) from None
         except (OSError, EOFError, SyntaxError) as exc:
             if isinstance(exc, EOFError) or "truncated" in str(exc).lower():
-                raise PhotoError(name, "truncated", "The photo file is incomplete: it ends too early.",
-                                 _ADVICE_COPY_AGAIN) from None
+                raise PhotoError(name, "truncated") from None
             raise _unreadable(name, exc) from None
         except Exception as exc:
             raise _unreadable(name, exc) from None
@@ -155,15 +145,13 @@ def _register_heif_once() -> None:
 
 
 def _too_many_pixels(name: str, size: tuple[int, int] | None, max_pixels: int) -> PhotoError:
-    dims = f" ({size[0]}×{size[1]} = {size[0] * size[1]:,} pixels)" if size else ""
-    return PhotoError(name, "too_many_pixels",
-                      f"The photo is too large{dims}; the limit is {max_pixels:,} pixels.",
-                      "Resize the photo to a normal size (for example 4000×3000) and try again.")
+    """Return the too_many_pixels error; the photo's width and height (px) are fields when its header gave them."""
+    dims = {"width": size[0], "height": size[1]} if size else {}
+    return PhotoError(name, "too_many_pixels", limit=max_pixels, **dims)
 
 
 def _unreadable(name: str, exc: BaseException) -> PhotoError:
-    return PhotoError(name, "unreadable", f"The photo could not be decoded ({type(exc).__name__}).",
-                      _ADVICE_RESAVE)
+    return PhotoError(name, "unreadable", error=error_name(exc))
 
 
 def _to_srgb(

@@ -10,7 +10,7 @@ from PIL import Image
 from capture.analyzer import FoundHead, StillAnalyzer
 from capture.compose import CropBox, PlannedLayout, layout_of, plan_crop
 from capture.encode import EncodedPicture, encode_to_window
-from capture.errors import PhotoError
+from capture.errors import Codes, PhotoError, error_name
 from capture.files import write_atomic
 from capture.filespec import check_file_spec
 from capture.images import read_photo
@@ -66,8 +66,7 @@ def rebackdrop(rgb: np.ndarray, found: FoundHead, colour: Background, analyzer: 
     Raises PhotoError("head_cut_off") when the top edge cuts the head: hair cannot be invented.
     """
     if found.head.head_cut_off:
-        raise PhotoError(file, "head_cut_off", "the top of the head is cut off by the photo's top edge.",
-                         "Use a photo with space above the hair; a new backdrop cannot add missing hair.")
+        raise PhotoError(file, "head_cut_off")
     head = found.head
     scale = 1.0
     if max_face_width_px is not None and head.face_width > max_face_width_px:
@@ -102,7 +101,7 @@ def make_picture(rgb: np.ndarray, profile: Profile, analyzer: StillAnalyzer, fil
         raise exc.with_file(file) from None
     problems = check_file_spec(encoded.data, profile).problems
     if problems:
-        raise PhotoError(file, "verify_failed", "the encoded picture failed its own check: " + "; ".join(problems), "Please report this.")
+        raise PhotoError(file, "verify_failed", problems=Codes(problems))
     return Picture(encoded.data, out, profile.id, crop, layout_of(found.head, crop), encoded, found,
                    new_backdrop.name if new_backdrop is not None else None)
 
@@ -119,6 +118,5 @@ def make_file(src: str | Path, dst: str | Path, profile: Profile, analyzer: Stil
         dst.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(dst, picture.data)
     except OSError as exc:
-        raise PhotoError(dst, "write_failed", f"the picture could not be written ({exc.strerror or exc}).",
-                         "Check that the output folder exists, is writable and has free space.") from None
+        raise PhotoError(dst, "write_failed", error=error_name(exc)) from None
     return picture

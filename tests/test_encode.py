@@ -19,6 +19,7 @@ from capture.encode import (
 from capture.filespec import check_file_spec
 from capture.errors import PhotoError
 from profiles import get_profile
+from kiosk.texts import error_text
 
 SUBSAMPLINGS = ("4:2:0", "4:4:4")
 
@@ -255,10 +256,11 @@ def test_maximum_below_smallest_reachable_size_raises_with_numbers():
         encode_to_window(rgb, dpi=300, window=window, quality_min=60)
     error = info.value
     assert error.code == "kb_window_unreachable"
-    assert "quality 60" in error.reason
-    assert f"{smallest:,} bytes" in error.reason
-    assert "20 KB maximum" in error.reason
-    assert "quality floor" in error.advice
+    assert (error.fields["smallest_bytes"], error.fields["smallest_quality"]) == (smallest, 60)
+    assert (error.fields["kb_min"], error.fields["kb_max"], error.fields["quality_min"]) == (10, 20, 60)
+    sentence = error_text(error, "en")
+    assert f"{smallest:,} bytes (quality 60)" in sentence and "10–20 KB" in sentence
+    assert "quality floor" in sentence
     assert error.file == "<picture>"
 
 
@@ -271,10 +273,10 @@ def test_minimum_above_largest_reachable_size_raises_with_numbers():
         encode_to_window(rgb, dpi=300, window=window, quality_min=60)
     error = info.value
     assert error.code == "kb_window_unreachable"
-    assert "quality 100" in error.reason
-    assert f"{largest:,} bytes" in error.reason
-    assert "20 KB minimum" in error.reason
-    assert "padding" in error.advice
+    assert (error.fields["largest_bytes"], error.fields["largest_quality"]) == (largest, 100)
+    sentence = error_text(error, "en")
+    assert f"{largest:,} bytes (quality 100)" in sentence and "20–40 KB" in sentence
+    assert "never padded" in sentence
 
 
 def test_window_between_two_qualities_raises_with_both_sizes():
@@ -289,8 +291,8 @@ def test_window_between_two_qualities_raises_with_both_sizes():
     with pytest.raises(PhotoError) as info:
         encode_to_window(rgb, dpi=300, window=window, quality_min=70, quality_max=71)
     assert info.value.code == "kb_window_unreachable"
-    assert f"{low:,} bytes" in info.value.reason
-    assert "wider" in info.value.advice
+    assert info.value.fields["smallest_bytes"] == low
+    assert f"{low:,} bytes" in error_text(info.value, "en") and "wider" in error_text(info.value, "en")
 
 
 def test_never_claims_unreachable_when_some_quality_fits():
@@ -395,5 +397,5 @@ def test_property_lands_inside_iff_feasible(kind, width, height, seed, data):
         with pytest.raises(PhotoError) as info:
             encode_to_window(rgb, dpi=300, window=window, quality_min=q_lo, quality_max=q_hi)
         assert info.value.code == "kb_window_unreachable"
-        assert "bytes" in info.value.reason and "KB" in info.value.reason
-        assert info.value.advice
+        sentence = error_text(info.value, "en")
+        assert "bytes" in sentence and "KB" in sentence and "Choose" in sentence

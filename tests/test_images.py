@@ -13,6 +13,7 @@ from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 from skimage.data import astronaut
 
 from capture.errors import PhotoError
+from kiosk.texts import error_text
 from capture.images import DEFAULT_MAX_PIXELS, Photo, decode_photo_bytes, read_photo
 
 
@@ -84,8 +85,9 @@ def _assert_error(excinfo: pytest.ExceptionInfo, code: str, file: Path | str) ->
     assert err.code == code
     assert err.file == str(file)
     assert str(file) in str(err)
-    assert err.reason.endswith(".") and err.advice.endswith(".")
-    assert err.advice and err.advice in str(err)
+    for lang in ("en", "zh"):  # a sentence in both languages: what is wrong, then what to do
+        sentence = error_text(err, lang)
+        assert sentence.startswith(f"{file}: ") and sentence.count("." if lang == "en" else "。") >= 2
     return err
 
 
@@ -371,7 +373,8 @@ def test_over_pixel_limit_argument(tmp_path):
     with pytest.raises(PhotoError) as excinfo:
         read_photo(path, max_pixels=500 * 400 - 1)
     err = _assert_error(excinfo, "too_many_pixels", path)
-    assert "199,999" in err.reason
+    assert err.fields == {"limit": 199_999, "width": 500, "height": 400}
+    assert "199,999" in error_text(err, "en")
     assert read_photo(path, max_pixels=500 * 400).rgb.shape == (400, 500, 3)
 
 
@@ -400,7 +403,7 @@ def test_huge_header_refused_without_decoding(huge_png, monkeypatch, pillow_limi
         read_photo(huge_png)
     assert time.perf_counter() - start < 2.0
     err = _assert_error(excinfo, "too_many_pixels", huge_png)
-    assert f"{DEFAULT_MAX_PIXELS:,}" in err.reason
+    assert f"{DEFAULT_MAX_PIXELS:,}" in error_text(err, "en")
 
 
 def test_pillow_bomb_error_and_warning_mapped(tmp_path, monkeypatch):

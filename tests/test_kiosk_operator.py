@@ -110,7 +110,7 @@ def test_identify_screen_applies_the_configured_rules(all_profiles, tmp_path):
         app.act("delete")
     app.type_text(first17 + wrong)
     app.act("ok")
-    assert app.session.typed_error and "check digit" in app.session.typed_reason
+    assert app.session.typed_error and app.session.typed_reason.code == "id_check_digit"
     app.act("delete")
     app.type_text(id_number_check_digit(first17))
     app.act("ok")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -9,9 +10,12 @@ from PIL import Image
 
 from capture.compose import measured_layout
 from capture.encode import KbWindow
-from capture.errors import PhotoError
+from capture.errors import PHOTO_CODES, PhotoError
 from capture.picture import make_picture
+from kiosk.texts import error_text
 from tests.conftest import astronaut, enlarge, grace_hopper, pad_edges
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 PROFILE_IDS = [
     "chsi-graduation", "chsi-collection-code", "neea-exam", "zikao-hunan", "zikao-guangdong", "zikao-sichuan",
@@ -69,14 +73,17 @@ def test_kb_window_out_of_reach_is_refused_with_numbers(studio, analyzer, all_pr
         make_picture(studio("grace", profile.backgrounds[0].rgb), profile, analyzer, "grace.jpg")
     err = info.value
     assert err.code == "kb_window_unreachable" and err.file == "grace.jpg"
-    assert "quality 70" in err.reason and "20 KB" in err.reason
+    assert err.fields["quality_min"] == 70 and err.fields["kb_max"] == 20
+    assert "from 70 to" in error_text(err, "en") and "20 KB" in error_text(err, "en")
+    assert "KB" in error_text(err, "zh") and CJK.search(error_text(err, "zh"))
 
 
 def _refusal(rgb, analyzer, profile) -> PhotoError:
     with pytest.raises(PhotoError) as info:
         make_picture(rgb, profile, analyzer, "case.jpg")
     err = info.value
-    assert err.file == "case.jpg" and err.reason and err.advice
+    assert err.file == "case.jpg" and set(err.fields) >= set(PHOTO_CODES[err.code])
+    assert error_text(err, "en").startswith("case.jpg: ") and CJK.search(error_text(err, "zh"))
     return err
 
 

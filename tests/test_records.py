@@ -21,6 +21,8 @@ from capture.encode import KbWindow, encode_to_window
 from kiosk.store.export import export_batch, gate_summary, records_json_lines
 from kiosk.store.records import (TRANSITIONS, PictureRejected, SqliteRecordStore, Status, TransitionError,
                            check_transition, verify_for_profile)
+from kiosk.store.lifecycle import TRANSITION_CODES
+from kiosk.texts import error_text, has
 from profiles import get_profile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,7 +77,9 @@ def test_every_illegal_transition_is_refused_with_a_reason(frm, to):
         check_transition("A1", frm, to)
     err = info.value
     assert (err.from_status, err.to_status) == (frm, to)
-    assert err.why and frm.name in str(err) and to.name in str(err)
+    assert err.code in TRANSITION_CODES and err.code != "not_allowed"  # every refusal has its own reason
+    assert frm.name in str(err) and to.name in str(err)
+    assert has(f"store.{err.code}") and error_text(err, "zh") != error_text(err, "en")
 
 
 def test_legal_path_through_the_store(store, pics):
@@ -84,8 +88,9 @@ def test_legal_path_through_the_store(store, pics):
     r = store.file_picture("A100", PROFILE, pics[0], GATES_OK)
     assert r.status is Status.FILED and r.picture == "pictures/A100.jpg"
     assert (store.folder / r.picture).read_bytes() == pics[0]
-    with pytest.raises(TransitionError, match="reason is required"):
+    with pytest.raises(TransitionError) as info:
         store.mark_recapture("A100", "  ")
+    assert info.value.code == "reason_required" and "reason is required" in error_text(info.value, "en")
     r = store.mark_recapture("A100", "eyes half closed")
     assert r.status is Status.NEEDS_RECAPTURE and r.reason == "eyes half closed"
     assert (store.folder / r.picture).read_bytes() == pics[0]  # old picture kept until replaced
@@ -103,15 +108,17 @@ def test_illegal_store_actions_are_refused_and_change_nothing(store, pics):
     with pytest.raises(TransitionError):
         store.lock(["B1"])
     store.file_picture("B1", PROFILE, pics[0], GATES_OK)
-    with pytest.raises(TransitionError, match="mark the record for recapture"):
+    with pytest.raises(TransitionError) as info:
         store.file_picture("B1", PROFILE, pics[1], GATES_OK)
+    assert info.value.code == "already_filed" and "mark the record for recapture" in error_text(info.value, "en")
     assert (store.folder / "pictures/B1.jpg").read_bytes() == pics[0]
     store.lock(["B1"])
     before = store.get("B1")
     for action in (lambda: store.mark_recapture("B1", "x"), lambda: store.file_picture("B1", PROFILE, pics[1], {}),
                    lambda: store.lock(["B1"])):
-        with pytest.raises(TransitionError, match="locked record"):
+        with pytest.raises(TransitionError) as info:
             action()
+        assert info.value.code == "locked" and "locked record" in error_text(info.value, "en")
     assert store.get("B1") == before
     assert (store.folder / "pictures/B1.jpg").read_bytes() == pics[0]
     assert files_in(store.pending_dir) == []
@@ -142,7 +149,8 @@ def test_a_picture_that_does_not_meet_the_profile_is_not_filed(store, pics):
     small = pics[0][: len(pics[0]) // 3]  # truncated: too small and undecodable
     with pytest.raises(PictureRejected) as info:
         store.file_picture("E1", PROFILE, small, GATES_OK)
-    assert info.value.problems
+    assert info.value.code == "picture_rejected" and info.value.problems
+    assert info.value.fields["problems"] == info.value.problems
     r = store.get("E1")
     assert r.status is Status.NOT_UPLOADED and r.picture is None and r.attempts == 1
     assert files_in(store.pictures) == [] and files_in(store.pending_dir) == []

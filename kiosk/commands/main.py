@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from kiosk.texts import hint_text
+from kiosk.texts import error_text, hint_text
 from kiosk.store.records import StoreError
 from profiles import DEFAULT_PROFILE_ID, ProfileError, get_profile, load_profiles
 
@@ -109,7 +109,7 @@ def _cmd_make(args: argparse.Namespace) -> int:
 def _describe(result) -> str:
     """Return one human line per photo: verdict, failing gates with value and threshold, failing file rules."""
     if result.error:
-        return f"ERROR {result.file}: {result.error}"
+        return f"ERROR {error_text(result.error, 'en')}"
     parts = []
     for g in result.gates.values():
         if not g.ok:
@@ -133,7 +133,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         for path in files:
             result = checker.check_file(path, profile, keep_image=bool(args.report))
             if args.json:
-                print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+                print(json.dumps(result.to_dict(word=lambda err: error_text(err, "en")), ensure_ascii=False),
+                      flush=True)
             else:
                 print(_describe(result), flush=True)
             if args.report:
@@ -284,7 +285,7 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
         try:
             options.identity = clean_identity(args.identity)
         except IdentityError as exc:
-            raise UsageError(f"--identity: {exc}.") from None
+            raise UsageError(f"--identity: {error_text(exc, 'en')}") from None
     return KioskApp(options).run()
 
 
@@ -397,7 +398,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         report = export_batch(store, Path(args.output), statuses)
     except (ExportError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {error_text(exc, 'en')}", file=sys.stderr)
         return EXIT_FAILED
     finally:
         store.close()
@@ -569,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except (UsageError, ProfileError, StoreError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {error_text(exc, 'en')}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted.", file=sys.stderr)

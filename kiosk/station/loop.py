@@ -17,6 +17,7 @@ from typing import Callable
 import numpy as np
 
 from capture.camera import CameraSupervisor, open_source
+from capture.errors import error_name
 from kiosk.station.console_bridge import ConsoleBridge
 from kiosk.station.flow import Event, Facts, Flow, FlowConfig, State, Transition
 from kiosk.station.guidance import Guidance
@@ -27,6 +28,7 @@ from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame, AnalysisWorker
 from kiosk.store.identity import DEFAULT_RULES, IdentityRules
 from kiosk.store.records import SqliteRecordStore
+from kiosk.texts import text as say
 from profiles.model import Background, Profile
 
 log = logging.getLogger("idphoto.kiosk")
@@ -288,9 +290,10 @@ class KioskApp:
                     worker.submit(frame.index, frame.rgb)
                     self._frame = frame
                 if worker.error is not None:
-                    error_text = f"The face analysis stopped: {type(worker.error).__name__}: {worker.error}"
-                    self.session.error_text = error_text
-                    print(f"kiosk: {error_text}", file=sys.stderr)
+                    self.session.error_code = "station.analysis_stopped"
+                    self.session.error_fields = {"error": error_name(worker.error)}
+                    print(f"kiosk: {say(self.session.error_code, 'en', **self.session.error_fields)} "
+                          f"({error_name(worker.error)})", file=sys.stderr)
                     status = 1
                     break
                 self.ctx.camera_rgb = self._frame.rgb if self._frame is not None else None

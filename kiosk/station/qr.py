@@ -55,9 +55,9 @@ def payload_identity(payload: str) -> str:
     for an empty or impossibly long payload."""
     text = (payload or "").strip()
     if not text:
-        raise IdentityError("the QR code is empty")
+        raise IdentityError("qr_empty")
     if len(text) > MAX_PAYLOAD_LEN:
-        raise IdentityError("the QR code's text is too long to be a collection code")
+        raise IdentityError("qr_too_long", max=MAX_PAYLOAD_LEN)
     try:
         return clean_identity(text)
     except IdentityError:

@@ -14,7 +14,7 @@ class Session:
     identity: str = ""  # the number the picture is filed under (typed, scanned, given, or anonymous)
     typed: str = ""  # what has been typed at the identify screen so far
     typed_error: bool = False  # the typed number was refused
-    typed_reason: str = ""  # why it was refused
+    typed_reason: Exception | None = None  # the IdentityError refusing it (a code; kiosk/ui words it)
     face_since: float | None = None  # clock seconds since a face has been in view at the idle screen
     qr_job: FrameJob | None = None  # a collection-code decode running on a camera frame
     best: AnalysedFrame | None = None  # the sharpest frame that may become the picture, since guidance started
@@ -24,7 +24,8 @@ class Session:
     picture: Picture | None = None  # the picture waiting for review
     gates_at_capture: dict = field(default_factory=dict)  # gate name → verdict dict of the chosen frame
     saved_name: str = ""  # the file name the picture was filed as
-    error_text: str | None = None  # what went wrong, for the error screen
+    error_code: str | None = None  # what went wrong, for the error screen: a kiosk.texts key
+    error_fields: dict = field(default_factory=dict)  # the facts that sentence names
 
     @property
     def making(self) -> bool:

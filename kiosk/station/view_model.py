@@ -1,7 +1,7 @@
 """What a screen needs to draw, assembled by the app each frame (screens decide nothing)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,9 +35,10 @@ class ViewModel:
     facts: PictureFacts | None = None
     identity: str = ""
     identity_error: bool = False
-    identity_reason: str = ""  # why the typed number was refused (English, from the identity rules)
+    identity_reason: Exception | None = None  # the IdentityError refusing the typed number (kiosk/ui words it)
     camera: str = "ok"  # "ok" | "starting" | "lost" | "reconnecting"
-    error: str | None = None
+    error: str | None = None  # the error screen's sentence as a kiosk.texts key ("station.filing_refused")
+    error_fields: dict = field(default_factory=dict)  # the facts that sentence names
     making: bool = False  # a capture is being made into a picture
     saved_name: str = ""
 

@@ -8,7 +8,7 @@ from typing import Callable
 
 import numpy as np
 
-from capture.errors import PhotoError
+from capture.errors import PhotoError, error_name
 from capture.gates import GateResult, blocking_ok, evaluate
 from capture.live import FrameAnalysis, FrameAnalyzer
 from capture.settings import ENGINE, EngineSettings
@@ -128,7 +128,6 @@ class FrameJob:
         except PhotoError as exc:
             self.error = exc
         except Exception as exc:  # never let a capture crash the kiosk: report it as a refusal
-            self.error = PhotoError("<frame>", "capture_failed", f"the picture could not be made ({type(exc).__name__}).",
-                                    "Please try again.")
+            self.error = PhotoError("<frame>", "capture_failed", error=error_name(exc))
         finally:
             self.done.set()

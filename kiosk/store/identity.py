@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from capture.errors import CodedError, Codes
 from profiles.model import Profile
 
 MAX_IDENTITY_LEN = 40
@@ -16,23 +17,48 @@ _FULLWIDTH = {cp: cp - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xF
               for cp in range(r[0], r[1] + 1)}
 
 
-class IdentityError(ValueError):
-    """The identity text is not acceptable; the message says why."""
+#: every IdentityError code -> the fields its raise sites pass (sentences in kiosk/texts/identity.py)
+IDENTITY_CODES: dict[str, tuple[str, ...]] = {
+    "empty": (),
+    "too_long": ("max",),
+    "bad_characters": (),
+    "id_digits": (),  # the first 17 characters given for a check digit are not digits
+    "id_shape": (),
+    "id_region": (),
+    "id_birth_date_invalid": ("date",),
+    "id_birth_date_implausible": ("date",),
+    "id_check_digit": ("expected",),
+    "id_not_accepted": (),
+    "not_accepted": ("kinds",),
+    "unsafe_file_name": (),
+    "qr_empty": (),
+    "qr_too_long": ("max",),
+}
+
+
+class IdentityError(CodedError, ValueError):
+    """The identity text is not acceptable: `code` (one of IDENTITY_CODES) says why, `fields` the facts its
+    sentence names (kiosk.texts.error_text words it)."""
+
+    domain = "identity"
+
+    def __init__(self, code: str, **fields: object) -> None:
+        super().__init__(code, None, **fields)
 
 
 def clean_identity(raw: str) -> str:
     """Return `raw` stripped and upper-cased (ID numbers end in X); raise IdentityError if it is not a safe code."""
     text = (raw or "").strip()
     if not text:
-        raise IdentityError("the number is empty")
+        raise IdentityError("empty")
     if len(text) > MAX_IDENTITY_LEN:
-        raise IdentityError(f"the number is longer than {MAX_IDENTITY_LEN} characters")
+        raise IdentityError("too_long", max=MAX_IDENTITY_LEN)
     text = text.translate(_FULLWIDTH)
     if not text.isascii():  # checked before upper(): 'ﬁ'.upper() would otherwise become 'FI'
-        raise IdentityError("only letters, digits, '-' and '_' are allowed")
+        raise IdentityError("bad_characters")
     text = text.upper()
     if not _ALLOWED.fullmatch(text):
-        raise IdentityError("only letters, digits, '-' and '_' are allowed")
+        raise IdentityError("bad_characters")
     return text
 
 
@@ -46,26 +72,27 @@ _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 def id_number_check_digit(first17: str) -> str:
     """Return the check character ('0'-'9' or 'X') of an ID number from its first 17 digits (GB 11643-1999)."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
-        raise ValueError("the first 17 characters of an ID number must be digits")
+        raise IdentityError("id_digits")
     return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
 
 
-def id_number_problem(text: str, today: dt.date | None = None) -> str | None:
-    """Return why `text` is not a valid 18-character ID number, or None if it is one."""
+def id_number_problem(text: str, today: dt.date | None = None) -> IdentityError | None:
+    """Return the IdentityError saying why `text` is not a valid 18-character ID number (not raised), or None if it
+    is one."""
     text = (text or "").strip().upper()
     if len(text) != 18 or not _ID_SHAPE.fullmatch(text):
-        return "an ID number has 17 digits followed by a digit or X"
+        return IdentityError("id_shape")
     if text[0] not in "12345678":
-        return "the ID number's region code does not exist"
+        return IdentityError("id_region")
     try:
         born = dt.datetime.strptime(text[6:14], "%Y%m%d").date()
     except ValueError:
-        return f"the ID number's birth date {text[6:14]} is not a real date"
+        return IdentityError("id_birth_date_invalid", date=text[6:14])
     if born.year < 1900 or born > (today or dt.date.today()):
-        return f"the ID number's birth date {text[6:14]} is not plausible"
+        return IdentityError("id_birth_date_implausible", date=text[6:14])
     expected = id_number_check_digit(text[:17])
     if text[17] != expected:
-        return f"the ID number's check digit should be {expected}"
+        return IdentityError("id_check_digit", expected=expected)
     return None
 
 
@@ -112,17 +139,14 @@ def classify_identity(text: str, rules: IdentityRules = DEFAULT_RULES, today: dt
     if _LOOKS_LIKE_ID.fullmatch(code):
         problem = id_number_problem(code, today)
         if problem:
-            raise IdentityError(problem)
+            raise problem
         if "id_number" not in rules.kinds:
-            raise IdentityError("ID numbers are not accepted here")
+            raise IdentityError("id_not_accepted")
         return "id_number"
     for kind in ("registration", "student", "collection_code"):
         if kind in rules.kinds and rules.matches(kind, code):
             return kind
-    wanted = {"student": "student number", "registration": "exam registration number",
-              "collection_code": "collection code", "id_number": "ID number"}
-    names = " or ".join(wanted[k] for k in KINDS if k in rules.kinds)
-    raise IdentityError(f"this is not a valid {names or 'number'}")
+    raise IdentityError("not_accepted", kinds=Codes(k for k in KINDS if k in rules.kinds))
 
 
 def anonymous_identity(now: dt.datetime | None = None) -> str:
@@ -136,5 +160,5 @@ def picture_file_name(profile: Profile, identity: str, today: dt.date | None = N
     safe = clean_identity(identity)
     name = profile.naming.format(id=safe, profile=profile.id, date=(today or dt.date.today()).strftime("%Y%m%d"))
     if "/" in name or "\\" in name or name.startswith(".") or ".." in name:
-        raise IdentityError("the file name would not be a plain name")
+        raise IdentityError("unsafe_file_name")
     return name

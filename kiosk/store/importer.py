@@ -18,7 +18,7 @@ from typing import Callable
 
 from capture.check import StillChecker
 from capture.errors import PhotoError
-from kiosk.texts import hint_text
+from kiosk.texts import error_text, hint_text
 from capture.picture import make_picture
 from capture.gates import SUBJECT_GATES
 from kiosk.store.identity import IdentityError, clean_identity
@@ -65,11 +65,11 @@ def import_photo(path: Path, store: RecordStore, profile: Profile, checker: Stil
     try:
         identity = clean_identity(path.stem)
     except IdentityError as exc:
-        return outcome(None, False, "bad_name", f"the file name is not a person's number: {exc}; "
-                                                "name the photo after the student or ID number, e.g. 2023001.jpg")
+        return outcome(None, False, "bad_name", f"the file name is not a person's number: {error_text(exc, 'en')} "
+                                                "Name the photo after the student or ID number, e.g. 2023001.jpg.")
     result = checker.check_file(path, profile, keep_image=True)
     if result.error:
-        return outcome(identity, False, result.code or "unreadable", result.error)
+        return outcome(identity, False, result.code or "unreadable", error_text(result.error, "en"))
     gates = {name: g.to_dict() for name, g in result.gates.items()}
     failing = blocking_gates(result.gates, new_backdrop is not None)
     if failing:
@@ -83,15 +83,15 @@ def import_photo(path: Path, store: RecordStore, profile: Profile, checker: Stil
         picture = make_picture(result.rgb, profile, checker.analyzer, str(path), new_backdrop)
     except PhotoError as exc:
         store.record_attempt(identity, profile.id, gates, accepted=False)
-        return outcome(identity, False, exc.code, exc.message)
+        return outcome(identity, False, exc.code, error_text(exc, "en"))
     try:
         record = store.file_picture(identity, profile, picture.data, gates)
     except TransitionError as exc:
         return outcome(identity, False, "not_allowed",
-                       f"not filed: the record is {exc.from_status.value} ({exc.why}); mark it 需重新上传 first "
-                       "to replace its picture")
+                       f"not filed: the record is {exc.from_status.value}. {error_text(exc, 'en')} Mark it 需重新上传 "
+                       "first to replace its picture.")
     except PictureRejected as exc:
-        return outcome(identity, False, "rejected", " ".join(exc.problems))
+        return outcome(identity, False, "rejected", error_text(exc, "en"))
     except (OSError, sqlite3.Error) as exc:  # the store's disk: nothing was changed (see SqliteRecordStore)
         detail = getattr(exc, "strerror", None) or type(exc).__name__
         return outcome(identity, False, "store_failed", f"the picture could not be filed ({detail}); nothing "

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from capture.errors import PhotoError
+from kiosk.texts import error_text
 from profiles.model import Profile
 
 #: file endings treated as photos when a folder is given (anything else in a folder is skipped)
@@ -23,7 +24,7 @@ class MakeOutcome:
     output: Path | None
     ok: bool
     code: str  # "ok" or the PhotoError code
-    message: str
+    message: str  # "KB, quality" when made, else the error's English sentence ("FILE: what is wrong. What to do.")
     kb: float | None = None
     quality: int | None = None
     seconds: float = 0.0
@@ -93,13 +94,12 @@ def run_batch(
         t0 = time.perf_counter()
         try:
             if dst.resolve() == src.resolve():
-                raise PhotoError(src, "would_overwrite_input", "the output would overwrite the input photo.",
-                                 "Choose another output folder with -o.")
+                raise PhotoError(src, "would_overwrite_input")
             kb, quality = make_one(src, dst)
             outcome = MakeOutcome(src, dst, True, "ok", f"{kb:.1f} KB, quality {quality}", kb, quality,
                                   time.perf_counter() - t0)
         except PhotoError as exc:
-            outcome = MakeOutcome(src, None, False, exc.code, exc.message, seconds=time.perf_counter() - t0)
+            outcome = MakeOutcome(src, None, False, exc.code, error_text(exc, "en"), seconds=time.perf_counter() - t0)
         outcomes.append(outcome)
         if progress:
             progress.update(i, outcome)

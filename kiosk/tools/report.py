@@ -14,7 +14,7 @@ from capture.check import CheckResult
 from capture.compose import plan_crop
 from capture.files import write_atomic
 from capture.errors import PhotoError
-from kiosk.texts import hint_text
+from kiosk.texts import error_text, hint_text
 from capture.settings import ENGINE
 from profiles.model import Profile
 
@@ -65,7 +65,7 @@ def _row(result: CheckResult, profile: Profile) -> str:
     verdict = "pass" if result.ok else "fail"
     items = []
     if result.error:
-        items.append(f'<li class="err">{html.escape(result.error)}</li>')
+        items.append(f'<li class="err">{html.escape(error_text(result.error, "en"))}</li>')
     for g in result.gates.values():
         if not g.ok:
             value = "–" if g.value is None else f"{g.value:.3g}"

@@ -3,9 +3,17 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.texts import text
+from kiosk.texts import both, text
 from kiosk.ui.common import THEME, Targets, Typesetter
 from kiosk.station.view_model import ViewModel
+
+
+def error_lines(vm: ViewModel) -> tuple[str, str] | None:
+    """Return (what went wrong in the screen's language, the same in the other language), or None when the app
+    gave no reason; `vm.error` is a kiosk.texts key and `vm.error_fields` the facts it names."""
+    if not vm.error:
+        return None
+    return both(vm.error, vm.lang, **vm.error_fields)
 
 
 def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
@@ -14,8 +22,10 @@ def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
     pygame.draw.circle(surface, THEME.bad, (int(w / 2), int(h * 0.28)), int(h * 0.11))
     ts.draw(surface, "!", (w / 2, h * 0.28), 14, THEME.text, anchor="center")
     ts.draw(surface, text("error_title", vm.lang), (w / 2, h * 0.5), 7, anchor="center", max_width=w * 0.9)
-    if vm.error:
-        ts.draw(surface, vm.error, (w / 2, h * 0.62), 3.4, THEME.muted, anchor="center", max_width=w * 0.92)
+    lines = error_lines(vm)
+    if lines is not None:
+        ts.draw(surface, lines[0], (w / 2, h * 0.6), 3.4, THEME.muted, anchor="center", max_width=w * 0.92)
+        ts.draw(surface, lines[1], (w / 2, h * 0.68), 2.6, THEME.muted, anchor="center", max_width=w * 0.92)
     ts.draw(surface, text("error_wait", vm.lang), (w / 2, h * 0.78), 4.5, anchor="center", max_width=w * 0.9)
     return Targets({"dismiss": surface.get_rect()})
 

@@ -3,11 +3,19 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.texts import text
+from kiosk.texts import error_text, text
 from kiosk.ui.common import THEME, Targets, Typesetter, draw_button
 from kiosk.station.view_model import ViewModel
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "delete")
+
+
+def refusal_text(vm: ViewModel) -> str:
+    """Return the line under a refused number in the screen's language: why it was refused when the identity
+    rules said so, else the general "that number does not look right"."""
+    if vm.identity_reason is not None:
+        return error_text(vm.identity_reason, vm.lang)
+    return text("identify_invalid", vm.lang)
 
 
 def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
@@ -21,10 +29,7 @@ def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
     pygame.draw.rect(surface, THEME.bad if vm.identity_error else THEME.accent, field_rect, 3, border_radius=12)
     ts.draw(surface, vm.identity or "_", field_rect.center, 6, anchor="center", max_width=field_rect.width * 0.95)
     if vm.identity_error:
-        message = text("identify_invalid", vm.lang)
-        if vm.identity_reason and vm.lang == "en":
-            message = f"{message} ({vm.identity_reason})"
-        ts.draw(surface, message, (w / 2, h * 0.33), 3.4, THEME.bad, anchor="center", max_width=w * 0.92)
+        ts.draw(surface, refusal_text(vm), (w / 2, h * 0.33), 3.4, THEME.bad, anchor="center", max_width=w * 0.92)
     targets = Targets()
     pad_w, pad_h = w * 0.42, h * 0.5
     x0, y0 = (w - pad_w) / 2, h * 0.37

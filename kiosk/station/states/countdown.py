@@ -35,7 +35,7 @@ def _finish_capture(ctx: Context) -> Event:
     job, s.job = s.job, None
     if job.error is not None:
         log.warning("capture refused: %s", job.error.code)
-        s.error_text = job.error.reason
+        s.error_code, s.error_fields = f"photo.{job.error.code}", dict(job.error.fields)
         return Event.CAPTURE_FAILED
     s.picture = job.result
     return Event.COUNTDOWN_DONE

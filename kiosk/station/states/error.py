@@ -24,4 +24,4 @@ def on_action(ctx: Context, action: str) -> Event | None:
 
 def view(ctx: Context, vm: ViewModel) -> None:
     """The sentence saying what went wrong."""
-    vm.error = ctx.session.error_text
+    vm.error, vm.error_fields = ctx.session.error_code, ctx.session.error_fields

@@ -28,7 +28,7 @@ def _accept(ctx: Context) -> Event | None:
         s.identity = clean_identity(s.typed)
     except IdentityError as exc:
         s.typed_error = True
-        s.typed_reason = str(exc)
+        s.typed_reason = exc
         return None
     return Event.IDENTIFIED
 

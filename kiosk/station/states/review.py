@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import logging
 
+from capture.errors import error_name
+
 from kiosk.station.flow import Event
 from kiosk.station.states.context import Context
 from kiosk.station.view_model import PictureFacts, ViewModel
@@ -37,11 +39,11 @@ def confirm(ctx: Context) -> Event | None:
         record = ctx.store.file_picture(s.identity, ctx.options.profile, s.picture.data, s.gates_at_capture)
     except TransitionError as exc:
         log.warning("filing refused: %s -> %s", exc.from_status.name, exc.to_status.name)
-        s.error_text = f"This number already has a filed photo ({exc.why}). Please ask the operator."
+        s.error_code, s.error_fields = "station.filing_refused", {}
         return Event.FAILURE
     except (OSError, PictureRejected, ValueError) as exc:
         log.error("filing failed: %s", type(exc).__name__)
-        s.error_text = f"The picture could not be saved ({exc}). Check the store folder and free space."
+        s.error_code, s.error_fields = "station.filing_failed", {"error": error_name(exc)}
         return Event.FAILURE
     path = ctx.store.path_of(record)
     ctx.tally.filed += 1

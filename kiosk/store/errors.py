@@ -1,0 +1,44 @@
+"""The store's coded refusals besides the lifecycle's: a records file that cannot be used, a picture that was not
+filed. STORE_CODES declares every code of the "store" domain (these and the lifecycle's) with its fields."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from capture.errors import CodedError, Codes
+from kiosk.store.lifecycle import TRANSITION_CODES
+
+#: every StoreError / PictureRejected code -> the fields it carries (sentences in kiosk/texts/store.py)
+FILING_CODES: dict[str, tuple[str, ...]] = {
+    "records_unusable": ("detail", "pictures"),  # StoreError: the records file cannot be opened as a database
+    "picture_rejected": ("problems",),  # PictureRejected: the bytes fail the profile's file check
+    "disk_mismatch": (),  # PictureRejected: the file read back is not the picture written
+    "name_taken": ("name",),  # PictureRejected: another record already uses the picture's file name
+}
+
+#: every code of the "store" domain -> its fields
+STORE_CODES: dict[str, tuple[str, ...]] = {**TRANSITION_CODES, **FILING_CODES}
+
+
+class StoreError(CodedError):
+    """The store folder or its records file cannot be used; `subject` is the file, `code` says what is wrong."""
+
+    domain = "store"
+
+    def __init__(self, path: str | Path, code: str, **fields: object) -> None:
+        self.path = str(path)
+        super().__init__(code, self.path, **fields)
+
+
+class PictureRejected(CodedError, ValueError):
+    """The picture bytes do not meet the profile (nothing was filed); `.problems` lists the codes of the file
+    check's findings when the code is "picture_rejected"."""
+
+    domain = "store"
+
+    def __init__(self, identity: str, code: str, problems: Iterable[str] = (), **fields: object) -> None:
+        self.identity = identity
+        self.problems = Codes(problems)
+        if code == "picture_rejected":
+            fields["problems"] = self.problems
+        super().__init__(code, None, **fields)

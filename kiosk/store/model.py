@@ -1,0 +1,49 @@
+"""What the records store holds: a person's record, one capture attempt, and what a start-up repair did."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kiosk.store.lifecycle import Status
+
+
+@dataclass
+class Record:
+    """One person's record. `picture` is relative to the store folder (e.g. 'pictures/X.jpg') or None."""
+
+    identity: str
+    profile_id: str
+    status: Status
+    picture: str | None
+    attempts: int
+    reason: str | None
+    created: str
+    updated: str
+
+
+@dataclass
+class Attempt:
+    """One capture attempt: the gate results at that moment and, if accepted, the picture it filed."""
+
+    identity: str
+    at: str
+    gates: dict
+    picture: str | None
+    accepted: bool
+
+
+@dataclass
+class RecoveryReport:
+    """What `recover()` found and did."""
+
+    completed: list[str] = field(default_factory=list)  # identities whose committed filing was finished (renamed)
+    pending_removed: int = 0  # pending files no record refers to, deleted
+    orphans: list[str] = field(default_factory=list)  # final picture files no record refers to, moved to .orphans
+    missing: list[str] = field(default_factory=list)  # identities whose picture is gone and cannot be repaired
+
+    @property
+    def repairs(self) -> int:
+        return len(self.completed) + self.pending_removed + len(self.orphans)
+
+    def to_dict(self) -> dict:
+        return {"completed": self.completed, "pending_removed": self.pending_removed, "orphans": self.orphans,
+                "missing": self.missing}
