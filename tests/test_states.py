@@ -186,10 +186,10 @@ def test_saved_actions_and_chime(ctx):
 def test_error_actions_and_message(ctx):
     assert error.on_action(ctx, "dismiss") is Event.RECOVERED and error.on_action(ctx, "ok") is Event.RECOVERED
     assert error.on_action(ctx, "back") is None
-    ctx.session.error_text = "The store folder is full."
+    ctx.session.error_code, ctx.session.error_fields = "station.filing_failed", {"error": "ENOSPC"}
     vm = ViewModel(State.ERROR, "en", ctx.options.profile)
     error.view(ctx, vm)
-    assert vm.error == "The store folder is full."
+    assert (vm.error, vm.error_fields) == ("station.filing_failed", {"error": "ENOSPC"})
 
 
 # ----- the whole station through its public methods ------------------------------------------------------------------
@@ -267,7 +267,7 @@ def test_a_frame_that_cannot_be_made_into_a_picture_returns_to_guidance(station)
     assert app.sound.played[-1] == "shutter"
     _until_made(app, clock, _frame(99, blank))
     assert app.flow.state is State.GUIDE and app.flow.history[-1].event is Event.CAPTURE_FAILED
-    assert app.session.error_text and app.filed == 0
+    assert app.session.error_code == "photo.no_face" and app.filed == 0  # a blank frame: no face to make a picture of
 
 
 def test_capture_review_confirm_saved_and_back_to_idle(station):

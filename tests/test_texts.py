@@ -63,7 +63,8 @@ def test_every_declared_code_has_both_sentences_naming_only_its_fields(domain):
 
 
 def test_every_station_key_the_loop_sets_has_both_sentences():
-    source = (ROOT / "kiosk" / "station" / "loop.py").read_text(encoding="utf-8")
+    station = ROOT / "kiosk" / "station"
+    source = "".join(p.read_text(encoding="utf-8") for p in sorted(station.rglob("*.py")))
     keys = set(re.findall(r'"(station\.[a-z_]+)"', source))
     assert {"station.filing_refused", "station.filing_failed", "station.analysis_stopped"} <= keys
     for key in keys:
@@ -149,6 +150,7 @@ def _chinese_only(line: str) -> bool:
 
 
 def test_a_refused_filing_after_an_export_reads_in_chinese_on_a_chinese_screen(all_profiles, tmp_path):
+    from kiosk.station.flow import State
     from kiosk.station.loop import KioskApp
     from kiosk.ui import error as error_screen
     from tests.test_kiosk_e2e import _options
@@ -162,8 +164,9 @@ def test_a_refused_filing_after_an_export_reads_in_chinese_on_a_chinese_screen(a
         app.store.lock(["2023001"])  # exported
         shown = SimpleNamespace(data=data, rgb=None, layout=None, size_kb=len(data) / 1024, backdrop_replaced=None)
         app.session.identity, app.session.picture = "2023001", shown
-        app._confirm()  # the same number typed again and confirmed
-        assert app.error_code == "station.filing_refused"
+        app.flow.state = State.REVIEW
+        app.act("confirm")  # the same number typed again and confirmed
+        assert app.flow.state is State.ERROR and app.session.error_code == "station.filing_refused"
         vm = app.view_model(None, "ok")
     finally:
         app.store.close()

@@ -14,6 +14,7 @@ class CameraError(PeopleError):
 
     def __init__(self, camera: str, code: str, **fields: Any) -> None:
         super().__init__(camera, code, **fields)
+        self.args = (self.message,)  # str(): the code line with its facts, for logs
 
     @property
     def camera(self) -> str:
