@@ -148,3 +148,13 @@ def test_kiosk_options_keep_every_field_name():
     options.camera = "1"  # the operator console changes some in place
     assert options.settings.camera == "1" and options.knobs.headless is True
     assert KioskOptions.of(options.settings, options.knobs) == options
+
+
+def test_layers_resolve_in_order_file_saved_flags():
+    from kiosk.station.settings import resolve
+
+    values = resolve({"lang": "en", "camera": "demo", "profiles_dir": ("/a",)},
+                     {"lang": "zh", "camera": "1", "profiles_dir": ("/b",)},
+                     {"camera": "2", "profiles_dir": ("/c",)})
+    assert values["camera"] == "2" and values["lang"] == "zh"  # flags win, then saved values, then the file
+    assert values["profiles_dir"] == ("/a", "/b", "/c") and values["size"] == "1280x800"
