@@ -25,8 +25,8 @@ from profiles.model import Profile
 
 
 class SettingError(ValueError):
-    """A value a setting cannot take. The message reads after the setting's key or flag: "must be true or false."
-    or ": unknown kind 'x' (kinds: ...)."."""
+    """A value a setting cannot take. Its message reads after the setting's key or flag (see `worded`), e.g.
+    "must be true or false." or "unknown kind 'x' (kinds: ...)."."""
 
 
 def worded(label: str, problem: str) -> str:
@@ -205,7 +205,9 @@ def station_settings(values: Mapping[str, Any], profile: Profile, camera: str) -
 
 @dataclass
 class RunKnobs:
-    """How one run behaves, for tests, demos and benches: never in a config file, never saved."""
+    """How one run behaves, for tests, demos and benches: never in a config file, never saved. (`identity` and
+    `skip_identify` are per run too: a station always asks who is there; the camera's frame rate and size, and the
+    delays, are tuned for tests and benches, not chosen by a site.)"""
 
     headless: bool = False  # no window (SDL dummy driver)
     auto_confirm: bool = False  # confirm the review screen by itself after `auto_confirm_s`
