@@ -12,7 +12,8 @@ from PIL import Image
 from capture.camera import Keyframe, ReplayCamera, StillMotionFrames, find_demo_still
 from capture.encode import KbWindow
 from capture.images import read_photo
-from kiosk.station.loop import KioskApp, KioskOptions
+from kiosk.station.loop import KioskApp
+from kiosk.station.settings import KioskOptions
 from kiosk.station.flow import Event, State
 from tests.camera_faults import FaultyReplay
 

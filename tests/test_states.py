@@ -12,7 +12,8 @@ from capture.gates import GATE_ORDER, GateResult
 from kiosk.station.capture_choice import capturable, choose_frame, gates_steady, keep_best, ready_to_capture
 from kiosk.station.flow import Event, State
 from kiosk.station.guidance import GuidanceView
-from kiosk.station.loop import KioskApp, KioskOptions
+from kiosk.station.loop import KioskApp
+from kiosk.station.settings import KioskOptions
 from kiosk.station.sounds import SoundPlayer
 from kiosk.station.states import STATES, Context, countdown, error, guide, identify, idle, review, saved
 from kiosk.station.view_model import ViewModel

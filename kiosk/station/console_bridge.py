@@ -12,7 +12,7 @@ from kiosk.console.console import (ChooseBackdrop, ChooseCamera, ChooseProfile, 
 from kiosk.store.records import SqliteRecordStore, TransitionError
 
 if TYPE_CHECKING:
-    from kiosk.station.loop import KioskOptions
+    from kiosk.station.settings import KioskOptions
 
 log = logging.getLogger("idphoto.kiosk")
 

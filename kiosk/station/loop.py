@@ -10,8 +10,6 @@ import logging
 import os
 import sys
 import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -22,11 +20,11 @@ from kiosk.station.console_bridge import ConsoleBridge
 from kiosk.station.flow import Event, Facts, Flow, FlowConfig, State, Transition
 from kiosk.station.guidance import Guidance
 from kiosk.station.session import Session
+from kiosk.station.settings import KioskOptions
 from kiosk.station.sounds import SoundPlayer
 from kiosk.station.states import STATES, Context
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame, AnalysisWorker
-from kiosk.store.identity import DEFAULT_RULES, IdentityRules
 from kiosk.store.records import SqliteRecordStore
 from kiosk.texts import text as say
 from profiles.model import Background, Profile
@@ -52,39 +50,6 @@ def peak_rss_mb() -> float:
         return 0.0
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # macOS reports bytes, Linux kilobytes
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
-
-
-@dataclass
-class KioskOptions:
-    """How the kiosk runs (from the command line)."""
-
-    profile: Profile
-    camera: str = "demo"
-    lang: str = "zh"
-    fullscreen: bool = False
-    store: Path = Path("kiosk-store")
-    headless: bool = False
-    auto_confirm: bool = False
-    exit_after: int | None = None
-    identity: str | None = None
-    skip_identify: bool = False
-    json_lines: bool = False
-    size: tuple[int, int] = (1280, 800)
-    fps: float = 30.0
-    camera_size: tuple[int, int] = (1280, 720)
-    max_runtime_s: float | None = None  # safety net for demos and tests
-    screenshot_dir: Path | None = None  # save one PNG per state visited (docs)
-    arrival_s: float = 0.5  # a face seen this long at the idle screen starts a session
-    auto_confirm_s: float = 1.0
-    source_factory: Callable[[], object] | None = None  # replaces `camera` (tests inject replay sources)
-    startup_probe: bool = False  # start a session at once and print "first-guided-frame" when it is drawn
-    probe_run_s: float = 0.0  # with startup_probe: keep guiding this long after the first guided frame
-    identity_rules: IdentityRules = DEFAULT_RULES  # which typed numbers are accepted
-    sound: bool = True  # countdown ticks, shutter, saved chime (silent anyway without an audio device)
-    #: 换底 at the kiosk: paint the backdrop the profile's colour (`backdrop` by name, else its first), so a station
-    #: needs a plain wall, not the spec's backdrop cloth; the gates then ask for a plain backdrop of any colour
-    replace_backdrop: bool = False
-    backdrop: str | None = None
 
 
 class KioskApp:

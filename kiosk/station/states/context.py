@@ -19,7 +19,7 @@ from kiosk.store.records import SqliteRecordStore
 from profiles.model import Background, Profile
 
 if TYPE_CHECKING:
-    from kiosk.station.loop import KioskOptions
+    from kiosk.station.settings import KioskOptions
 
 
 @dataclass

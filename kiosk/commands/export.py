@@ -1,0 +1,41 @@
+"""`idphoto export`: export filed pictures as a verified zip for hand-over (the exported records are locked)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kiosk.commands.common import EXIT_FAILED, EXIT_OK, open_store, status_arg
+from kiosk.texts import error_text
+
+
+def add_parser(subparsers) -> None:
+    """Add the `export` subcommand to `subparsers`."""
+    p = subparsers.add_parser("export", help="export filed pictures as a verified zip for hand-over (locks them)")
+    p.add_argument("--store", required=True, metavar="DIR", help="the kiosk's store folder")
+    p.add_argument("--status", action="append", metavar="S", help="statuses to export (default: filed, recaptured)")
+    p.add_argument("-o", "--output", required=True, metavar="batch.zip", help="the zip to write")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the zip; return 0, or 1 if it could not be written or some records were refused."""
+    from kiosk.store.export import ExportError, export_batch
+    from kiosk.store.records import Status
+
+    statuses = status_arg(args.status) or [Status.FILED, Status.RECAPTURED]
+    store = open_store(args.store)
+    try:
+        report = export_batch(store, Path(args.output), statuses)
+    except (ExportError, ValueError) as exc:
+        print(f"error: {error_text(exc, 'en')}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        store.close()
+    if report.zip_path is None:
+        print("nothing to export: no records in " + ", ".join(s.value for s in statuses) + ".")
+    else:
+        print(f"wrote {report.zip_path}: {len(report.exported)} pictures (verified; those records are now locked).")
+    for identity, why in report.refused.items():
+        print(f"refused {identity}: {why}", file=sys.stderr)
+    return EXIT_FAILED if report.refused else EXIT_OK

@@ -1,0 +1,142 @@
+"""`idphoto kiosk`: run the live kiosk.
+
+The station settings and their flags come from one table (kiosk/station/settings.py): the --config file is read
+first, then the flags given here (flags win). The other flags are run knobs for tests, demos and benches.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.commands.common import UsageError, load_config, new_backdrop, unusable_store
+from kiosk.station.settings import SETTINGS, RunKnobs, Setting, SettingError, resolve, worded
+from kiosk.texts import error_text, text
+from profiles import get_profile
+
+
+def _add_session_knobs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--headless", action="store_true", help="no window (SDL dummy driver), for demos and tests")
+    p.add_argument("--auto-confirm", action="store_true", help="confirm the review screen by itself after a moment")
+    p.add_argument("--exit-after", type=int, metavar="N", help="quit once N pictures are filed")
+    p.add_argument("--identity", metavar="CODE", help="skip the identify screen and file under CODE")
+    p.add_argument("--skip-identify", action="store_true", help="no identify screen; file under an anonymous code")
+
+
+def _add_output_knobs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON line per filed picture")
+    p.add_argument("--max-runtime", type=float, metavar="S", help="stop after S seconds (demos, tests)")
+    p.add_argument("--screenshots", metavar="DIR", help="save a PNG of each screen the first time it is shown")
+    p.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--probe-run", type=float, default=0.0, help=argparse.SUPPRESS)
+
+
+#: the run-knob flags, placed after the flag of a setting so that --help keeps its order
+_KNOB_FLAGS_AFTER = {"store": _add_session_knobs, "registration_pattern": _add_output_knobs}
+
+
+def _add_setting_flag(p: argparse.ArgumentParser, setting: Setting) -> None:
+    """Add the flag of `setting`; not given, it reads as None (the config file's or the built-in value then)."""
+    kwargs: dict[str, Any] = {"dest": setting.name, "default": None, "help": setting.help}
+    if setting.kind == "flag":
+        kwargs["action"] = "store_false" if setting.flag.startswith("--no-") else "store_true"
+    else:
+        kwargs["metavar"] = setting.metavar
+        if setting.kind == "list" and not setting.comma_list:
+            kwargs["action"] = "append"
+        if setting.choices:
+            kwargs["choices"] = setting.choices
+    p.add_argument(setting.flag, **kwargs)
+
+
+def add_parser(subparsers) -> None:
+    """Add the `kiosk` subcommand to `subparsers`: --config, a flag per station setting, and the run knobs."""
+    p = subparsers.add_parser("kiosk", help="run the live kiosk")
+    p.add_argument("--config", metavar="FILE", help="site settings in a TOML file (see docs/kiosk.example.toml); "
+                                                   "flags given here win over the file")
+    for setting in SETTINGS:
+        _add_setting_flag(p, setting)
+        if setting.name in _KNOB_FLAGS_AFTER:
+            _KNOB_FLAGS_AFTER[setting.name](p)
+    p.set_defaults(func=run)
+
+
+def flag_values(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the station settings given as flags (only those given), checked; UsageError naming a bad flag."""
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = getattr(args, setting.name)
+        if value is None:
+            continue
+        if setting.comma_list:
+            value = value.split(",")
+        try:
+            values[setting.name] = setting.clean(value)
+        except SettingError as exc:
+            raise UsageError(worded(setting.flag, str(exc))) from None
+    return values
+
+
+def kiosk_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Return every station setting's value: the --config file's, then the flags' (flags win), else built-in."""
+    file_values = load_config(args.config).values if args.config else {}
+    saved_values: dict[str, Any] = {}  # settings saved from the operator console go here (a later addition)
+    return resolve(file_values, saved_values, flag_values(args))
+
+
+def _camera(asked: str | None) -> str:
+    """Return the camera to open: the one asked for (a file, folder or 'demo' is tried once first), else webcam 0 if
+    present, else the demo camera."""
+    from capture.camera import CameraError, open_source, probe_device
+
+    camera = asked
+    if camera is None:
+        if probe_device(0):
+            camera = "0"
+        else:
+            print(text("camera.no_webcam_demo", "en"), file=sys.stderr)
+            camera = "demo"
+    elif not (camera.isdigit() or camera.startswith("/dev/")):
+        try:
+            open_source(camera)  # a file, folder or 'demo': check it once before the window opens
+        except CameraError as exc:
+            raise UsageError(error_text(exc, "en")) from None
+    return camera
+
+
+def _run_knobs(args: argparse.Namespace) -> RunKnobs:
+    """Return the run knobs given as flags; UsageError for an --identity that is not a number the kiosk files."""
+    identity = None
+    if args.identity:
+        from kiosk.store.identity import IdentityError, clean_identity
+
+        try:
+            identity = clean_identity(args.identity)
+        except IdentityError as exc:
+            raise UsageError(f"--identity: {error_text(exc, 'en')}") from None
+    return RunKnobs(headless=args.headless, auto_confirm=args.auto_confirm, exit_after=args.exit_after,
+                    identity=identity, skip_identify=args.skip_identify, json_lines=args.json,
+                    max_runtime_s=args.max_runtime, screenshot_dir=Path(args.screenshots) if args.screenshots else None,
+                    startup_probe=args.startup_probe, probe_run_s=args.probe_run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the kiosk until it is quit; return its exit status."""
+    # the live kiosk (pygame, the models) is imported here, not at the top, so `idphoto --help` starts fast
+    from kiosk.logs import setup_logging
+    from kiosk.station.loop import KioskApp
+    from kiosk.station.settings import KioskOptions, station_settings
+
+    values = kiosk_settings(args)
+    profile = get_profile(values["profile"], values["profiles_dir"])
+    # a colour the profile does not allow stops here, before the window opens
+    new_backdrop(profile, values["replace_backdrop"], values["backdrop"])
+    knobs = _run_knobs(args)
+    camera = _camera(values["camera"])
+    try:
+        setup_logging(values["store"])
+    except OSError as exc:
+        raise unusable_store(values["store"], exc) from None
+    options = KioskOptions.of(station_settings(values, profile, camera), knobs)
+    return KioskApp(options).run()

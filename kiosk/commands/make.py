@@ -1,0 +1,71 @@
+"""`idphoto make`: crop and encode photos to a spec (one file, or a batch with a summary table)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kiosk.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_profile_dirs, new_backdrop, photo_inputs
+from profiles import DEFAULT_PROFILE_ID, get_profile
+
+
+def add_parser(subparsers) -> None:
+    """Add the `make` subcommand to `subparsers`."""
+    p = subparsers.add_parser("make", help="crop and encode photos to a spec")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="photo file(s) or folder(s)")
+    p.add_argument("--profile", default=DEFAULT_PROFILE_ID, help=f"profile id (default {DEFAULT_PROFILE_ID})")
+    p.add_argument("-o", "--output", help="output .jpg for one photo, or output folder (default ./pictures)")
+    p.add_argument("--json", action="store_true", help="print one JSON line per photo instead of the table")
+    p.add_argument("--replace-backdrop", action="store_true",
+                   help="换底: paint the backdrop one of the profile's colours and add room above the head, for photos "
+                        "with the wrong backdrop or cut close above the hair")
+    p.add_argument("--backdrop", metavar="COLOUR", help="the colour for --replace-backdrop, by its name in the profile "
+                                                         "(default the profile's first)")
+    add_profile_dirs(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Make a picture of each input photo; return 0 if all were made, 1 if any failed."""
+    # the engine and the batch tools are imported here, not at the top, so `idphoto --help` starts fast
+    from capture.analyzer import StillAnalyzer
+    from capture.picture import make_file
+    from kiosk.tools.batch import Progress, output_paths, run_batch
+
+    profile = get_profile(args.profile, args.profiles_dir)
+    files, problems = photo_inputs(args.inputs, "process")
+    output = Path(args.output) if args.output else None
+    single = len(files) == 1 and output is not None and output.suffix.lower() in (".jpg", ".jpeg")
+    if output is not None and not single and output.suffix.lower() in (".jpg", ".jpeg"):
+        raise UsageError(f"{output}: several photos need an output folder, not a .jpg file name.")
+    outputs = output_paths(files, output, single)
+    backdrop = new_backdrop(profile, args.replace_backdrop, args.backdrop)
+    with StillAnalyzer() as analyzer:
+        def make_one(src: Path, dst: Path) -> tuple[float, int]:
+            picture = make_file(src, dst, profile, analyzer, backdrop)
+            return picture.size_kb, picture.encoded.quality
+
+        progress = Progress(len(files)) if len(files) > 1 else None
+        outcomes = run_batch(files, outputs, profile, make_one, progress)
+    _print_outcomes(args, outcomes, profile, backdrop)
+    return EXIT_OK if all(o.ok for o in outcomes) and not problems else EXIT_FAILED
+
+
+def _print_outcomes(args: argparse.Namespace, outcomes, profile, backdrop) -> None:
+    from kiosk.tools.batch import summary_table
+
+    if args.json:
+        for o in outcomes:
+            print(json.dumps({"file": str(o.source), "ok": o.ok, "code": o.code, "output": str(o.output) if o.output else None,
+                              "kb": round(o.kb, 2) if o.kb else None, "quality": o.quality,
+                              "error": None if o.ok else o.message, "profile": profile.id,
+                              "backdrop_replaced": backdrop.name if backdrop and o.ok else None},
+                             ensure_ascii=False))
+    elif len(outcomes) == 1:
+        o = outcomes[0]
+        print(f"wrote {o.output} ({o.message})" if o.ok else f"error: {o.message}", file=sys.stdout if o.ok else sys.stderr)
+    else:
+        print(summary_table(outcomes, profile))
+    if backdrop is not None and not args.json and any(o.ok for o in outcomes):
+        print(f"backdrop replaced with {backdrop.name} {backdrop.rgb}: check each picture's edges by eye.")
