@@ -6,7 +6,6 @@ outlines used for masking come from MediaPipe's own connection tables (`face_ova
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
 #: points of the mesh proper; 468..477 are the iris points
 MESH_POINTS = 468
@@ -72,36 +71,25 @@ OUTER_LIP_RING = (61, 185, 40, 39, 37, UPPER_LIP_TOP, 267, 269, 270, 409, 291, 3
                   84, 181, 91, 146)
 
 
-@lru_cache(maxsize=1)
+#: the FaceMesh silhouette (face oval) in contour order from the forehead (10): MediaPipe's FACEMESH_FACE_OVAL edges
+#: walked once (tests/test_parts.py checks it against the installed mediapipe)
+FACE_OVAL = (10, 109, 67, 103, 54, 21, 162, 127, 234, 93, 132, 58, 172, 136, 150, 149, 176, 148, 152, 377, 400, 378,
+             379, 365, 397, 288, 361, 323, 454, 356, 389, 251, 284, 332, 297, 338)
+#: the points of the right eye and brow, the left eye and brow, and the lips (MediaPipe's FACEMESH_RIGHT_EYE +
+#: _RIGHT_EYEBROW, _LEFT_EYE + _LEFT_EYEBROW, _LIPS), for masking them out of skin statistics
+RIGHT_EYE_AND_BROW = (7, 33, 46, 52, 53, 55, 63, 65, 66, 70, 105, 107, 133, 144, 145, 153, 154, 155, 157, 158, 159,
+                      160, 161, 163, 173, 246)
+LEFT_EYE_AND_BROW = (249, 263, 276, 282, 283, 285, 293, 295, 296, 300, 334, 336, 362, 373, 374, 380, 381, 382, 384,
+                     385, 386, 387, 388, 390, 398, 466)
+LIPS = (0, 13, 14, 17, 37, 39, 40, 61, 78, 80, 81, 82, 84, 87, 88, 91, 95, 146, 178, 181, 185, 191, 267, 269, 270, 291,
+        308, 310, 311, 312, 314, 317, 318, 321, 324, 375, 402, 405, 409, 415)
+
+
 def face_oval_indices() -> tuple[int, ...]:
     """Return the FaceMesh silhouette (face oval) point indices in contour order, starting at the forehead (10)."""
-    from mediapipe.python.solutions.face_mesh_connections import FACEMESH_FACE_OVAL
-
-    neighbours: dict[int, list[int]] = {}
-    for a, b in FACEMESH_FACE_OVAL:
-        neighbours.setdefault(a, []).append(b)
-        neighbours.setdefault(b, []).append(a)
-    start = FOREHEAD if FOREHEAD in neighbours else min(neighbours)
-    order, previous, current = [start], -1, start
-    while True:
-        following = [n for n in neighbours[current] if n != previous]
-        if not following or following[0] == start:
-            break
-        previous, current = current, following[0]
-        order.append(current)
-    return tuple(order)
+    return FACE_OVAL
 
 
-@lru_cache(maxsize=1)
 def face_part_indices() -> tuple[tuple[int, ...], ...]:
     """Return the FaceMesh point indices of (right eye + brow, left eye + brow, lips), for masking them out."""
-    from mediapipe.python.solutions import face_mesh_connections as conn
-
-    def points(*sets: frozenset) -> tuple[int, ...]:
-        return tuple(sorted({i for edges in sets for edge in edges for i in edge}))
-
-    return (
-        points(conn.FACEMESH_RIGHT_EYE, conn.FACEMESH_RIGHT_EYEBROW),
-        points(conn.FACEMESH_LEFT_EYE, conn.FACEMESH_LEFT_EYEBROW),
-        points(conn.FACEMESH_LIPS),
-    )
+    return RIGHT_EYE_AND_BROW, LEFT_EYE_AND_BROW, LIPS

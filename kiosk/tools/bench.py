@@ -128,7 +128,7 @@ def bench_analysis(frames: list[np.ndarray], profile: Profile, count: int | None
 def bench_guide_fps(profile: Profile, seconds: float) -> tuple[float, float]:
     """Return (guide screen frames per second, analysed frames per second) with the replay camera at 1280×720."""
     from kiosk.station.loop import KioskApp
-from kiosk.station.settings import KioskOptions
+    from kiosk.station.settings import KioskOptions
     from kiosk.station.flow import State
     from capture.camera import Keyframe, ReplayCamera
 
