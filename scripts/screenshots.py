@@ -23,6 +23,7 @@ from kiosk.station.flow import State  # noqa: E402
 from kiosk.station.guidance import Guidance, GuidanceConfig  # noqa: E402
 from kiosk.ui.screen import Screen  # noqa: E402
 from kiosk.station.view_model import PictureFacts, ViewModel  # noqa: E402
+from kiosk.store.identity import IdentityError  # noqa: E402
 from profiles import get_profile  # noqa: E402
 
 
@@ -55,6 +56,9 @@ def main(argv: list[str]) -> None:
             mirrored_settled, mirrored_arriving = np.fliplr(settled), np.fliplr(arriving)
             shot("idle", ViewModel(State.IDLE, lang, profile, preview=mirrored_arriving))
             shot("identify", ViewModel(State.IDENTIFY, lang, profile, identity="2023001"))
+            shot("identify-refused", ViewModel(State.IDENTIFY, lang, profile, identity="11010519491231002",
+                                               identity_error=True,
+                                               identity_reason=IdentityError("id_check_digit", expected="X")))
             guidance = Guidance(GuidanceConfig(pass_after_s=0, fail_after_s=0))
             shot("guide", ViewModel(State.GUIDE, lang, profile, preview=mirrored_arriving,
                                     guidance=guidance.update(g_bad, 0.0)))
@@ -69,8 +73,10 @@ def main(argv: list[str]) -> None:
             shot("review-backdrop-replaced", ViewModel(State.REVIEW, lang, profile, picture=replaced.rgb,
                                                        layout=replaced.layout, facts=facts))
             shot("saved", ViewModel(State.SAVED, lang, profile, saved_name="2023001.jpg"))
-            shot("error", ViewModel(State.ERROR, lang, profile,
-                                    error="The picture could not be saved: the store folder is full."))
+            # a refused filing: the number was exported (locked) before, then typed again and confirmed
+            shot("error", ViewModel(State.ERROR, lang, profile, error="station.filing_refused"))
+            shot("error-store-full", ViewModel(State.ERROR, lang, profile, error="station.filing_failed",
+                                               error_fields={"error": "ENOSPC"}))
             shot("camera-lost", ViewModel(State.GUIDE, lang, profile, preview=None, camera="reconnecting"))
     finally:
         screen.close()
