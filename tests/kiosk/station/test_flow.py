@@ -195,7 +195,7 @@ def test_advisory_gate_does_not_hold_capture_back_but_its_hint_shows():
 def test_profile_can_make_advisory_gates_required(tmp_path):
     from profiles import load_profile
 
-    src = (Path(__file__).resolve().parents[1] / "profiles" / "chsi-graduation.toml").read_text(encoding="utf-8")
+    src = (Path(__file__).resolve().parents[3] / "profiles" / "chsi-graduation.toml").read_text(encoding="utf-8")
     path = tmp_path / "strict.toml"
     path.write_text(src.replace('id = "chsi-graduation"', 'id = "strict"\nadvisory_gates = []'), encoding="utf-8")
     strict = load_profile(path)

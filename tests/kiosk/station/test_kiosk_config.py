@@ -13,7 +13,7 @@ from kiosk.station.settings import (KINDS_OF_VALUE, SETTINGS, SETTINGS_BY_NAME, 
                                     StationSettings, identity_rules)
 from kiosk.store.identity import DEFAULT_RULES
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "kiosk.example.toml"
+EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "kiosk.example.toml"
 
 
 def test_the_example_file_loads():

@@ -15,7 +15,7 @@ from capture.images import read_photo
 from kiosk.station.loop import KioskApp
 from kiosk.station.settings import KioskOptions
 from kiosk.station.flow import Event, State
-from tests.camera_faults import FaultyReplay
+from tests.capture.camera.camera_faults import FaultyReplay
 
 #: the demo subject arrives and settles within a second (the demo script takes five)
 QUICK_SCRIPT = (

@@ -28,7 +28,7 @@ from capture.camera import (
     probe_device,
 )
 from kiosk.texts import error_text, text
-from tests.camera_faults import FaultyReplay
+from tests.capture.camera.camera_faults import FaultyReplay
 
 # The bundled demo still, measured once with FaceMesh: face centre x, eye-line y, cheek-to-cheek width (px).
 DEMO_FACE_CENTRE = (585.2, 342.5)

@@ -27,7 +27,7 @@ from kiosk.texts.photo import PHOTO
 from kiosk.texts.station import STATION
 from kiosk.texts.store import STORE
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 DECLARED = {"photo": (PHOTO_CODES, PHOTO), "identity": (IDENTITY_CODES, IDENTITY), "store": (STORE_CODES, STORE)}
 #: error class -> (domain, index of the code among the positional arguments, fields its constructor fills itself)
 RAISERS = {"PhotoError": ("photo", 1, ()), "IdentityError": ("identity", 0, ()),
@@ -153,8 +153,8 @@ def test_a_refused_filing_after_an_export_reads_in_chinese_on_a_chinese_screen(a
     from kiosk.station.flow import State
     from kiosk.station.loop import KioskApp
     from kiosk.ui import error as error_screen
-    from tests.test_kiosk_e2e import _options
-    from tests.test_records import picture
+    from tests.kiosk.station.test_kiosk_e2e import _options
+    from tests.kiosk.store.test_records import picture
 
     profile = all_profiles["chsi-graduation"]
     app = KioskApp(_options(profile, tmp_path, None, identity=None))

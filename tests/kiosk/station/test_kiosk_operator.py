@@ -9,7 +9,7 @@ import pytest
 from kiosk.station.loop import KioskApp
 from kiosk.station.flow import State
 from kiosk.store.records import Status
-from tests.test_kiosk_e2e import _options, _replay  # noqa: F401  (shared helpers)
+from tests.kiosk.station.test_kiosk_e2e import _options, _replay  # noqa: F401  (shared helpers)
 
 
 @pytest.fixture(scope="module")

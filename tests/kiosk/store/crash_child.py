@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from kiosk.store.records import SqliteRecordStore, Status  # noqa: E402
 from profiles import get_profile  # noqa: E402

@@ -123,7 +123,7 @@ def test_profiles_json_lists_every_profile(capsys):
 
 
 def test_operator_profile_folder(tmp_path, capsys):
-    src = Path(__file__).resolve().parents[1] / "profiles" / "chsi-graduation.toml"
+    src = Path(__file__).resolve().parents[3] / "profiles" / "chsi-graduation.toml"
     text = src.read_text(encoding="utf-8").replace('id = "chsi-graduation"', 'id = "my-school"')
     (tmp_path / "my-school.toml").write_text(text, encoding="utf-8")
     assert main(["profiles", "--profiles-dir", str(tmp_path)]) == 0

@@ -13,7 +13,7 @@ from profiles.docs import profiles_markdown
 from profiles.loader import PROFILE_DIRS_ENV, profile_files
 from profiles.model import Band, Composition, Profile
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REQUIRED_IDS = {
     "chsi-graduation",
     "chsi-collection-code",

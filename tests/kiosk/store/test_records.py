@@ -25,7 +25,7 @@ from kiosk.store.lifecycle import TRANSITION_CODES
 from kiosk.texts import error_text, has
 from profiles import get_profile
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 PROFILE = get_profile("chsi-graduation")
 GATES_OK = {"single_face": {"ok": True, "value": 1.0}, "eyes_open": {"ok": True, "value": 0.3}}
 GATES_BAD = {"single_face": {"ok": True, "value": 1.0}, "eyes_open": {"ok": False, "value": 0.1}}
@@ -382,7 +382,7 @@ def test_sigkill_at_random_moments_never_loses_or_tears_a_picture(tmp_path, pics
     started = time.monotonic()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     for _ in range(KILLS):
-        child = subprocess.Popen([sys.executable, str(ROOT / "tests" / "crash_child.py"), str(folder),
+        child = subprocess.Popen([sys.executable, str(ROOT / "tests" / "kiosk" / "store" / "crash_child.py"), str(folder),
                                   *map(str, pic_files)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         assert child.stdout.readline().strip() == b"ready", child.stderr.read().decode()
         # Wait for the child's first committed filing before the random delay, so every run files at least once
