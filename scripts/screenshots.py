@@ -23,8 +23,11 @@ from kiosk.station.flow import State  # noqa: E402
 from kiosk.station.guidance import Guidance, GuidanceConfig  # noqa: E402
 from kiosk.ui.screen import Screen  # noqa: E402
 from kiosk.station.view_model import PictureFacts, ViewModel  # noqa: E402
-from kiosk.store.identity import IdentityError  # noqa: E402
+from kiosk.store.identity import IdentityError, mask_identity  # noqa: E402
 from profiles import get_profile  # noqa: E402
+
+
+ID_NUMBER = "11010519491231002X"  # the standard's example number: shown masked on every public screen
 
 
 def main(argv: list[str]) -> None:
@@ -55,10 +58,15 @@ def main(argv: list[str]) -> None:
 
             mirrored_settled, mirrored_arriving = np.fliplr(settled), np.fliplr(arriving)
             shot("idle", ViewModel(State.IDLE, lang, profile, preview=mirrored_arriving))
-            shot("identify", ViewModel(State.IDENTIFY, lang, profile, identity="2023001"))
-            shot("identify-refused", ViewModel(State.IDENTIFY, lang, profile, identity="11010519491231002",
-                                               identity_error=True,
+            # the default patterns allow letters in student numbers: the letter keypad; digits only: the digit pad
+            shot("identify", ViewModel(State.IDENTIFY, lang, profile, identity="S2023A01", letter_keys=True))
+            shot("identify-digits", ViewModel(State.IDENTIFY, lang, profile, identity="2023001"))
+            shot("identify-refused", ViewModel(State.IDENTIFY, lang, profile, identity="110105194912310021",
+                                               identity_error=True, letter_keys=True,
                                                identity_reason=IdentityError("id_check_digit", expected="X")))
+            # a number whose photo was handed over (locked): refused here, before any capture
+            shot("identify-locked", ViewModel(State.IDENTIFY, lang, profile, identity="2023001", identity_error=True,
+                                              letter_keys=True, identity_reason=IdentityError("record_locked")))
             guidance = Guidance(GuidanceConfig(pass_after_s=0, fail_after_s=0))
             shot("guide", ViewModel(State.GUIDE, lang, profile, preview=mirrored_arriving,
                                     guidance=guidance.update(g_bad, 0.0)))
@@ -67,12 +75,14 @@ def main(argv: list[str]) -> None:
                                         guidance=guidance.update(g_good, 0.0), countdown_left_s=1.4))
             facts = PictureFacts(profile.width_px, profile.height_px, picture.size_kb, profile.dpi)
             shot("review", ViewModel(State.REVIEW, lang, profile, picture=picture.rgb, layout=picture.layout,
-                                     facts=facts))
+                                     facts=facts, identity_shown=mask_identity(ID_NUMBER), wrong_number=True))
             facts = PictureFacts(profile.width_px, profile.height_px, replaced.size_kb, profile.dpi,
                                  replaced.backdrop_replaced)
             shot("review-backdrop-replaced", ViewModel(State.REVIEW, lang, profile, picture=replaced.rgb,
-                                                       layout=replaced.layout, facts=facts))
-            shot("saved", ViewModel(State.SAVED, lang, profile, saved_name="2023001.jpg"))
+                                                       layout=replaced.layout, facts=facts, identity_shown="S2023A01",
+                                                       wrong_number=True))
+            shot("saved", ViewModel(State.SAVED, lang, profile, saved_name=f"{ID_NUMBER}.jpg",
+                                    identity_shown=mask_identity(ID_NUMBER)))
             # a refused filing: the number was exported (locked) before, then typed again and confirmed
             shot("error", ViewModel(State.ERROR, lang, profile, error="station.filing_refused"))
             shot("error-store-full", ViewModel(State.ERROR, lang, profile, error="station.filing_failed",

@@ -105,14 +105,16 @@ def _camera(asked: str | None) -> str:
     return camera
 
 
-def _run_knobs(args: argparse.Namespace) -> RunKnobs:
-    """Return the run knobs given as flags; UsageError for an --identity that is not a number the kiosk files."""
+def _run_knobs(args: argparse.Namespace, values: dict[str, Any]) -> RunKnobs:
+    """Return the run knobs given as flags; UsageError for an --identity that is not a number the kiosk files (the
+    keypad's own check, under the station's identity rules; an empty one too)."""
     identity = None
-    if args.identity:
-        from kiosk.store.identity import IdentityError, clean_identity
+    if args.identity is not None:
+        from kiosk.station.settings import identity_rules
+        from kiosk.store.identity import IdentityError, validate_identity
 
         try:
-            identity = clean_identity(args.identity)
+            identity = validate_identity(args.identity, identity_rules(values), "command").code
         except IdentityError as exc:
             raise UsageError(f"--identity: {error_text(exc, 'en')}") from None
     return RunKnobs(headless=args.headless, auto_confirm=args.auto_confirm, exit_after=args.exit_after,
@@ -132,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     profile = get_profile(values["profile"], values["profiles_dir"])
     # a colour the profile does not allow stops here, before the window opens
     new_backdrop(profile, values["replace_backdrop"], values["backdrop"])
-    knobs = _run_knobs(args)
+    knobs = _run_knobs(args, values)
     camera = _camera(values["camera"])
     try:
         setup_logging(values["store"])

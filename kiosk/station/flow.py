@@ -94,6 +94,7 @@ TRANSITIONS: Mapping[tuple[State, Event], State | Guarded] = {
     (State.COUNTDOWN, Event.TIMEOUT): State.GUIDE,
     (State.REVIEW, Event.CONFIRM): State.SAVED,
     (State.REVIEW, Event.RETAKE): State.GUIDE,
+    (State.REVIEW, Event.CANCEL): State.IDENTIFY,  # the number shown is wrong: type it again
     (State.REVIEW, Event.TIMEOUT): State.IDLE,
     (State.SAVED, Event.SAVED_SHOWN): State.IDLE,
     (State.SAVED, Event.TIMEOUT): State.IDLE,

@@ -19,6 +19,7 @@ from capture.errors import error_name
 from kiosk.station.console_bridge import ConsoleBridge
 from kiosk.station.flow import Event, Facts, Flow, FlowConfig, State, Transition
 from kiosk.station.guidance import Guidance
+from kiosk.station.operator_gate import OperatorGate
 from kiosk.station.session import Session
 from kiosk.station.settings import KioskOptions
 from kiosk.station.sounds import SoundPlayer
@@ -68,6 +69,7 @@ class KioskApp:
         self.ctx = Context(options, self.store, self.sound, clock, self.flow.config, lang=options.lang,
                            started_s=self.started_s, entered_at_s=self.flow.entered_at_s)
         self.console_bridge = ConsoleBridge(options, self.store, clock, lambda: self.ctx.lang)
+        self.operator_gate = OperatorGate()  # in fullscreen, Space and quitting wait for the operator PIN
         self.frames_shown = 0
         self.first_guided_frame_s: float | None = None
         self.camera_states: list[str] = []  # camera states seen, in order (changes only)
@@ -153,12 +155,18 @@ class KioskApp:
 
     def handle_input(self, action: str, text: str | None = None) -> None:
         """Route one input from the screen: corner taps and F12 to the operator console (and everything while it is
-        open), typed text to the identify screen, every other action to the current state."""
+        open), typed text to the identify screen, every other action to the current state; in fullscreen, manual
+        capture and quitting wait for the operator PIN (kiosk/station/operator_gate.py)."""
         bridge = self.console_bridge
         if action == "corner":
             bridge.corner_tap()
         elif bridge.console is not None:
             bridge.console_input(action, text)
+            released = self.operator_gate.released(bridge)
+            if released is not None:
+                self.act(released)
+        elif text is None and self.operator_gate.holds(action, self.o.fullscreen, self.flow.state):
+            self.operator_gate.ask(action, bridge)
         elif action == "operator":
             bridge.open_console()
         elif text is not None:

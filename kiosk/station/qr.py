@@ -1,8 +1,9 @@
 """Reading a 采集码 (collection code) QR code from a camera frame, and turning its payload into a safe identity key.
 
-The payload is an opaque (encrypted) string issued by 学信网: the kiosk never interprets it. A payload that is
-already a safe code is used as is (cleaned, see kiosk.store.identity.clean_identity); anything else becomes a short stable
-key, "QR-" plus the first 16 hex digits of its SHA-256, so the same code always files under the same name.
+The payload is an opaque (encrypted) string issued by 学信网: the kiosk never interprets it. A payload that is a
+number the kiosk accepts (the one validation, kiosk.store.identity.validate_identity) is used as is; a payload shaped
+like an ID number must be a valid one; anything else becomes a short stable key, "QR-" plus the first 16 hex digits
+of its SHA-256, so the same code always files under the same name.
 """
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import hashlib
 import cv2
 import numpy as np
 
-from kiosk.store.identity import IdentityError, clean_identity
+from kiosk.store.identity import DEFAULT_RULES, IdentityError, IdentityRules, validate_identity
 
 MAX_PAYLOAD_LEN = 4096  # a QR code holds at most ~4.3 kB; anything longer is not from one
+#: refusals of an 18-character payload shaped like an ID number: it is an ID number, but not a valid one
+_INVALID_ID_NUMBER = ("id_region", "id_birth_date_invalid", "id_birth_date_implausible", "id_check_digit")
 
 
 def _detector() -> cv2.QRCodeDetector:
@@ -50,15 +53,19 @@ def decode_collection_code(rgb: np.ndarray) -> str | None:
     return None
 
 
-def payload_identity(payload: str) -> str:
-    """Return the identity key for a scanned collection-code payload (see the module text). Raise IdentityError
-    for an empty or impossibly long payload."""
+def payload_identity(payload: str, rules: IdentityRules = DEFAULT_RULES) -> str:
+    """Return the identity key for a scanned collection-code payload under `rules` (see the module text). Raise
+    IdentityError for an empty or impossibly long payload, an invalid ID number, or when `rules` accept neither the
+    number it holds nor collection codes."""
     text = (payload or "").strip()
     if not text:
         raise IdentityError("qr_empty")
     if len(text) > MAX_PAYLOAD_LEN:
         raise IdentityError("qr_too_long", max=MAX_PAYLOAD_LEN)
     try:
-        return clean_identity(text)
-    except IdentityError:
-        return "QR-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16].upper()
+        return validate_identity(text, rules, "qr").code
+    except IdentityError as exc:
+        if exc.code in _INVALID_ID_NUMBER:
+            raise  # an ID number with a wrong check digit or date is refused, not hidden under a key
+    key = "QR-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16].upper()
+    return validate_identity(key, rules, "qr").code

@@ -41,6 +41,9 @@ class ViewModel:
     error_fields: dict = field(default_factory=dict)  # the facts that sentence names
     making: bool = False  # a capture is being made into a picture
     saved_name: str = ""
+    identity_shown: str = ""  # the number being filed as a public screen shows it (ID numbers masked)
+    letter_keys: bool = False  # the identify keypad shows letters (the accepted patterns allow them)
+    wrong_number: bool = False  # the review screen offers "wrong number" (the number was typed or scanned here)
 
 
 def portrait_window(frame_wh: tuple[int, int], aspect: float) -> tuple[int, int, int, int]:

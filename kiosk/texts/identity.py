@@ -27,4 +27,13 @@ IDENTITY: dict[str, dict[str, str]] = {
     "qr_empty": {"zh": "二维码是空的。", "en": "The QR code is empty."},
     "qr_too_long": {"zh": "二维码内容超过 {max} 个字符，不可能是采集码。",
                     "en": "The QR code's text is longer than {max} characters: it cannot be a collection code."},
+    "reserved_name": {"zh": "这是系统保留的名称（如 CON、PRN），不能作为号码。",
+                      "en": "This is a name the system reserves (such as CON or PRN), not a number."},
+    "record_locked": {"zh": "这个号码的照片已经交给学校（已锁定），不能再拍。如需重拍，请联系工作人员。",
+                      "en": "This number's photo has already been handed over (locked). To take a new one, please "
+                            "ask the operator."},
+    "record_filed": {"zh": "这个号码已经有存档的照片。如需重拍，请联系工作人员。",
+                     "en": "This number already has a filed photo. To take a new one, please ask the operator."},
+    "record_not_fileable": {"zh": "这个号码现在不能存档照片，请联系工作人员。",
+                            "en": "No photo can be filed under this number now; please ask the operator."},
 }

@@ -1,4 +1,5 @@
-"""Review screen: the picture as it will be filed, the profile's bands beside it, its file facts, confirm/retake."""
+"""Review screen: the picture as it will be filed, the profile's bands beside it, the number it is filed under (ID
+numbers masked), its file facts, confirm / retake / wrong number."""
 from __future__ import annotations
 
 import pygame
@@ -49,20 +50,28 @@ def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
         where = blit_fitted(surface, vm.picture, box)
         pygame.draw.rect(surface, THEME.text, where, 1)
         _bands(surface, ts, vm, where)
+    if vm.identity_shown:  # the number being filed, so a typo is caught (an ID number masked)
+        ts.draw(surface, text("review_number", vm.lang, number=vm.identity_shown), (w * 0.72, h * 0.28), 4.4,
+                anchor="center", max_width=w * 0.5)
     if vm.facts is not None:
         f = vm.facts
-        ts.draw(surface, text("facts", vm.lang, w=f.width_px, h=f.height_px, kb=f.kb, dpi=f.dpi), (w * 0.72, h * 0.32),
-                3.6, THEME.accent, anchor="center", max_width=w * 0.5)
+        ts.draw(surface, text("facts", vm.lang, w=f.width_px, h=f.height_px, kb=f.kb, dpi=f.dpi), (w * 0.72, h * 0.35),
+                3.4, THEME.accent, anchor="center", max_width=w * 0.5)
     profile_name = vm.profile.name_zh if vm.lang == "zh" else vm.profile.name_en
-    ts.draw(surface, profile_name, (w * 0.72, h * 0.39), 3.2, THEME.muted, anchor="center", max_width=w * 0.5)
+    ts.draw(surface, profile_name, (w * 0.72, h * 0.405), 3.0, THEME.muted, anchor="center", max_width=w * 0.5)
     if vm.facts is not None and vm.facts.backdrop_replaced:  # an edited photo says so
         ts.draw(surface, f"{text('backdrop_replaced', vm.lang)} · {text('backdrop_replaced', other)}",
-                (w * 0.72, h * 0.45), 3.0, THEME.muted, anchor="center", max_width=w * 0.5)
+                (w * 0.72, h * 0.455), 3.0, THEME.muted, anchor="center", max_width=w * 0.5)
     targets = Targets()
-    confirm = pygame.Rect(int(w * 0.52), int(h * 0.52), int(w * 0.4), int(h * 0.14))
-    retake = pygame.Rect(int(w * 0.52), int(h * 0.7), int(w * 0.4), int(h * 0.12))
+    confirm = pygame.Rect(int(w * 0.52), int(h * 0.5), int(w * 0.4), int(h * 0.14))
+    retake = pygame.Rect(int(w * 0.52), int(h * 0.67), int(w * 0.4), int(h * 0.11))
     targets.rects["confirm"] = draw_button(surface, ts, confirm, f"{text('confirm', vm.lang)} · {text('confirm', other)}",
                                            THEME.good, 5)
     targets.rects["retake"] = draw_button(surface, ts, retake, f"{text('retake', vm.lang)} · {text('retake', other)}",
                                           THEME.button_alt, 4.2)
+    if vm.wrong_number:
+        wrong = pygame.Rect(int(w * 0.52), int(h * 0.81), int(w * 0.4), int(h * 0.09))
+        label = f"{text('review_wrong_number', vm.lang)} · {text('review_wrong_number', other)}"
+        targets.rects["wrong_number"] = draw_button(surface, ts, wrong, label, THEME.panel, 3.4)
+        pygame.draw.rect(surface, THEME.muted, wrong, 2, border_radius=int(wrong.height * 0.25))
     return targets

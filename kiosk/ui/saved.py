@@ -1,4 +1,4 @@
-"""Saved screen: a clear confirmation and the code the picture was filed under."""
+"""Saved screen: a clear confirmation and the number the picture was filed under (ID numbers masked)."""
 from __future__ import annotations
 
 import pygame
@@ -20,7 +20,8 @@ def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
                                                    (centre[0] + radius * 0.5, centre[1] - radius * 0.35)], 10)
     ts.draw(surface, text("saved_title", vm.lang), (w / 2, h * 0.55), 8, anchor="center", max_width=w * 0.9)
     ts.draw(surface, text("saved_title", other), (w / 2, h * 0.64), 4, THEME.muted, anchor="center")
-    if vm.saved_name:
-        ts.draw(surface, vm.saved_name, (w / 2, h * 0.74), 4, THEME.accent, anchor="center", max_width=w * 0.9)
+    if vm.identity_shown:  # never the file name: it holds the full number, and this is a public screen
+        ts.draw(surface, text("saved_number", vm.lang, number=vm.identity_shown), (w / 2, h * 0.74), 4, THEME.accent,
+                anchor="center", max_width=w * 0.9)
     ts.draw(surface, text("saved_thanks", vm.lang), (w / 2, h * 0.86), 4.5, anchor="center", max_width=w * 0.9)
     return Targets({"done": surface.get_rect()})

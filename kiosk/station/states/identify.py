@@ -1,4 +1,6 @@
-"""Identify state: the student types their number (checked by the configured rules) or shows a collection code."""
+"""Identify state: the student types their number or shows a collection code; either is checked by the one
+validation (kiosk.store.identity.validate_identity) and refused here, before any capture, when the store cannot
+file a picture under it (a locked or already filed record)."""
 from __future__ import annotations
 
 from kiosk.station.flow import Event
@@ -6,31 +8,52 @@ from kiosk.station.states.context import Context
 from kiosk.station.states.qr_scan import scan_for_code
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame
-from kiosk.store.identity import IdentityError, classify_identity, clean_identity
+from kiosk.store.identity import IdentityError, filing_problem, mask_identity, validate_identity
 
 MAX_TYPED = 40  # characters
 
 
+def refuse(ctx: Context, reason: IdentityError) -> None:
+    """Show `reason` under the number and forget any identity taken (the student stays at this screen)."""
+    s = ctx.session
+    s.identity = ""
+    s.typed_error = True
+    s.typed_reason = reason
+
+
+def settle(ctx: Context, code: str) -> Event | None:
+    """Return IDENTIFIED when a picture can be filed under `code` now (the session's identity is then set), else
+    None with the refusal shown (its record is locked or already filed: kiosk.store.lifecycle decides)."""
+    record = ctx.store.get(code)
+    problem = filing_problem(code, record.status if record is not None else None)
+    if problem is not None:
+        refuse(ctx, problem)
+        return None
+    ctx.session.identity = code
+    ctx.session.typed_error, ctx.session.typed_reason = False, None
+    return Event.IDENTIFIED
+
+
 def enter(ctx: Context) -> Event | None:
-    """Pass straight on when the identity is already known (a code scanned at the idle screen)."""
-    return Event.IDENTIFIED if ctx.session.identity else None
+    """Pass straight on when the identity is already known (a code scanned at the idle screen) and can be filed."""
+    code = ctx.session.identity
+    return settle(ctx, code) if code else None
 
 
 def on_frame(ctx: Context, analysed: AnalysedFrame | None, now: float) -> Event | None:
-    """A scanned collection code identifies the student at once."""
-    return Event.IDENTIFIED if scan_for_code(ctx) else None
+    """A scanned collection code identifies the student at once (when a picture can be filed under it)."""
+    if scan_for_code(ctx) and ctx.session.identity:
+        return settle(ctx, ctx.session.identity)
+    return None
 
 
 def _accept(ctx: Context) -> Event | None:
-    s = ctx.session
     try:
-        classify_identity(s.typed, ctx.options.identity_rules)
-        s.identity = clean_identity(s.typed)
+        accepted = validate_identity(ctx.session.typed, ctx.options.identity_rules, "keypad")
     except IdentityError as exc:
-        s.typed_error = True
-        s.typed_reason = exc
+        refuse(ctx, exc)
         return None
-    return Event.IDENTIFIED
+    return settle(ctx, accepted.code)
 
 
 def on_action(ctx: Context, action: str) -> Event | None:
@@ -41,7 +64,7 @@ def on_action(ctx: Context, action: str) -> Event | None:
         if key == "DELETE":
             s.typed = s.typed[:-1]
         elif len(key) == 1 and key.isalnum() and len(s.typed) < MAX_TYPED:
-            s.typed += key
+            s.typed += key.upper()
         s.typed_error = False
     elif action == "delete":
         s.typed = s.typed[:-1]
@@ -53,6 +76,8 @@ def on_action(ctx: Context, action: str) -> Event | None:
 
 
 def view(ctx: Context, vm: ViewModel) -> None:
-    """What has been typed, and whether (and why) it was refused."""
+    """What has been typed, whether (and why) it was refused, and whether the keypad needs letters."""
     s = ctx.session
     vm.identity, vm.identity_error, vm.identity_reason = s.typed, s.typed_error, s.typed_reason
+    vm.letter_keys = ctx.options.identity_rules.typed_letters()
+    vm.identity_shown = mask_identity(s.identity) if s.identity else ""

@@ -1,4 +1,5 @@
-"""Idle (attract) state: a face that stays, a touch, or a scanned code starts a session."""
+"""Idle (attract) state: a face that stays, a touch, or a scanned code starts a session. Entering it forgets the last
+person entirely: their session, guidance, and the language they chose (back to the station's)."""
 from __future__ import annotations
 
 from kiosk.station.flow import Event
@@ -6,13 +7,20 @@ from kiosk.station.states.context import Context
 from kiosk.station.states.qr_scan import scan_for_code
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame
-from kiosk.store.identity import anonymous_identity
+from kiosk.store.identity import anonymous_identity, filing_problem
 
 
 def begin_session(ctx: Context) -> Event:
     """Return the event that starts a session: straight to guidance when the identity is given (or not asked for),
-    else to the identify screen."""
+    else to the identify screen. A given identity whose record takes no picture now (locked, already filed) goes to
+    the error screen saying so, before any capture."""
     o = ctx.options
+    if o.identity:
+        record = ctx.store.get(o.identity)
+        problem = filing_problem(o.identity, record.status if record is not None else None)
+        if problem is not None:
+            ctx.session.error_code, ctx.session.error_fields = f"identity.{problem.code}", {}
+            return Event.FAILURE
     if o.identity or o.skip_identify:
         ctx.session.identity = o.identity or anonymous_identity()
         return Event.SKIP_IDENTITY
@@ -20,13 +28,15 @@ def begin_session(ctx: Context) -> Event:
 
 
 def enter(ctx: Context) -> Event | None:
-    """A new person may come: forget the last one."""
+    """A new person may come: forget the last one, and speak the station's language again."""
     ctx.new_session()
+    ctx.lang = ctx.options.lang
     return None
 
 
 def on_frame(ctx: Context, analysed: AnalysedFrame | None, now: float) -> Event | None:
-    """Start a session once a face has been in view for `arrival_s`, or when a collection code is scanned."""
+    """Start a session once a face has been in view for `arrival_s`, or when a collection code is scanned (a refused
+    code is shown at the identify screen)."""
     s = ctx.session
     if analysed is not None and analysed.analysis.face is not None:
         s.face_since = s.face_since if s.face_since is not None else now
@@ -43,4 +53,4 @@ def on_action(ctx: Context, action: str) -> Event | None:
 
 
 def view(ctx: Context, vm: ViewModel) -> None:
-    """The idle screen needs only the preview (already in `vm`)."""
+    """The idle screen needs only the preview (already in `vm`) and its fixed texts (the privacy notice among them)."""

@@ -12,7 +12,7 @@ log = logging.getLogger("idphoto.kiosk")
 
 def scan_for_code(ctx: Context) -> bool:
     """Look for a collection code in the newest camera frame (one decode at a time, off the UI thread); return True
-    when a decoded code identified the student (the session's identity is then set)."""
+    when a code was read: the session's identity is then set, or (a refused code) its refusal."""
     s = ctx.session
     if ctx.options.identity:
         s.qr_job = None
@@ -24,9 +24,11 @@ def scan_for_code(ctx: Context) -> bool:
         if not payload:
             return False
         try:
-            s.identity = payload_identity(payload)
-        except IdentityError:
-            return False
+            s.identity = payload_identity(payload, ctx.options.identity_rules)
+        except IdentityError as exc:  # shown at the identify screen, like a refused typed number
+            s.identity, s.typed_error, s.typed_reason = "", True, exc
+            log.info("collection code refused: %s", exc.code)
+            return True
         log.info("collection code scanned")
         return True
     if job is None and ctx.camera_rgb is not None:

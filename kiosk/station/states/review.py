@@ -10,7 +10,7 @@ from kiosk.station.flow import Event
 from kiosk.station.states.context import Context
 from kiosk.station.view_model import PictureFacts, ViewModel
 from kiosk.station.worker import AnalysedFrame
-from kiosk.store.identity import IdentityError
+from kiosk.store.identity import IdentityError, mask_identity
 from kiosk.store.records import PictureRejected, TransitionError
 
 log = logging.getLogger("idphoto.kiosk")
@@ -74,18 +74,32 @@ def on_frame(ctx: Context, analysed: AnalysedFrame | None, now: float) -> Event 
     return None
 
 
+def wrong_number(ctx: Context) -> Event:
+    """The number shown is not the student's: drop the picture (no attempt is counted on a stranger's record) and
+    return CANCEL, back to the identify screen with the number as typed, to correct it."""
+    s = ctx.session
+    s.picture, s.identity = None, ""
+    return Event.CANCEL
+
+
 def on_action(ctx: Context, action: str) -> Event | None:
-    """Confirm (or Enter) files the picture; retake, back or delete turn it down."""
+    """Confirm (or Enter) files the picture; retake, back or delete turn it down; wrong_number goes back to the
+    identify screen."""
     if action in ("confirm", "ok"):
         return confirm(ctx)
     if action in ("retake", "back", "delete"):
         return turn_down(ctx)
+    if action == "wrong_number":
+        return wrong_number(ctx)
     return None
 
 
 def view(ctx: Context, vm: ViewModel) -> None:
-    """The picture, where the head sits in it, and its file facts."""
+    """The picture, where the head sits in it, its file facts, and the number it is filed under (ID numbers
+    masked)."""
     pic, profile = ctx.session.picture, ctx.options.profile
+    vm.identity_shown = mask_identity(ctx.session.identity)
+    vm.wrong_number = not ctx.options.identity and not ctx.options.skip_identify  # typed or scanned here
     if pic is not None:
         vm.picture, vm.layout = pic.rgb, pic.layout
         vm.facts = PictureFacts(profile.width_px, profile.height_px, pic.size_kb, profile.dpi, pic.backdrop_replaced)

@@ -1,10 +1,11 @@
-"""Saved state: a chime and the file name; a touch or the timeout returns to idle."""
+"""Saved state: a chime and the number filed (masked); a touch or the timeout returns to idle."""
 from __future__ import annotations
 
 from kiosk.station.flow import Event
 from kiosk.station.states.context import Context
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame
+from kiosk.store.identity import mask_identity
 
 
 def enter(ctx: Context) -> Event | None:
@@ -24,5 +25,7 @@ def on_action(ctx: Context, action: str) -> Event | None:
 
 
 def view(ctx: Context, vm: ViewModel) -> None:
-    """The name the picture was filed under."""
+    """The name the picture was filed under (for scripts) and the number it was filed under as a public screen may
+    show it (ID numbers masked; the file name, which holds the full number, is not drawn)."""
     vm.saved_name = ctx.session.saved_name
+    vm.identity_shown = mask_identity(ctx.session.identity)
