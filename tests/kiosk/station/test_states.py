@@ -297,3 +297,244 @@ def test_states_time_out(station):
     clock.t += 90.0
     app.step(None)
     assert app.flow.state is State.IDLE and app.flow.history[-1].event is Event.TIMEOUT
+
+
+# ----- identity and privacy at the kiosk ------------------------------------------------------------------------------
+import threading  # noqa: E402
+
+from kiosk.store.identity import IdentityError, IdentityRules  # noqa: E402
+from tests.kiosk.store.test_records import picture as filed_picture  # noqa: E402
+
+ID_NUMBER = "11010519491231002X"
+
+
+def _lock(ctx_or_store, identity: str, profile) -> None:
+    """File a picture under `identity` and export (lock) it, as an office does."""
+    store = getattr(ctx_or_store, "store", ctx_or_store)
+    store.file_picture(identity, profile, filed_picture(0), {})
+    store.lock([identity])
+
+
+def _type(ctx, typed: str) -> Event | None:
+    for key in typed:
+        identify.on_action(ctx, f"key:{key}")
+    return identify.on_action(ctx, "ok")
+
+
+def _scanned(payload: str) -> SimpleNamespace:
+    done = threading.Event()
+    done.set()
+    return SimpleNamespace(done=done, result=payload)
+
+
+def test_the_keypad_refuses_a_locked_number_before_any_capture(ctx):
+    _lock(ctx, "2023001", ctx.options.profile)
+    assert _type(ctx, "2023001") is None
+    s = ctx.session
+    assert s.identity == "" and s.typed_error and s.typed_reason.code == "record_locked"
+    ctx.store.file_picture("2023002", ctx.options.profile, filed_picture(1), {})  # filed, not yet exported
+    identify.on_action(ctx, "key:DELETE")
+    assert _type(ctx, "2") is None and s.typed_reason.code == "record_filed"
+    ctx.store.mark_recapture("2023002", "blurred")  # the operator asked for a new picture: it may be filed again
+    identify.on_action(ctx, "ok")
+    assert identify.on_action(ctx, "ok") is Event.IDENTIFIED and s.identity == "2023002" and not s.typed_error
+
+
+def test_a_scanned_code_of_a_locked_record_is_refused_at_the_identify_screen(ctx):
+    _lock(ctx, "2023001", ctx.options.profile)
+    ctx.session.qr_job = _scanned("2023001")
+    assert idle.on_frame(ctx, None, 1.0) is Event.PERSON_ARRIVED  # a code was shown at the idle screen
+    assert identify.enter(ctx) is None  # not passed straight on: refused
+    assert ctx.session.identity == "" and ctx.session.typed_reason.code == "record_locked"
+    ctx.session.qr_job = _scanned("2023001")  # shown again at the identify screen
+    assert identify.on_frame(ctx, None, 2.0) is None and ctx.session.typed_reason.code == "record_locked"
+    ctx.session.qr_job = _scanned("2023005")
+    assert identify.on_frame(ctx, None, 3.0) is Event.IDENTIFIED and ctx.session.identity == "2023005"
+
+
+def test_a_scanned_code_gets_the_keypads_check(ctx):
+    ctx.session.qr_job = _scanned("110105194912310021")  # an ID number with a wrong check digit
+    assert identify.on_frame(ctx, None, 1.0) is None
+    assert ctx.session.identity == "" and ctx.session.typed_reason.code == "id_check_digit"
+
+
+def test_the_keypad_refuses_what_the_command_line_and_qr_refuse(ctx):
+    for typed, code in (("CON", "reserved_name"), ("A", "not_accepted"), ("", "empty"),
+                        ("110105194912310021", "id_check_digit")):
+        ctx.session.typed = ""
+        assert _type(ctx, typed) is None and ctx.session.typed_reason.code == code, typed
+
+
+def test_a_given_identity_that_cannot_be_filed_goes_to_the_error_screen(ctx):
+    _lock(ctx, "2023001", ctx.options.profile)
+    ctx.options.identity = "2023001"
+    assert idle.on_action(ctx, "start") is Event.FAILURE
+    assert ctx.session.error_code == "identity.record_locked" and ctx.session.identity == ""
+
+
+def test_the_keypad_shows_letters_when_the_patterns_allow_them(ctx):
+    vm = ViewModel(State.IDENTIFY, "zh", ctx.options.profile)
+    identify.view(ctx, vm)
+    assert vm.letter_keys  # the default student numbers hold letters
+    ctx.options.identity_rules = IdentityRules(student=(r"20[0-9]{6}",))
+    identify.view(ctx, vm)
+    assert not vm.letter_keys
+    for key in "s2023a01":
+        identify.on_action(ctx, f"key:{key.upper()}")
+    assert ctx.session.typed == "S2023A01"
+
+
+def test_review_and_saved_show_the_number_masked(ctx):
+    s = ctx.session
+    s.identity, s.picture = ID_NUMBER, None
+    vm = ViewModel(State.REVIEW, "en", ctx.options.profile)
+    review.view(ctx, vm)
+    assert vm.identity_shown == "110105********002X" and vm.wrong_number
+    s.saved_name = f"{ID_NUMBER}.jpg"
+    vm = ViewModel(State.SAVED, "en", ctx.options.profile)
+    saved.view(ctx, vm)
+    assert vm.identity_shown == "110105********002X"
+    s.identity = "2023001"
+    saved.view(ctx, vm)
+    assert vm.identity_shown == "2023001"  # a student number is shown as it is
+    ctx.options.identity = "2023001"  # given on the command line: no identify screen to go back to
+    review.view(ctx, vm)
+    assert not vm.wrong_number
+
+
+def test_a_wrong_number_at_review_goes_back_to_the_keypad_without_counting_an_attempt(ctx):
+    s = ctx.session
+    s.typed, s.identity, s.picture = "2023010", "2023010", object()
+    assert review.on_action(ctx, "wrong_number") is Event.CANCEL
+    assert s.picture is None and s.identity == "" and s.typed == "2023010"  # the number stays, to be corrected
+    assert ctx.store.get("2023010") is None  # no record made for a number that was not the student's
+    assert identify.enter(ctx) is None  # the identify screen waits for the corrected number
+
+
+def test_idle_brings_back_the_stations_language(ctx):
+    ctx.options.lang, ctx.lang = "zh", "en"
+    ctx.session.typed, ctx.session.typed_error = "2023", True
+    assert idle.enter(ctx) is None
+    assert ctx.lang == "zh" and ctx.session.typed == "" and not ctx.session.typed_error
+
+
+@pytest.fixture
+def visitor(all_profiles, tmp_path):
+    """A station with an identify screen (no --identity)."""
+    clock = Clock()
+    options = KioskOptions(profile=all_profiles["chsi-graduation"], store=tmp_path / "store", sound=False)
+    app = KioskApp(options, clock=clock)
+    yield app, clock
+    app.ctx.close()
+    app.store.close()
+
+
+def test_the_next_person_meets_the_stations_language_and_a_fresh_screen(visitor):
+    app, clock = visitor
+    app.act("start")
+    app.act("lang")  # the first student reads English
+    app.type_text("2023")
+    app.act("ok")  # refused: too short
+    assert app.lang == "en" and app.session.typed_error
+    clock.t += 60.0  # ... and walks away
+    app.step(None)
+    assert app.flow.state is State.IDLE and app.lang == "zh"
+    app.act("start")
+    vm = app.view_model(None, "ok")
+    assert vm.lang == "zh" and vm.identity == "" and not vm.identity_error and vm.identity_reason is None
+
+
+def test_a_locked_number_is_refused_at_the_identify_screen_and_a_good_one_goes_on(visitor):
+    app, clock = visitor
+    _lock(app, "2023001", app.o.profile)
+    app.act("start")
+    app.type_text("2023001")
+    app.act("ok")
+    assert app.flow.state is State.IDENTIFY and app.session.typed_reason.code == "record_locked"
+    vm = app.view_model(None, "ok")
+    assert vm.identity_error and vm.identity_reason.code == "record_locked"
+    for _ in range(7):
+        app.act("delete")
+    app.type_text("2023002")
+    app.act("ok")
+    assert app.flow.state is State.GUIDE and app.session.identity == "2023002"
+
+
+def _give_pin(app: KioskApp) -> None:
+    """Type the factory PIN, then a new one twice (the factory PIN must be changed before it counts)."""
+    for pin in ("0000", "2468", "2468"):
+        for key in pin:
+            app.handle_input(f"key:{key}")
+        app.handle_input("ok")
+
+
+def test_in_fullscreen_space_captures_only_after_the_operator_pin(visitor):
+    app, clock = visitor
+    app.o.fullscreen = True
+    app.act("start")
+    app.type_text("2023001")
+    app.act("ok")
+    _feed(app, clock, (_frame(i) for i in range(1, 8)))  # steady gates, far from held
+    assert app.flow.state is State.GUIDE
+    app.handle_input("capture")  # Space
+    assert app.flow.state is State.GUIDE and app.console is not None and app.console.page == "pin"
+    _give_pin(app)
+    assert app.console is None  # closed again: the PIN was for this capture
+    _feed(app, clock, (_frame(i) for i in range(8, 12)))
+    assert app.flow.state is State.COUNTDOWN and app.flow.history[-1].event is Event.MANUAL_CAPTURE
+
+
+def test_in_fullscreen_a_wrong_pin_or_leaving_the_console_does_not_capture(visitor):
+    app, clock = visitor
+    app.o.fullscreen = True
+    app.act("start")
+    app.type_text("2023001")
+    app.act("ok")
+    _feed(app, clock, (_frame(i) for i in range(1, 8)))
+    app.handle_input("capture")
+    for key in "9999":
+        app.handle_input(f"key:{key}")
+    app.handle_input("ok")
+    assert app.console is not None and app.console.page == "pin"  # wrong PIN: still asking
+    app.handle_input("back")  # the operator gives up
+    assert app.console is None and app.operator_gate.pending is None
+    _feed(app, clock, (_frame(i) for i in range(8, 12)))
+    assert app.flow.state is State.GUIDE and Event.MANUAL_CAPTURE not in [t.event for t in app.flow.history]
+
+
+def test_in_fullscreen_quitting_needs_the_operator_pin(visitor):
+    app, _ = visitor
+    app.o.fullscreen = True
+    app.handle_input("quit")  # Ctrl+Q or closing the window
+    assert not app._quit and app.console is not None and app.console.page == "pin"
+    _give_pin(app)
+    assert app._quit and app.console is None
+
+
+def test_in_a_window_quitting_and_space_stay_direct(visitor):
+    app, clock = visitor
+    app.act("start")
+    app.type_text("2023001")
+    app.act("ok")
+    _feed(app, clock, (_frame(i) for i in range(1, 8)))
+    app.handle_input("capture")
+    assert app.console is None
+    _feed(app, clock, (_frame(i) for i in range(8, 12)))
+    assert app.flow.state is State.COUNTDOWN
+    app.handle_input("quit")
+    assert app._quit and app.console is None
+
+
+def test_the_station_goes_back_from_review_to_the_keypad_for_a_wrong_number(visitor):
+    app, _ = visitor
+    app.act("start")
+    app.type_text("2023010")
+    app.act("ok")
+    app.session.picture = object()  # as if captured
+    app.flow.state = State.REVIEW
+    app.act("wrong_number")
+    assert app.flow.state is State.IDENTIFY and app.session.typed == "2023010" and app.session.identity == ""
+    app.act("delete")
+    app.type_text("1")
+    app.act("ok")
+    assert app.flow.state is State.GUIDE and app.session.identity == "2023011"

@@ -212,3 +212,133 @@ def test_payload_identity_is_safe_and_stable() -> None:
     with pytest.raises(IdentityError) as err:
         payload_identity("x" * 5000)
     assert err.value.code == "qr_too_long" and "4096" in error_text(err.value, "en")
+
+
+# --- the one validation (keypad, QR, --identity) ---------------------------------------------------------------------
+
+from kiosk.store.identity import (DEFAULT_RULES, RESERVED_NAMES, SOURCES, filing_problem, mask_identity,  # noqa: E402
+                                  pattern_admits_letters, validate_identity)
+from kiosk.store.lifecycle import Status  # noqa: E402
+
+
+def _refusal(raw: str, source: str = "keypad", rules: IdentityRules = DEFAULT_RULES) -> str:
+    with pytest.raises(IdentityError) as err:
+        validate_identity(raw, rules, source, today=TODAY)
+    return err.value.code
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("raw, code", [
+    ("", "empty"), ("   ", "empty"), ("A", "not_accepted"), ("CON", "reserved_name"), ("con", "reserved_name"),
+    ("Prn", "reserved_name"), ("aux", "reserved_name"), ("NUL", "reserved_name"), ("com1", "reserved_name"),
+    ("COM9", "reserved_name"), ("lpt5", "reserved_name"), ("110105194912310021", "id_check_digit"),
+    ("12345", "not_accepted"),  # 5 characters: shorter than any student number
+    ("ABCDEFGH", "not_accepted"),  # letters only: a name, not a number
+    ("11010519491231002", "id_shape"), ("1101051949123100X", "id_shape"),  # an ID number with a digit missed
+    ("1101051949123100211", "id_shape"),  # ... or doubled
+])
+def test_every_source_refuses_the_same_numbers_for_the_same_reason(source: str, raw: str, code: str) -> None:
+    assert _refusal(raw, source) == code
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_every_source_accepts_the_same_numbers(source: str) -> None:
+    assert validate_identity("2023001", source=source).kind == "student"
+    assert validate_identity("s2023a01", source=source).code == "S2023A01"
+    assert validate_identity("202301", source=source).kind == "student"  # 6 characters
+    assert validate_identity("2" * 11 + "A" * 9, source=source).kind == "student"  # 20 characters
+    assert validate_identity("12345678901234", source=source).kind == "registration"
+    assert validate_identity("11010519491231002x", source=source).code == "11010519491231002X"
+    assert validate_identity("COM10" + "1", source=source).code == "COM101"  # not a reserved name
+
+
+def test_reserved_names_are_every_device_name_in_any_case() -> None:
+    assert RESERVED_NAMES == {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
+                              *(f"LPT{n}" for n in range(1, 10))}
+    for name in RESERVED_NAMES:
+        with pytest.raises(IdentityError) as err:
+            clean_identity(name.lower())
+        assert err.value.code == "reserved_name"
+    assert "CON" in error_text(IdentityError("reserved_name"), "en")
+
+
+def test_a_collection_code_is_scanned_not_typed() -> None:
+    code = "CJM2023ABCDEF0123456789"  # 23 characters: only the collection-code pattern takes it
+    assert _refusal(code, "keypad") == "not_accepted"
+    assert _refusal("2" * 21, "keypad") == "not_accepted"  # 21 digits typed: too long for any typed number
+    assert validate_identity(code, source="qr").kind == "collection_code"
+    assert validate_identity(code, source="command").kind == "collection_code"
+    with pytest.raises(ValueError):
+        validate_identity("2023001", source="fax")
+
+
+def test_the_patterns_stay_configurable() -> None:
+    digits = IdentityRules(student=(r"20[0-9]{6}",))
+    assert validate_identity("20230001", digits).kind == "student"
+    assert _refusal("S2023A01", rules=digits) == "not_accepted"
+    letters_only = IdentityRules(student=(r"[A-Z]{6}",), kinds=("student",))
+    assert validate_identity("abcdef", letters_only).code == "ABCDEF"
+
+
+def test_qr_payloads_go_through_the_same_validation() -> None:
+    assert payload_identity("2023001") == "2023001"
+    with pytest.raises(IdentityError) as err:
+        payload_identity("110105194912310021")  # an ID number with a wrong check digit is refused, not hidden
+    assert err.value.code == "id_check_digit"
+    assert re.fullmatch(r"QR-[0-9A-F]{16}", payload_identity("CON"))  # not a number: an opaque code, hashed
+    assert re.fullmatch(r"QR-[0-9A-F]{16}", payload_identity("A"))
+    no_codes = IdentityRules(kinds=("student",))
+    assert payload_identity("2023001", no_codes) == "2023001"
+    with pytest.raises(IdentityError) as err:
+        payload_identity(PAYLOAD, no_codes)  # collection codes not accepted at this station
+    assert err.value.code == "not_accepted"
+
+
+# --- masking ---------------------------------------------------------------------------------------------------------
+
+def test_an_id_number_is_masked_to_its_first_six_and_last_four() -> None:
+    assert mask_identity("11010519491231002X") == "110105********002X"
+    assert mask_identity("11010519491231002x") == "110105********002X"
+    assert validate_identity("11010519491231002X").shown == "110105********002X"
+    number = make_id()
+    assert mask_identity(number) == number[:6] + "********" + number[-4:]
+    assert number[6:14] not in mask_identity(number)  # the birth date never shows
+
+
+@pytest.mark.parametrize("code", ["2023001", "S2023A01", "12345678901234", "QR-0123456789ABCDEF", "", "1" * 17])
+def test_other_numbers_are_shown_as_they_are(code: str) -> None:
+    assert mask_identity(code) == code
+
+
+# --- letters on the keypad -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pattern, letters", [
+    (r"(?=[0-9A-Z]*[0-9])[0-9A-Z]{6,20}", True), (r"20[0-9]{6}", False), (r"\d{8}", False), (r"[0-9xX]{5}", False),
+    (r"S\d{7}", True), (r"[A-Z]{2}\d{6}", True), (r"\w+", True), (r".{6}", True), (r"[^0-9]{3}", True),
+    (r"(?:20|21)\d{6}", False), (r"20\d{6}|B\d{6}", True), (r"(?i)[a-c]\d+", True), (r"\d{6}(?=A)", False),
+    (r"[", True),  # cannot be read: show the letters
+])
+def test_whether_a_pattern_needs_letters_typed(pattern: str, letters: bool) -> None:
+    assert pattern_admits_letters(pattern) is letters
+
+
+def test_the_rules_say_when_the_keypad_needs_letters() -> None:
+    assert DEFAULT_RULES.typed_letters()  # default student numbers are letters and digits
+    assert not IdentityRules(student=(r"20[0-9]{6}",)).typed_letters()
+    assert not IdentityRules(student=(r"S\d{7}",), kinds=("id_number", "registration")).typed_letters()
+    assert IdentityRules(student=(r"\d{8}",), registration=(r"K\d{9}",)).typed_letters()
+
+
+# --- whether a picture can be filed under a number -------------------------------------------------------------------
+
+def test_a_number_whose_record_takes_no_picture_is_refused_with_a_reason() -> None:
+    assert filing_problem("2023001", None) is None  # no record yet
+    assert filing_problem("2023001", Status.NOT_UPLOADED) is None
+    assert filing_problem("2023001", Status.NEEDS_RECAPTURE) is None
+    assert filing_problem("2023001", Status.LOCKED).code == "record_locked"
+    assert filing_problem("2023001", Status.FILED).code == "record_filed"
+    assert filing_problem("2023001", Status.RECAPTURED).code == "record_filed"
+    for lang in ("zh", "en"):
+        assert "2023001" not in error_text(filing_problem("2023001", Status.LOCKED), lang)  # never the number
+    assert "handed over" in error_text(IdentityError("record_locked"), "en")
+    assert "已锁定" in error_text(IdentityError("record_locked"), "zh")
