@@ -3,6 +3,9 @@ validation (kiosk.store.identity.validate_identity) and refused here, before any
 file a picture under it (a locked or already filed record)."""
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from kiosk.station.flow import Event
 from kiosk.station.states.context import Context
 from kiosk.station.states.qr_scan import scan_for_code
@@ -11,6 +14,7 @@ from kiosk.station.worker import AnalysedFrame
 from kiosk.store.identity import IdentityError, filing_problem, mask_identity, validate_identity
 
 MAX_TYPED = 40  # characters
+log = logging.getLogger("idphoto.kiosk")
 
 
 def refuse(ctx: Context, reason: IdentityError) -> None:
@@ -24,7 +28,11 @@ def refuse(ctx: Context, reason: IdentityError) -> None:
 def settle(ctx: Context, code: str) -> Event | None:
     """Return IDENTIFIED when a picture can be filed under `code` now (the session's identity is then set), else
     None with the refusal shown (its record is locked or already filed: kiosk.store.lifecycle decides)."""
-    record = ctx.store.get(code)
+    try:
+        record = ctx.store.get(code)
+    except (OSError, sqlite3.Error) as exc:  # the store is checked again at filing, which reports its failure
+        log.warning("record not read at identify: %s", type(exc).__name__)
+        record = None
     problem = filing_problem(code, record.status if record is not None else None)
     if problem is not None:
         refuse(ctx, problem)

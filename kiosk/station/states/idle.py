@@ -2,6 +2,8 @@
 person entirely: their session, guidance, and the language they chose (back to the station's)."""
 from __future__ import annotations
 
+import sqlite3
+
 from kiosk.station.flow import Event
 from kiosk.station.states.context import Context
 from kiosk.station.states.qr_scan import scan_for_code
@@ -16,7 +18,10 @@ def begin_session(ctx: Context) -> Event:
     the error screen saying so, before any capture."""
     o = ctx.options
     if o.identity:
-        record = ctx.store.get(o.identity)
+        try:
+            record = ctx.store.get(o.identity)
+        except (OSError, sqlite3.Error):  # the store is checked again at filing, which reports its failure
+            record = None
         problem = filing_problem(o.identity, record.status if record is not None else None)
         if problem is not None:
             ctx.session.error_code, ctx.session.error_fields = f"identity.{problem.code}", {}
