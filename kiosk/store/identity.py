@@ -174,7 +174,8 @@ def classify_identity(text: str, rules: IdentityRules = DEFAULT_RULES, today: dt
 
 # --- The one validation for the keypad, QR codes and --identity -----------------------------------------------------
 
-SOURCES = ("keypad", "qr", "command")  # where a number comes from: typed at the kiosk, scanned, given on the command line
+#: where a number comes from: typed at the kiosk, scanned from a QR code, given on the command line (--identity)
+SOURCES = ("keypad", "qr", "command")
 
 
 @dataclass(frozen=True)

@@ -302,7 +302,7 @@ def test_states_time_out(station):
 # ----- identity and privacy at the kiosk ------------------------------------------------------------------------------
 import threading  # noqa: E402
 
-from kiosk.store.identity import IdentityError, IdentityRules  # noqa: E402
+from kiosk.store.identity import IdentityRules  # noqa: E402
 from tests.kiosk.store.test_records import picture as filed_picture  # noqa: E402
 
 ID_NUMBER = "11010519491231002X"
