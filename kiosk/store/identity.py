@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -278,6 +279,7 @@ def _admits_letter(parsed) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=64)  # the identify screen asks every frame
 def pattern_admits_letters(pattern: str) -> bool:
     """Return True when full-match `pattern` (matched ignoring case) may need a letter other than X typed; a pattern
     this cannot read counts as admitting letters (showing the letters never stops a student)."""
