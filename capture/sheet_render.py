@@ -83,11 +83,11 @@ def output_kind(path: Path) -> str:
     """Return "jpeg" or "pdf" for output `path` after checking it can be written: SheetError (bad_output_type,
     output_is_folder, output_folder_missing, output_folder_not_writable) otherwise. Writes and removes a probe
     file in the folder (permission bits alone do not tell for root or a read-only mount)."""
+    if path.is_dir():
+        raise SheetError("output_is_folder", str(path))
     kind = SUFFIX_KINDS.get(path.suffix.lower())
     if kind is None:
         raise SheetError("bad_output_type", str(path), suffix=path.suffix or "(none)")
-    if path.is_dir():
-        raise SheetError("output_is_folder", str(path))
     folder = path.parent
     if not folder.is_dir():
         raise SheetError("output_folder_missing", str(path), folder=str(folder))

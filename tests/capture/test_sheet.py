@@ -228,7 +228,8 @@ def test_pdf_has_one_page_per_sheet_at_the_paper_size(tmp_path):
     boxes = re.findall(rb"/MediaBox \[ 0 0 ([\d.]+) ([\d.]+) \]", data)
     assert len(boxes) == 3
     for w, h in boxes:  # points (1/72 in) -> mm
-        assert float(w) / 72 * 25.4 == pytest.approx(210, abs=0.1) and float(h) / 72 * 25.4 == pytest.approx(297, abs=0.1)
+        assert float(w) / 72 * 25.4 == pytest.approx(210, abs=0.1)
+        assert float(h) / 72 * 25.4 == pytest.approx(297, abs=0.1)
     start = data.index(b"stream", data.index(b"/DCTDecode")) + len(b"stream\n")
     with Image.open(io.BytesIO(data[start:data.index(b"endstream", start)])) as page:
         assert page.size == (2480, 3508)
