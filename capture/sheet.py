@@ -25,6 +25,7 @@ SHEET_CODES: Mapping[str, tuple[str, ...]] = {
     "size_does_not_fit": ("size", "layout"),
     "bad_output_type": ("suffix",),
     "output_is_folder": (),
+    "output_is_input": (),
     "output_folder_missing": ("folder",),
     "output_folder_not_writable": ("folder", "error"),
     "write_failed": ("error",),

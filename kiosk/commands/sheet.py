@@ -136,11 +136,16 @@ def _caption_font(captions: list[str], height_px: int):
 def _write(args: argparse.Namespace, grid, placed: list[tuple[Path, object]], output: Path,
            outcome: _Outcome) -> None:
     """Render the sheets for `placed` and write them to `output`; the files go to `outcome.written`."""
-    from capture.sheet import copies_each, fill_sheets
-    from capture.sheet_render import render_sheet, write_sheets
+    from capture.sheet import SheetError, copies_each, fill_sheets
+    from capture.sheet_render import render_sheet, sheet_paths, write_sheets
 
     outcome.copies = copies_each(len(placed), grid.capacity, args.copies)
     sheets = fill_sheets([outcome.copies] * len(placed), grid.capacity)
+    targets = [output] if output.suffix.lower() == ".pdf" else sheet_paths(output, len(sheets))
+    inputs = {path.resolve() for path, _ in placed}
+    clash = next((t for t in targets if t.resolve() in inputs), None)
+    if clash is not None:
+        raise SheetError("output_is_input", str(clash))
     captions = [mask_number(path.stem) for path, _ in placed] if args.caption else []
     font = _caption_font(captions, grid.caption_px) if captions else None
     images = [render_sheet(grid, [placed[i][1] for i in cells], [captions[i] for i in cells] if captions else (),

@@ -26,6 +26,11 @@ SHEET: dict[str, dict[str, str]] = {
         "en": "This is a folder, not a file name. Add a file name after the folder, for example sheet.jpg or "
               "sheet.pdf.",
     },
+    "output_is_input": {
+        "zh": "这是要排版的照片之一，写入会覆盖它。请换一个输出文件名，例如 排版.jpg。",
+        "en": "This is one of the pictures being laid out; writing the sheet would overwrite it. Choose another output "
+              "file name, for example sheet.jpg.",
+    },
     "output_folder_missing": {
         "zh": "文件夹 {folder} 不存在。请先创建该文件夹，或把输出写到已有的文件夹。",
         "en": "The folder {folder} does not exist. Create it first, or write the sheet to a folder that exists.",

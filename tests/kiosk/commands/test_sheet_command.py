@@ -149,6 +149,16 @@ def test_unusable_output_is_one_sentence_exit_2(pictures, tmp_path, capsys, name
     assert stderr.startswith(f"error: {target}: ") and words in stderr
 
 
+def test_a_sheet_never_overwrites_a_picture_it_lays_out(pictures, tmp_path, capsys):
+    source = tmp_path / "2023001.jpg"
+    source.write_bytes((pictures / "2023001.jpg").read_bytes())
+    before = source.read_bytes()
+    rc, stdout, stderr = _run(capsys, source, "--layout", "6inch", "-o", source)
+    assert (rc, stdout) == (2, "") and source.read_bytes() == before
+    assert stderr == f"error: {source}: This is one of the pictures being laid out; writing the sheet would " \
+                     "overwrite it. Choose another output file name, for example sheet.jpg.\n"
+
+
 def test_copies_must_be_a_positive_number(pictures, tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main(["sheet", str(pictures / "2023001.jpg"), "--layout", "6inch", "--copies", "0", "-o",
