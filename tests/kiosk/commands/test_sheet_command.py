@@ -239,3 +239,17 @@ def test_every_sheet_code_has_both_sentences_naming_only_its_fields():
             worded = text(f"sheet.{code}", lang, **{f: SAMPLE[f] for f in fields})
             assert worded != f"sheet.{code}" and "{" not in worded
         assert CJK.search(SHEET[code]["zh"]) and not CJK.search(SHEET[code]["en"])
+
+
+def test_chinese_captions_get_a_font_that_draws_them():
+    from PIL import ImageFont
+
+    from kiosk.commands.sheet import _caption_font
+    from kiosk.ui.fonts import cjk_font_path
+
+    latin = _caption_font(["110105********1234", "2023001"], 35)
+    chinese = _caption_font(["张三", "2023001"], 35)
+    assert isinstance(chinese, ImageFont.FreeTypeFont) and chinese.path == str(cjk_font_path())
+    assert getattr(latin, "path", None) != chinese.path
+    one, two = (chinese.getmask(ch) for ch in "张三")
+    assert one.getbbox() is not None and bytes(one) != bytes(two)  # two different glyphs, not the same empty box
