@@ -90,32 +90,20 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if not outcome.refused and placed else EXIT_FAILED
 
 
-def _read_and_fit(pictures: list[str], grid, outcome: _Outcome) -> list[tuple[Path, object]]:
-    """Return (file, FittedCopy) for every picture that reads, in order; refusals and warnings go to `outcome`."""
-    from capture.analyzer import StillAnalyzer  # the engine loads MediaPipe: imported here so --help stays fast
-    from capture.errors import PhotoError
-    from capture.images import read_photo
-    from capture.sheet import ENLARGE_WARN, SheetWarning
-    from capture.sheet_fit import face_centre, fit_copy
+def _read_and_fit(pictures: list[str], grid, outcome: _Outcome) -> list:
+    """Return the PlacedPicture of every picture that reads, in order; refusals and warnings go to `outcome`."""
+    from capture.sheet_make import fit_pictures, read_pictures
 
-    photos = []
-    for name in pictures:
-        try:
-            photos.append(read_photo(name))
-        except PhotoError as exc:
-            outcome.refused.append((name, exc.code, error_text(exc, "en")))
-    placed = []
+    photos, refused = read_pictures(pictures)
+    outcome.refused = [(exc.file, exc.code, error_text(exc, "en")) for exc in refused]
     if not photos:
-        return placed
+        return []
+    from capture.analyzer import StillAnalyzer  # the engine loads MediaPipe: imported here so --help stays fast
+
     with StillAnalyzer() as analyzer:
-        for photo in photos:
-            copy = fit_copy(photo.rgb, grid.print_width_px, grid.print_height_px, face_centre(analyzer, photo.rgb))
-            placed.append((photo.path, copy))
-            if copy.enlargement > ENLARGE_WARN:
-                warning = SheetWarning(str(photo.path), "enlarged", {"factor": round(copy.enlargement, 2),
-                                                                      "limit": ENLARGE_WARN, "dpi": grid.dpi})
-                outcome.warnings.append({"file": warning.file, "code": warning.code, **warning.fields,
-                                         "message": text(f"sheet.{warning.code}", "en", **warning.fields)})
+        placed, warnings = fit_pictures(photos, grid, analyzer)
+    outcome.warnings = [{"file": w.file, "code": w.code, **w.fields,
+                         "message": text(f"sheet.{w.code}", "en", **w.fields)} for w in warnings]
     return placed
 
 
@@ -133,24 +121,17 @@ def _caption_font(captions: list[str], height_px: int):
         return caption_font(height_px)
 
 
-def _write(args: argparse.Namespace, grid, placed: list[tuple[Path, object]], output: Path,
-           outcome: _Outcome) -> None:
-    """Render the sheets for `placed` and write them to `output`; the files go to `outcome.written`."""
-    from capture.sheet import SheetError, copies_each, fill_sheets
-    from capture.sheet_render import render_sheet, sheet_paths, write_sheets
+def _write(args: argparse.Namespace, grid, placed: list, output: Path, outcome: _Outcome) -> None:
+    """Render the sheets for `placed` (PlacedPictures) and write them to `output`; the files go to
+    `outcome.written`. SheetError when a target is one of the pictures or cannot be written."""
+    from capture.sheet_make import draw_sheets, plan_sheets, sheet_targets
+    from capture.sheet_render import write_sheets
 
-    outcome.copies = copies_each(len(placed), grid.capacity, args.copies)
-    sheets = fill_sheets([outcome.copies] * len(placed), grid.capacity)
-    targets = [output] if output.suffix.lower() == ".pdf" else sheet_paths(output, len(sheets))
-    inputs = {path.resolve() for path, _ in placed}
-    clash = next((t for t in targets if t.resolve() in inputs), None)
-    if clash is not None:
-        raise SheetError("output_is_input", str(clash))
-    captions = [mask_number(path.stem) for path, _ in placed] if args.caption else []
+    outcome.copies, sheets = plan_sheets(grid, len(placed), args.copies)
+    sheet_targets(output, len(sheets), [p.file for p in placed])
+    captions = [mask_number(p.file.stem) for p in placed] if args.caption else []
     font = _caption_font(captions, grid.caption_px) if captions else None
-    images = [render_sheet(grid, [placed[i][1] for i in cells], [captions[i] for i in cells] if captions else (),
-                           font) for cells in sheets]
-    outcome.written = write_sheets(images, output, grid.dpi)
+    outcome.written = write_sheets(draw_sheets(grid, placed, sheets, captions, font), output, grid.dpi)
 
 
 def _report(args: argparse.Namespace, grid, outcome: _Outcome) -> None:

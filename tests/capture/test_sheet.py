@@ -245,3 +245,30 @@ def test_unusable_outputs_are_coded(tmp_path, name, code):
         output_kind(target)
     assert info.value.code == code and info.value.subject == str(target)
     assert output_kind(tmp_path / "ok.PDF") == "pdf" and output_kind(Path(tmp_path / "ok.jpg")) == "jpeg"
+
+
+# --- the steps a front door calls -------------------------------------------------------------------------------------
+
+def test_read_fit_plan_and_draw_from_files(tmp_path, analyzer):
+    from capture.sheet_make import draw_sheets, fit_pictures, plan_sheets, read_pictures, sheet_targets
+
+    Image.fromarray(np.full((160, 120, 3), 90, np.uint8)).save(tmp_path / "small.png")
+    Image.fromarray(np.full((640, 480, 3), 200, np.uint8)).save(tmp_path / "big.png")
+    photos, refused = read_pictures([tmp_path / "small.png", tmp_path / "gone.jpg", tmp_path / "big.png"])
+    assert [p.path.name for p in photos] == ["small.png", "big.png"]
+    assert [(e.code, e.file) for e in refused] == [("not_found", str(tmp_path / "gone.jpg"))]
+    grid = _grid("6inch", "2inch")
+    placed, warnings = fit_pictures(photos, grid, analyzer)
+    assert [(w.file, w.code, w.fields) for w in warnings] == [
+        (str(tmp_path / "small.png"), "enlarged", {"factor": round(579 / 160, 2), "limit": 1.5, "dpi": 300})]
+    each, sheets = plan_sheets(grid, len(placed), 3)
+    assert each == 3 and sheets == [[0, 0, 0, 1], [1, 1]]
+    images = draw_sheets(grid, placed, sheets)
+    assert [im.size for im in images] == [(1205, 1795)] * 2
+    x, y = grid.cells[3]
+    assert tuple(np.asarray(images[0])[y + 10, x + 10]) == (200, 200, 200)
+    assert sheet_targets(tmp_path / "s.jpg", 2, [p.file for p in placed]) == [tmp_path / "s-1.jpg",
+                                                                              tmp_path / "s-2.jpg"]
+    with pytest.raises(SheetError) as info:
+        sheet_targets(tmp_path / "big.png.pdf", 1, [tmp_path / "big.png.pdf"])
+    assert info.value.code == "output_is_input"

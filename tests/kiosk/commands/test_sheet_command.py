@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import capture.sheet_render as sheet_render
+import capture.sheet_make as sheet_make
 from capture.picture import make_picture
 from capture.sheet import SHEET_CODES
 from kiosk.commands.main import main
@@ -49,13 +49,13 @@ def pictures(tmp_path_factory, studio, all_profiles) -> Path:
 def captions(monkeypatch) -> list[list]:
     """Record the captions of every sheet the command renders (the real renderer still draws them)."""
     seen: list[list] = []
-    real = sheet_render.render_sheet
+    real = sheet_make.render_sheet
 
     def recording(grid, copies, captions=(), font=None):
         seen.append(list(captions))
         return real(grid, copies, captions, font)
 
-    monkeypatch.setattr(sheet_render, "render_sheet", recording)
+    monkeypatch.setattr(sheet_make, "render_sheet", recording)
     return seen
 
 
