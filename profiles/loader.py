@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from profiles.defaults import DEFAULTS_FILE, GATE_DEFAULTS, GATE_NAMES
+from profiles.print_sizes import PRINT_SIZES_FILE
 from profiles.errors import ProfileError
 from profiles.model import Background, Band, Composition, Profile
 
@@ -251,7 +252,7 @@ def profile_dirs(extra_dirs: Iterable[str | Path] = ()) -> list[Path]:
 def profile_files(folder: Path) -> list[Path]:
     """Return the profile files in `folder`, sorted: every *.toml file except the gates' defaults file (which lives
     among the built-in profiles but is not one)."""
-    return [path for path in sorted(folder.glob("*.toml")) if path.resolve() != DEFAULTS_FILE]
+    return [path for path in sorted(folder.glob("*.toml")) if path.resolve() not in (DEFAULTS_FILE, PRINT_SIZES_FILE)]
 
 
 def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Profile]:

@@ -6,6 +6,7 @@ from typing import Mapping
 from kiosk.texts.camera import CAMERA
 from kiosk.texts.identity import IDENTITY
 from kiosk.texts.photo import PHOTO
+from kiosk.texts.sheet import SHEET
 from kiosk.texts.station import STATION
 from kiosk.texts.store import STORE
 
@@ -15,4 +16,5 @@ DOMAINS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
     "store": STORE,
     "camera": CAMERA,
     "station": STATION,
+    "sheet": SHEET,
 }
