@@ -9,7 +9,7 @@ from typing import Callable
 import numpy as np
 
 from capture.analyzer import StillAnalyzer
-from capture.compose import measured_layout
+from capture.compose import measured_layout, smallest_photo_px
 from capture.filespec import SpecRule, check_file_spec
 from capture.errors import PhotoError, error_name
 from capture.gates import GateResult, blocking_ok, evaluate
@@ -136,8 +136,22 @@ class StillChecker:
             pose = body.result() if body is not None else None  # never leave the model running behind us
         return ctx, measure_context(ctx, pose, settings)
 
-    def check_file(self, path: str | Path, profile: Profile, keep_image: bool = False) -> CheckResult:
-        """Return the CheckResult of the photo at `path` under `profile`; unreadable files give `error`."""
+    def too_small(self, path: str | Path, rgb: np.ndarray, profile: Profile) -> PhotoError | None:
+        """Return the "resolution_too_low" error when photo `rgb` has fewer pixels than `profile`'s picture needs at
+        the largest allowed enlargement (settings.max_upscale), else None."""
+        h, w = rgb.shape[:2]
+        max_scale = self.analyzer.settings.max_upscale
+        min_w, min_h = smallest_photo_px(profile, max_scale)
+        if w >= min_w and h >= min_h:
+            return None
+        return PhotoError(path, "resolution_too_low", width=w, height=h, min_width=min_w, min_height=min_h,
+                          out_width=profile.width_px, out_height=profile.height_px, max_scale=max_scale)
+
+    def check_file(self, path: str | Path, profile: Profile, keep_image: bool = False,
+                   refuse_too_small: bool = False) -> CheckResult:
+        """Return the CheckResult of the photo at `path` under `profile`; unreadable files give `error`, and so,
+        with `refuse_too_small`, does a photo too small to make the profile's picture from ("resolution_too_low",
+        before any gate is judged: its gates would only blame the size in other words)."""
         result = CheckResult(file=str(path), profile=profile.id)
         try:
             try:
@@ -145,6 +159,9 @@ class StillChecker:
             except OSError as exc:
                 raise PhotoError(path, "unreadable", error=error_name(exc)) from None
             photo = decode_photo_bytes(data, str(path), max_pixels=self.analyzer.settings.max_input_pixels)
+            small = self.too_small(path, photo.rgb, profile) if refuse_too_small else None
+            if small is not None:
+                raise small
         except PhotoError as exc:
             result.error, result.code = exc, exc.code
             return result

@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_profile_dirs, new_backdrop, photo_inputs
+from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, UsageError, add_profile_dirs, new_backdrop, output_folder,
+                                   photo_inputs, skipped_sentence)
 from profiles import DEFAULT_PROFILE_ID, get_profile
 
 
@@ -34,12 +35,15 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.tools.batch import Progress, output_paths, run_batch
 
     profile = get_profile(args.profile, args.profiles_dir)
-    files, problems = photo_inputs(args.inputs, "process")
+    files, problems, skipped = photo_inputs(args.inputs, "process")
     output = Path(args.output) if args.output else None
     single = len(files) == 1 and output is not None and output.suffix.lower() in (".jpg", ".jpeg")
     if output is not None and not single and output.suffix.lower() in (".jpg", ".jpeg"):
         raise UsageError(f"{output}: several photos need an output folder, not a .jpg file name.")
     outputs = output_paths(files, output, single)
+    # the output folder is made owner-only (the pictures are personal data) and must be writable: checked before
+    # any photo is made (CommandError, exit 2)
+    output_folder(outputs[0].parent)
     backdrop = new_backdrop(profile, args.replace_backdrop, args.backdrop)
     with StillAnalyzer() as analyzer:
         def make_one(src: Path, dst: Path) -> tuple[float, int]:
@@ -49,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         progress = Progress(len(files)) if len(files) > 1 else None
         outcomes = run_batch(files, outputs, profile, make_one, progress)
     _print_outcomes(args, outcomes, profile, backdrop)
+    if skipped:
+        print(skipped_sentence(skipped), file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK if all(o.ok for o in outcomes) and not problems else EXIT_FAILED
 
 
