@@ -284,7 +284,7 @@ def store_modes(store: Path) -> tuple[list[str], int]:
             seen += 1
             if st.st_mode & 0o077:
                 open_to_others.append(f"{path.relative_to(store)} ({st.st_mode & 0o777:o})")
-    return open_to_others, seen
+    return sorted(open_to_others), seen
 
 
 def check_store_modes(store: Path) -> list[Finding]:
