@@ -113,7 +113,7 @@ def skipped_sentence(skipped: Mapping[str, int], lang: str = "en") -> str:
     parts = [text(f"cli.skipped_{kind}{'' if n == 1 else 's'}", lang, n=n) for kind, n in skipped.items() if n]
     if not parts:
         return ""
-    return text("cli.skipped", lang, count=sum(skipped.values()), parts=", ".join(parts))
+    return text("cli.skipped", lang, count=sum(skipped.values()), parts=text("cli.list_separator", lang).join(parts))
 
 
 def new_backdrop(profile, replace: bool, name: str | None):

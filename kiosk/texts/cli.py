@@ -38,6 +38,7 @@ CLI: dict[str, dict[str, str]] = {
     "interrupted": {"zh": "已中断。", "en": "interrupted."},
     # skipped inputs of a folder (make, check, import): "skipped 2: 1 folder, 1 broken link"
     "skipped": {"zh": "跳过 {count} 项：{parts}", "en": "skipped {count}: {parts}"},
+    "list_separator": {"zh": "、", "en": ", "},
     "skipped_folder": {"zh": "{n} 个文件夹", "en": "{n} folder"},
     "skipped_folders": {"zh": "{n} 个文件夹", "en": "{n} folders"},
     "skipped_broken_link": {"zh": "{n} 个失效链接", "en": "{n} broken link"},
@@ -60,7 +61,7 @@ CLI: dict[str, dict[str, str]] = {
     "limit_band": {"zh": "应在 {lo} 到 {hi} 之间", "en": "needed between {lo} and {hi}"},
     "limit_exactly": {"zh": "应正好为 {limit}", "en": "needed exactly {limit}"},
     "limit_other": {"zh": "限值 {limit}", "en": "limit {limit}"},
-    "check_rule": {"zh": "文件 {what}：{value}，应为 {expected}。", "en": "file {what}: {value}, must be {expected}."},
+    "check_rule": {"zh": "文件{what}：{value}，应为 {expected}。", "en": "file {what}: {value}, must be {expected}."},
     "rule_kb": {"zh": "大小", "en": "size"},
     "rule_format": {"zh": "格式", "en": "format"},
     "rule_width_px": {"zh": "宽度", "en": "width"},

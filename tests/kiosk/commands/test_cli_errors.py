@@ -128,6 +128,21 @@ def test_check_report_into_a_read_only_folder(tmp_path):
         shutil.rmtree(base)
 
 
+def test_make_into_a_read_only_folder_stops_before_making(tmp_path):
+    base = shared_folder()
+    try:
+        photo = base / "a.jpg"
+        photo.write_bytes(_picture())
+        photo.chmod(0o644)
+        locked, run = read_only_runner(base, [])
+        done = run(["make", str(photo), "-o", str(locked / "pictures")])
+        assert done.status == EXIT_USAGE and done.out == ""
+        assert _one_sentence(done.err).split(" (")[0] == (f"error: {locked / 'pictures'}: The folder "
+                                                          f"{locked / 'pictures'} cannot be written")
+    finally:
+        shutil.rmtree(base)
+
+
 @pytest.mark.parametrize("command", [["profiles"], ["records", "--store", "STORE"]])
 def test_output_into_a_closed_pipe_ends_quietly(tmp_path, command):
     """`idphoto records | head -3`: the reader is gone; no traceback, the status of a tool stopped by SIGPIPE."""
