@@ -98,6 +98,16 @@ def file_spec(data: bytes, rgb: np.ndarray, profile: Profile, m: Measurements | 
     return items
 
 
+def too_small(path: str | Path, width: int, height: int, profile: Profile, max_scale: float) -> PhotoError | None:
+    """Return the "resolution_too_low" error for a `width`×`height` px photo with fewer pixels than `profile`'s
+    picture needs when it may be enlarged at most `max_scale`× (compose.smallest_photo_px), else None."""
+    min_w, min_h = smallest_photo_px(profile, max_scale)
+    if width >= min_w and height >= min_h:
+        return None
+    return PhotoError(path, "resolution_too_low", width=width, height=height, min_width=min_w, min_height=min_h,
+                      out_width=profile.width_px, out_height=profile.height_px, max_scale=max_scale)
+
+
 class StillChecker:
     """Loads the face, segmentation and body-pose models once; checks photos one by one.
 
@@ -137,15 +147,8 @@ class StillChecker:
         return ctx, measure_context(ctx, pose, settings)
 
     def too_small(self, path: str | Path, rgb: np.ndarray, profile: Profile) -> PhotoError | None:
-        """Return the "resolution_too_low" error when photo `rgb` has fewer pixels than `profile`'s picture needs at
-        the largest allowed enlargement (settings.max_upscale), else None."""
-        h, w = rgb.shape[:2]
-        max_scale = self.analyzer.settings.max_upscale
-        min_w, min_h = smallest_photo_px(profile, max_scale)
-        if w >= min_w and h >= min_h:
-            return None
-        return PhotoError(path, "resolution_too_low", width=w, height=h, min_width=min_w, min_height=min_h,
-                          out_width=profile.width_px, out_height=profile.height_px, max_scale=max_scale)
+        """Return the "resolution_too_low" error when photo `rgb` is too small for `profile` (see too_small)."""
+        return too_small(path, rgb.shape[1], rgb.shape[0], profile, self.analyzer.settings.max_upscale)
 
     def check_file(self, path: str | Path, profile: Profile, keep_image: bool = False,
                    refuse_too_small: bool = False) -> CheckResult:

@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     """Make a picture of each input photo; return 0 if all were made, 1 if any failed."""
     # the engine and the batch tools are imported here, not at the top, so `idphoto --help` starts fast
     from capture.analyzer import StillAnalyzer
+    from capture.errors import PhotoError
     from capture.picture import make_file
     from kiosk.tools.batch import Progress, output_paths, run_batch
 
@@ -47,7 +48,10 @@ def run(args: argparse.Namespace) -> int:
     backdrop = new_backdrop(profile, args.replace_backdrop, args.backdrop)
     with StillAnalyzer() as analyzer:
         def make_one(src: Path, dst: Path) -> tuple[float, int]:
-            picture = make_file(src, dst, profile, analyzer, backdrop)
+            try:
+                picture = make_file(src, dst, profile, analyzer, backdrop)
+            except PhotoError as exc:
+                raise size_first(exc, src, profile, analyzer.settings.max_upscale) from None
             return picture.size_kb, picture.encoded.quality
 
         progress = Progress(len(files)) if len(files) > 1 else None
@@ -56,6 +60,27 @@ def run(args: argparse.Namespace) -> int:
     if skipped:
         print(skipped_sentence(skipped), file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK if all(o.ok for o in outcomes) and not problems else EXIT_FAILED
+
+
+#: refusals that a photo too small for the profile also gets, in other words: its size is named instead
+_SIZE_MASKED = frozenset({"no_face", "head_cut_off", "proportions_unfit", "face_too_small", "frame_too_small",
+                          "too_close_to_top", "too_close_to_bottom", "off_centre"})
+
+
+def size_first(exc, src: Path, profile, max_scale: float):
+    """Return the error to report for photo `src` refused with `exc`: "resolution_too_low" when the photo is too
+    small for the profile and `exc` would only blame that in other words, else `exc` itself."""
+    from capture.check import too_small
+    from capture.errors import PhotoError
+    from capture.images import read_photo
+
+    if exc.code not in _SIZE_MASKED:
+        return exc
+    try:
+        rgb = read_photo(src).rgb
+    except PhotoError:
+        return exc
+    return too_small(src, rgb.shape[1], rgb.shape[0], profile, max_scale) or exc
 
 
 def _print_outcomes(args: argparse.Namespace, outcomes, profile, backdrop) -> None:

@@ -1,6 +1,6 @@
 """`idphoto check` and the folder commands in words: failing gates and file rules as sentences (no Python reprs),
-advisory results marked, a photo too small for the profile refused as "resolution too low" with both sizes (check
-and import), and the entries of a folder that were skipped counted."""
+advisory results marked, a photo too small for the profile refused as "resolution too low" with both sizes (check,
+import and make), and the entries of a folder that were skipped counted."""
 from __future__ import annotations
 
 import json
@@ -123,6 +123,9 @@ def test_import_and_make_count_what_they_skipped(photos, tmp_path, capsys):
     assert "skipped 3: 1 folder, 1 broken link, 1 file that is not a photo" in capsys.readouterr().out.splitlines()
     assert main(["make", str(photos), "-o", str(tmp_path / "out"), "--json"]) == 1
     captured = capsys.readouterr()
-    assert len(captured.out.splitlines()) == 2  # JSON lines stay one per photo
+    rows = {Path(r["file"]).name: r for r in map(json.loads, captured.out.splitlines())}
+    assert set(rows) == {"2023001.jpg", "2023002.jpg"}  # JSON lines stay one per photo
+    assert rows["2023002.jpg"]["code"] == "resolution_too_low"  # its size, not "no face" or "face too small"
+    assert rows["2023002.jpg"]["error"] == f"{photos / '2023002.jpg'}: {SMALL}"
     assert "skipped 3: 1 folder, 1 broken link, 1 file that is not a photo" in captured.err.splitlines()
     assert (tmp_path / "out").stat().st_mode & 0o777 == 0o700  # the output folder it created is private
