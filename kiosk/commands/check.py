@@ -5,7 +5,9 @@ import argparse
 import json
 import sys
 
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, add_profile_dirs, output_file, photo_inputs, skipped_sentence
+from capture.errors import error_name
+from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, CommandError, add_profile_dirs, output_file, photo_inputs,
+                                   skipped_sentence)
 from kiosk.texts import error_text, text
 from profiles import DEFAULT_PROFILE_ID, get_profile
 
@@ -43,7 +45,10 @@ def run(args: argparse.Namespace) -> int:
     if report is not None:
         from kiosk.tools.report import write_report
 
-        write_report(report, results, profile)
+        try:
+            write_report(report, results, profile)
+        except OSError as exc:  # the disk filled or went away since the path was checked
+            raise CommandError("output_failed", report, error=error_name(exc)) from None
         print(text("cli.report_written", "en", path=report), file=sys.stderr)
         oks = [r.ok for r in results]
     else:

@@ -25,6 +25,7 @@ CLI_CODES: Mapping[str, tuple[str, ...]] = {
     "output_folder_missing": ("folder",),
     "output_not_writable": ("folder", "error"),
     "output_failed": ("error",),
+    "export_failed": ("error",),
     "no_display": (),
     "display_unusable": ("detail",),
 }

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error_text(exc, 'en')}", file=sys.stderr)
         return EXIT_FAILED
     except OSError as exc:  # the disk filled or went away while writing: the zip was not renamed into place
-        raise CommandError("output_failed", output, error=error_name(exc)) from None
+        raise CommandError("export_failed", output, error=error_name(exc)) from None
     finally:
         store.close()
     if report.zip_path is None:

@@ -19,8 +19,13 @@ CLI: dict[str, dict[str, str]] = {
               "the administrator for write access.",
     },
     "output_failed": {
-        "zh": "文件没能写入（{error}），没有任何记录被锁定。请检查磁盘空间和写权限后重试。",
-        "en": "The file could not be written ({error}); no record was locked. Check the disk's free space and "
+        "zh": "文件没能写入（{error}）。请检查磁盘空间和写权限后重试。",
+        "en": "The file could not be written ({error}). Check the disk's free space and write access, then try "
+              "again.",
+    },
+    "export_failed": {
+        "zh": "导出文件没能写入（{error}），没有任何记录被锁定。请检查磁盘空间和写权限后重试。",
+        "en": "The export could not be written ({error}); no record was locked. Check the disk's free space and "
               "write access, then try again.",
     },
     "no_display": {

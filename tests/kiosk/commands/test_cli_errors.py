@@ -104,6 +104,24 @@ def test_export_into_a_read_only_folder(tmp_path):
         shutil.rmtree(base)
 
 
+def test_a_disk_that_fails_during_the_export_is_one_sentence_and_locks_nothing(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from kiosk.store import export
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export, "write_atomic", full_disk)
+    store = _filed_store(tmp_path / "store")
+    target = tmp_path / "batch.zip"
+    assert main(["export", "--store", str(store), "-o", str(target)]) == EXIT_USAGE
+    assert _one_sentence(capsys.readouterr().err) == (
+        f"error: {target}: The export could not be written (ENOSPC); no record was locked. Check the disk's free "
+        "space and write access, then try again.")
+    assert not target.exists() and _status(store) is Status.FILED
+
+
 def test_check_report_into_a_missing_folder_stops_before_checking(tmp_path):
     photo = tmp_path / "a.jpg"
     photo.write_bytes(_picture())
