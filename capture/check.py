@@ -9,7 +9,7 @@ from typing import Callable
 import numpy as np
 
 from capture.analyzer import StillAnalyzer
-from capture.compose import measured_layout
+from capture.compose import measured_layout, smallest_photo_px
 from capture.filespec import SpecRule, check_file_spec
 from capture.errors import PhotoError, error_name
 from capture.gates import GateResult, blocking_ok, evaluate
@@ -98,6 +98,16 @@ def file_spec(data: bytes, rgb: np.ndarray, profile: Profile, m: Measurements | 
     return items
 
 
+def too_small(path: str | Path, width: int, height: int, profile: Profile, max_scale: float) -> PhotoError | None:
+    """Return the "resolution_too_low" error for a `width`×`height` px photo with fewer pixels than `profile`'s
+    picture needs when it may be enlarged at most `max_scale`× (compose.smallest_photo_px), else None."""
+    min_w, min_h = smallest_photo_px(profile, max_scale)
+    if width >= min_w and height >= min_h:
+        return None
+    return PhotoError(path, "resolution_too_low", width=width, height=height, min_width=min_w, min_height=min_h,
+                      out_width=profile.width_px, out_height=profile.height_px, max_scale=max_scale)
+
+
 class StillChecker:
     """Loads the face, segmentation and body-pose models once; checks photos one by one.
 
@@ -136,8 +146,15 @@ class StillChecker:
             pose = body.result() if body is not None else None  # never leave the model running behind us
         return ctx, measure_context(ctx, pose, settings)
 
-    def check_file(self, path: str | Path, profile: Profile, keep_image: bool = False) -> CheckResult:
-        """Return the CheckResult of the photo at `path` under `profile`; unreadable files give `error`."""
+    def too_small(self, path: str | Path, rgb: np.ndarray, profile: Profile) -> PhotoError | None:
+        """Return the "resolution_too_low" error when photo `rgb` is too small for `profile` (see too_small)."""
+        return too_small(path, rgb.shape[1], rgb.shape[0], profile, self.analyzer.settings.max_upscale)
+
+    def check_file(self, path: str | Path, profile: Profile, keep_image: bool = False,
+                   refuse_too_small: bool = False) -> CheckResult:
+        """Return the CheckResult of the photo at `path` under `profile`; unreadable files give `error`, and so,
+        with `refuse_too_small`, does a photo too small to make the profile's picture from ("resolution_too_low",
+        before any gate is judged: its gates would only blame the size in other words)."""
         result = CheckResult(file=str(path), profile=profile.id)
         try:
             try:
@@ -145,6 +162,9 @@ class StillChecker:
             except OSError as exc:
                 raise PhotoError(path, "unreadable", error=error_name(exc)) from None
             photo = decode_photo_bytes(data, str(path), max_pixels=self.analyzer.settings.max_input_pixels)
+            small = self.too_small(path, photo.rgb, profile) if refuse_too_small else None
+            if small is not None:
+                raise small
         except PhotoError as exc:
             result.error, result.code = exc, exc.code
             return result

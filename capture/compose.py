@@ -7,6 +7,7 @@ the best-scoring feasible pair wins. When none is feasible we say which rule blo
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -211,6 +212,12 @@ def plan_crop(
         return best
     worst = max(blocked, key=blocked.get)
     raise PhotoError(file, BLOCKED_CODES[worst])
+
+
+def smallest_photo_px(profile: Profile, max_upscale: float) -> tuple[int, int]:
+    """Return the smallest photo (width, height) px from which `profile`'s picture can be cut when the crop may be
+    enlarged at most `max_upscale`× (a crop is never larger than the photo): ceil(output size / max_upscale)."""
+    return (math.ceil(profile.width_px / max_upscale - 1e-9), math.ceil(profile.height_px / max_upscale - 1e-9))
 
 
 def measured_layout(head: HeadGeometry, width_px: int, height_px: int) -> PlannedLayout:

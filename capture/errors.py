@@ -20,6 +20,7 @@ PHOTO_CODES: Mapping[str, tuple[str, ...]] = {
     "not_an_image": (),
     "truncated": (),
     "too_many_pixels": ("limit",),
+    "resolution_too_low": ("width", "height", "min_width", "min_height", "out_width", "out_height", "max_scale"),
     # finding the subject (capture.analyzer)
     "no_face": (),
     "several_faces": ("count",),

@@ -1,5 +1,6 @@
 """The kiosk's log: rotating, appending, owner-only, in the store folder. Only codes and states go in it — never
-identities, names or pictures (those are personal data)."""
+identities, names or pictures (those are personal data). The log folder (and the store folder, when the log is the
+first to need it) is created 0700; each log file is created 0600."""
 from __future__ import annotations
 
 import logging
@@ -14,18 +15,37 @@ BACKUPS = 5
 
 class _OwnerOnlyRotatingHandler(RotatingFileHandler):
     def _open(self):  # noqa: ANN202 (logging's own signature)
+        # create the file owner-only before logging opens it, so it is never readable by others, not even briefly
+        os.close(os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
         stream = super()._open()
         try:
-            os.chmod(self.baseFilename, 0o600)
+            os.chmod(self.baseFilename, 0o600)  # a file left by an older version may be 0644
         except OSError:
             pass
         return stream
 
 
+def private_folder(folder: Path) -> Path:
+    """Create `folder` and its missing parents owner-only (0700); folders that exist are left as they are. Return
+    `folder`; OSError when it cannot be made."""
+    missing = []
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for level in reversed(missing):
+        level.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(level, 0o700)  # mkdir's mode is masked by the umask
+    return folder
+
+
 def setup_logging(store_dir: str | Path, level: int = logging.INFO) -> Path:
     """Send the `idphoto` and `capture` loggers to STORE/log/kiosk.log (1 MB × 5 files, appended); return its path."""
-    folder = Path(store_dir) / "log"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(Path(store_dir) / "log")
+    try:
+        os.chmod(folder, 0o700)  # a log folder made by an older version may be 0755
+    except OSError:
+        pass  # not this account's folder: `idphoto doctor` says how to fix its mode
     path = folder / LOG_NAME
     handler = _OwnerOnlyRotatingHandler(path, mode="a", maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))

@@ -1,12 +1,14 @@
-"""`idphoto check`: check photos against the gates and a profile's file rules (lines, JSON, or an HTML report)."""
+"""`idphoto check`: check photos against the gates and a profile's file rules (sentences, JSON, or an HTML report)."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, add_profile_dirs, photo_inputs
-from kiosk.texts import error_text, hint_text
+from capture.errors import error_name
+from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, CommandError, add_profile_dirs, output_file, photo_inputs,
+                                   skipped_sentence)
+from kiosk.texts import error_text, text
 from profiles import DEFAULT_PROFILE_ID, get_profile
 
 
@@ -21,50 +23,38 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def describe(result) -> str:
-    """Return one human line per photo: verdict, failing gates with value and threshold, failing file rules."""
-    if result.error:
-        return f"ERROR {error_text(result.error, 'en')}"
-    parts = []
-    for g in result.gates.values():
-        if not g.ok:
-            value = "–" if g.value is None else f"{g.value:.3g}"
-            parts.append(f"{g.name} {value} (limit {g.threshold}) → {hint_text(g.hint, 'en')}")
-    spec = [f"{name} {item.value} (expected {item.expected})" for name, item in result.file_spec.items() if not item.ok]
-    head = "PASS" if result.ok else "FAIL"
-    lines = [f"{head} {result.file}"]
-    lines += [f"    gate  {p}" for p in parts]
-    lines += [f"    file  {p}" for p in spec]
-    return "\n".join(lines)
-
-
 def run(args: argparse.Namespace) -> int:
-    """Check each photo; return 0 if all pass, 1 if any fails."""
+    """Check each photo; return 0 if all pass, 1 if any fails, 2 (CommandError) for a --report path that cannot be
+    written (checked before any photo is)."""
     from capture.check import StillChecker  # here, not at the top: the models load only for a check
+    from kiosk.tools.report import describe
 
     profile = get_profile(args.profile, args.profiles_dir)
-    files, problems = photo_inputs(args.inputs, "check")
+    report = output_file(args.report, "report.html") if args.report else None
+    files, problems, skipped = photo_inputs(args.inputs, "check")
     results = []
     with StillChecker() as checker:
         for path in files:
-            result = checker.check_file(path, profile, keep_image=bool(args.report))
+            result = checker.check_file(path, profile, keep_image=report is not None, refuse_too_small=True)
             if args.json:
                 print(json.dumps(result.to_dict(word=lambda err: error_text(err, "en")), ensure_ascii=False),
                       flush=True)
             else:
-                print(describe(result), flush=True)
-            if args.report:
-                results.append(result)
-            else:
-                results.append(result.ok)
-    if args.report:
+                print(describe(result, profile, "en"), flush=True)
+            results.append(result if report is not None else result.ok)
+    if report is not None:
         from kiosk.tools.report import write_report
 
-        write_report(args.report, results, profile)
-        print(f"report: {args.report}", file=sys.stderr)
+        try:
+            write_report(report, results, profile)
+        except OSError as exc:  # the disk filled or went away since the path was checked
+            raise CommandError("output_failed", report, error=error_name(exc)) from None
+        print(text("cli.report_written", "en", path=report), file=sys.stderr)
         oks = [r.ok for r in results]
     else:
         oks = results
+    if skipped:
+        print(skipped_sentence(skipped), file=sys.stderr if args.json else sys.stdout)
     if not args.json:
-        print(f"{sum(oks)} of {len(oks)} photos pass {profile.id}.")
+        print(text("cli.check_summary", "en", ok=sum(oks), total=len(oks), profile=profile.id))
     return EXIT_OK if all(oks) and not problems else EXIT_FAILED

@@ -1,17 +1,90 @@
-"""What several `idphoto` subcommands share: exit statuses, the usage error, the --profiles-dir flag, collecting
-photo inputs, the --replace-backdrop colour, reading a station's config file, and opening a records store."""
+"""What several `idphoto` subcommands share: exit statuses, the usage error and the coded command error, the
+--profiles-dir flag, collecting photo inputs, checking an output path, the --replace-backdrop colour, reading a
+station's config file, and opening a records store."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from capture.errors import CodedError, error_name
+from kiosk.logs import private_folder
+from kiosk.texts import text
+
+#: exit statuses: done; some input refused or failed; usage or setup error (a wrong flag, an unusable output path
+#: or store); interrupted (Ctrl+C). A closed output pipe (`idphoto records | head`) ends quietly with 141 (128 +
+#: SIGPIPE), as Unix tools do.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+
+#: every CommandError code -> the fields its sentence (kiosk/texts/cli.py) names
+CLI_CODES: Mapping[str, tuple[str, ...]] = {
+    "output_is_folder": ("example",),
+    "output_folder_missing": ("folder",),
+    "output_not_writable": ("folder", "error"),
+    "output_failed": ("error",),
+    "export_failed": ("error",),
+    "no_display": (),
+    "display_unusable": ("detail",),
+}
 
 
 class UsageError(Exception):
     """Bad arguments or configuration: printed as one line, exit status 2."""
+
+
+class CommandError(CodedError):
+    """A problem with what the command was asked to do (an output path it cannot write, no display): `code` is one
+    of CLI_CODES, `subject` the path or thing it is about; printed as one sentence (kiosk.texts, "cli.CODE") and
+    the command ends with `status` (EXIT_USAGE unless given)."""
+
+    domain = "cli"
+
+    def __init__(self, code: str, subject: str | Path | None = None, *, status: int = EXIT_USAGE,
+                 **fields: Any) -> None:
+        super().__init__(code, str(subject) if subject is not None else None, **fields)
+        self.status = status
+
+
+def _check_writable(folder: Path, target: Path) -> None:
+    """Raise CommandError unless a file can be created in existing `folder` (a small file is made and removed)."""
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".idphoto-probe-")
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise CommandError("output_not_writable", target, folder=str(folder), error=error_name(exc)) from None
+
+
+def output_file(path: str | Path, example: str) -> Path:
+    """Return `path` as a file the command may write (the file itself is written later); CommandError (exit 2) when
+    it names a folder (then `example`, a file name, is suggested inside it), its folder does not exist, or that
+    folder cannot be written."""
+    raw = str(path)
+    target = Path(path)
+    if target.is_dir() or raw.endswith(("/", os.sep)):
+        raise CommandError("output_is_folder", target, example=str(target / example))
+    folder = target.parent
+    if not folder.is_dir():
+        raise CommandError("output_folder_missing", target, folder=str(folder))
+    _check_writable(folder, target)
+    return target
+
+
+def output_folder(path: str | Path) -> Path:
+    """Return output folder `path`, created owner-only (0700) when missing; CommandError (exit 2) when it is a file,
+    cannot be created or cannot be written."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise CommandError("output_folder_missing", folder, folder=str(folder))
+    try:
+        private_folder(folder)
+    except OSError as exc:
+        raise CommandError("output_not_writable", folder, folder=str(folder), error=error_name(exc)) from None
+    _check_writable(folder, folder)
+    return folder
 
 
 def add_profile_dirs(parser: argparse.ArgumentParser) -> None:
@@ -22,16 +95,26 @@ def add_profile_dirs(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def photo_inputs(inputs: Sequence[str], verb: str) -> tuple[list[Path], list[str]]:
-    """Return (photo files, argument problems) for `inputs`, printing the problems; UsageError if none is left."""
+def photo_inputs(inputs: Sequence[str], verb: str) -> tuple[list[Path], list[str], dict[str, int]]:
+    """Return (photo files, argument problems, skipped entries of the folders by kind) for `inputs`, printing the
+    problems; UsageError if no photo is left."""
     from kiosk.tools.batch import collect_inputs
 
-    files, problems = collect_inputs(inputs)
+    files, problems, skipped = collect_inputs(inputs)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if not files:
-        raise UsageError(f"no photos to {verb}: give photo files or folders that contain photos.")
-    return files, problems
+        raise UsageError(f"no photos to {verb}: give photo files or folders that contain photos."
+                         + (f" ({skipped_sentence(skipped)})" if skipped else ""))
+    return files, problems, skipped
+
+
+def skipped_sentence(skipped: Mapping[str, int], lang: str = "en") -> str:
+    """Return "skipped 2: 1 folder, 1 broken link" for `skipped` (kind -> count), or "" when nothing was skipped."""
+    parts = [text(f"cli.skipped_{kind}{'' if n == 1 else 's'}", lang, n=n) for kind, n in skipped.items() if n]
+    if not parts:
+        return ""
+    return text("cli.skipped", lang, count=sum(skipped.values()), parts=text("cli.list_separator", lang).join(parts))
 
 
 def new_backdrop(profile, replace: bool, name: str | None):

@@ -5,7 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, open_store, status_arg
+from capture.errors import error_name
+from kiosk.commands.common import EXIT_FAILED, EXIT_OK, CommandError, open_store, output_file, status_arg
 from kiosk.texts import error_text
 
 
@@ -19,17 +20,21 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the zip; return 0, or 1 if it could not be written or some records were refused."""
+    """Write the zip; return 0, 1 if it did not check out or some records were refused, 2 (CommandError) for an
+    output path that cannot be written (checked before anything is done; nothing is locked then)."""
     from kiosk.store.export import ExportError, export_batch
     from kiosk.store.records import Status
 
     statuses = status_arg(args.status) or [Status.FILED, Status.RECAPTURED]
+    output = output_file(args.output, "batch.zip")
     store = open_store(args.store)
     try:
-        report = export_batch(store, Path(args.output), statuses)
+        report = export_batch(store, Path(output), statuses)
     except (ExportError, ValueError) as exc:
         print(f"error: {error_text(exc, 'en')}", file=sys.stderr)
         return EXIT_FAILED
+    except OSError as exc:  # the disk filled or went away while writing: the zip was not renamed into place
+        raise CommandError("export_failed", output, error=error_name(exc)) from None
     finally:
         store.close()
     if report.zip_path is None:

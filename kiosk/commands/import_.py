@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, UsageError, add_profile_dirs, load_config, new_backdrop,
-                                   photo_inputs, unusable_store)
+                                   photo_inputs, skipped_sentence, unusable_store)
 from profiles import DEFAULT_PROFILE_ID, get_profile
 
 
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.store:
         raise UsageError("give the kiosk's store folder with --store DIR (or a station's --config FILE).")
     profile = get_profile(args.profile, args.profiles_dir)
-    files, problems = photo_inputs(args.inputs, "import")
+    files, problems, skipped = photo_inputs(args.inputs, "import")
     backdrop = new_backdrop(profile, args.replace_backdrop, args.backdrop)
     folder = Path(args.store)
     if not (folder / "records.sqlite3").exists():
@@ -71,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
             outcomes = import_photos(files, store, profile, checker, backdrop, progress)
     finally:
         store.close()
+    if skipped:
+        print(skipped_sentence(skipped), file=sys.stderr if args.json else sys.stdout)
     if not args.json:
         filed = sum(o.filed for o in outcomes)
         print(f"{filed} of {len(outcomes)} photos filed into {folder} for {profile.id}.")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands.common import UsageError, load_config, new_backdrop, unusable_store
+from kiosk.commands.common import CommandError, UsageError, load_config, new_backdrop, unusable_store
 from kiosk.station.settings import SETTINGS, RunKnobs, Setting, SettingError, resolve, worded
 from kiosk.texts import error_text, text
 from profiles import get_profile
@@ -123,6 +123,17 @@ def _run_knobs(args: argparse.Namespace, values: dict[str, Any]) -> RunKnobs:
                     startup_probe=args.startup_probe, probe_run_s=args.probe_run)
 
 
+def _need_display() -> None:
+    """Raise CommandError (exit 2) saying how to start headless when no window can show here (no display, e.g. over
+    SSH): without this the kiosk would run off-screen and look hung."""
+    from kiosk.tools.doctor import display_problem  # pygame: imported only when the kiosk starts
+
+    problem = display_problem()
+    if problem is not None:
+        code, detail = problem
+        raise CommandError(code, detail=detail) if code == "display_unusable" else CommandError(code)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the kiosk until it is quit; return its exit status."""
     # the live kiosk (pygame, the models) is imported here, not at the top, so `idphoto --help` starts fast
@@ -131,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.station.settings import KioskOptions, station_settings
 
     values = kiosk_settings(args)
+    if not args.headless:
+        _need_display()
     profile = get_profile(values["profile"], values["profiles_dir"])
     # a colour the profile does not allow stops here, before the window opens
     new_backdrop(profile, values["replace_backdrop"], values["backdrop"])

@@ -1,8 +1,12 @@
 """The `idphoto` command: subcommands call into the engine and print results for people (or JSON for machines).
 
 One module per subcommand (kiosk/commands/<name>.py, `import_` for import), each with `add_parser(subparsers)` and
-`run(args) -> int`; this module builds the parser from them, turns usage errors into exit status 2, and is the
+`run(args) -> int`; this module builds the parser from them, turns usage and setup errors into one sentence and
+exit status 2, ends quietly when the reader of its output goes away (`idphoto records | head -3`), and is the
 console-script entry point.
+
+Exit statuses (also in the README): 0 done; 1 some input was refused or failed; 2 a usage or setup error (a wrong
+flag, an unusable output path or store, no display); 130 interrupted (Ctrl+C); 141 the output pipe was closed.
 """
 from __future__ import annotations
 
@@ -14,12 +18,14 @@ from typing import Sequence
 from kiosk.commands import bench, check, doctor, export, import_, kiosk, make, records, sheet
 from kiosk.commands import eval as eval_  # the modules are named after their subcommands
 from kiosk.commands import profiles as profiles_
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from kiosk.commands.common import (EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE,
+                                   CommandError, UsageError)
 from kiosk.store.records import StoreError
-from kiosk.texts import error_text
+from kiosk.texts import error_text, text
 from profiles import ProfileError
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "UsageError", "build_parser", "entry_point", "main"]
+__all__ = ["EXIT_BROKEN_PIPE", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "UsageError",
+           "build_parser", "entry_point", "main"]
 
 #: the subcommands, in the order `idphoto --help` lists them
 COMMANDS = (profiles_, make, doctor, import_, check, eval_, kiosk, records, export, bench, sheet)
@@ -51,18 +57,38 @@ def silence_native_stderr() -> None:
     sys.stderr = os.fdopen(console, "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
 
 
+def _output_closed() -> int:
+    """The reader of stdout went away (a pipe into `head`): send what is still buffered to /dev/null so that
+    Python's exit does not complain, and return EXIT_BROKEN_PIPE. Nothing is printed, as with Unix tools."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (AttributeError, OSError, ValueError):
+        pass  # stdout is not a real file (a test's capture): nothing to redirect
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run `idphoto` with `argv`; return the exit status (0 ok, 1 some photo failed, 2 usage error)."""
+    """Run `idphoto` with `argv`; return the exit status (0 done, 1 some input refused or failed, 2 usage or setup
+    error, 130 interrupted, 141 output pipe closed)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here rather than at exit
+        return status
     except (UsageError, ProfileError, StoreError) as exc:
         print(f"error: {error_text(exc, 'en')}", file=sys.stderr)
         return EXIT_USAGE
+    except CommandError as exc:
+        print(f"error: {error_text(exc, 'en')}", file=sys.stderr)
+        return exc.status
+    except BrokenPipeError:
+        return _output_closed()
     except KeyboardInterrupt:
-        print("interrupted.", file=sys.stderr)
-        return 130
+        print(text("cli.interrupted", "en"), file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def entry_point() -> None:

@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_profile_dirs, new_backdrop, photo_inputs
+from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, UsageError, add_profile_dirs, new_backdrop, output_folder,
+                                   photo_inputs, skipped_sentence)
 from profiles import DEFAULT_PROFILE_ID, get_profile
 
 
@@ -30,26 +31,56 @@ def run(args: argparse.Namespace) -> int:
     """Make a picture of each input photo; return 0 if all were made, 1 if any failed."""
     # the engine and the batch tools are imported here, not at the top, so `idphoto --help` starts fast
     from capture.analyzer import StillAnalyzer
+    from capture.errors import PhotoError
     from capture.picture import make_file
     from kiosk.tools.batch import Progress, output_paths, run_batch
 
     profile = get_profile(args.profile, args.profiles_dir)
-    files, problems = photo_inputs(args.inputs, "process")
+    files, problems, skipped = photo_inputs(args.inputs, "process")
     output = Path(args.output) if args.output else None
     single = len(files) == 1 and output is not None and output.suffix.lower() in (".jpg", ".jpeg")
     if output is not None and not single and output.suffix.lower() in (".jpg", ".jpeg"):
         raise UsageError(f"{output}: several photos need an output folder, not a .jpg file name.")
     outputs = output_paths(files, output, single)
+    # the output folder is made owner-only (the pictures are personal data) and must be writable: checked before
+    # any photo is made (CommandError, exit 2)
+    output_folder(outputs[0].parent)
     backdrop = new_backdrop(profile, args.replace_backdrop, args.backdrop)
     with StillAnalyzer() as analyzer:
         def make_one(src: Path, dst: Path) -> tuple[float, int]:
-            picture = make_file(src, dst, profile, analyzer, backdrop)
+            try:
+                picture = make_file(src, dst, profile, analyzer, backdrop)
+            except PhotoError as exc:
+                raise size_first(exc, src, profile, analyzer.settings.max_upscale) from None
             return picture.size_kb, picture.encoded.quality
 
         progress = Progress(len(files)) if len(files) > 1 else None
         outcomes = run_batch(files, outputs, profile, make_one, progress)
     _print_outcomes(args, outcomes, profile, backdrop)
+    if skipped:
+        print(skipped_sentence(skipped), file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK if all(o.ok for o in outcomes) and not problems else EXIT_FAILED
+
+
+#: refusals that a photo too small for the profile also gets, in other words: its size is named instead
+_SIZE_MASKED = frozenset({"no_face", "head_cut_off", "proportions_unfit", "face_too_small", "frame_too_small",
+                          "too_close_to_top", "too_close_to_bottom", "off_centre"})
+
+
+def size_first(exc, src: Path, profile, max_scale: float):
+    """Return the error to report for photo `src` refused with `exc`: "resolution_too_low" when the photo is too
+    small for the profile and `exc` would only blame that in other words, else `exc` itself."""
+    from capture.check import too_small
+    from capture.errors import PhotoError
+    from capture.images import read_photo
+
+    if exc.code not in _SIZE_MASKED:
+        return exc
+    try:
+        rgb = read_photo(src).rgb
+    except PhotoError:
+        return exc
+    return too_small(src, rgb.shape[1], rgb.shape[0], profile, max_scale) or exc
 
 
 def _print_outcomes(args: argparse.Namespace, outcomes, profile, backdrop) -> None:

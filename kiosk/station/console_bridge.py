@@ -113,8 +113,7 @@ class ConsoleBridge:
         from kiosk.store.export import export_batch
 
         out = Path(self.o.store) / "exports" / dt.datetime.now().strftime("batch-%Y%m%d-%H%M%S.zip")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        report = export_batch(self.store, out)
+        report = export_batch(self.store, out)  # it creates the exports folder, owner-only
         log.info("export: %d pictures, %d refused", len(report.exported), len(report.refused))
         if self.console is not None:
             self.console.notify("op_export_done" if not report.refused else "op_export_failed",

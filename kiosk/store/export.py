@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,8 +162,20 @@ def _write_zip(out_zip: Path, entries: list[tuple[str, bytes, dict, dict]],
         if problems:
             raise ExportError("the export did not check out: " + "; ".join(problems))
 
-    out_zip.parent.mkdir(parents=True, exist_ok=True)
+    _private_parents(out_zip.parent)
     write_atomic(out_zip, write_zip, check=check_zip)
+
+
+def _private_parents(folder: Path) -> None:
+    """Create `folder` and its missing parents owner-only (0700: an export holds pictures and numbers); folders
+    that exist already are left as they are."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for level in reversed(missing):
+        level.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(level, 0o700)  # mkdir's mode is masked by the umask
 
 
 def _export(store: SqliteRecordStore, out_zip: Path, statuses: list[Status],

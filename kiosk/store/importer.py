@@ -37,7 +37,7 @@ class ImportOutcome:
     source: Path
     identity: str | None
     filed: bool
-    code: str  # "filed", a PhotoError code, "bad_name", "gates", "not_allowed" (the record's status) or "rejected"
+    code: str  # "filed", a PhotoError code ("resolution_too_low", ...), "bad_name", "gates", "not_allowed" (the record's status) or "rejected"
     message: str
     hints: tuple[str, ...] = field(default=())  # gate hint keys to pass on to the person
     seconds: float = 0.0
@@ -67,7 +67,8 @@ def import_photo(path: Path, store: RecordStore, profile: Profile, checker: Stil
     except IdentityError as exc:
         return outcome(None, False, "bad_name", f"the file name is not a person's number: {error_text(exc, 'en')} "
                                                 "Name the photo after the student or ID number, e.g. 2023001.jpg.")
-    result = checker.check_file(path, profile, keep_image=True)
+    # a photo too small for the picture is refused for its size first (its gates would blame it in other words)
+    result = checker.check_file(path, profile, keep_image=True, refuse_too_small=True)
     if result.error:
         return outcome(identity, False, result.code or "unreadable", error_text(result.error, "en"))
     gates = {name: g.to_dict() for name, g in result.gates.items()}

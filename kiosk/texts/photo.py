@@ -37,6 +37,15 @@ PHOTO: dict[str, dict[str, str]] = {
         "en": "The photo is too large: it has more than the limit of {limit:,} pixels. Resize it to a normal size "
               "(for example 4000×3000) and try again.",
     },
+    "resolution_too_low": {
+        "zh": "分辨率太低：照片只有 {width}×{height} 像素，此规格的 {out_width}×{out_height} 像素证件照至少需要 "
+              "{min_width}×{min_height} 像素的照片（最多放大 {max_scale:g} 倍才能保持清晰）。请使用相机或手机拍的原图，"
+              "不要用缩略图或截图。",
+        "en": "Resolution too low: the photo is {width}×{height} px, and this profile's {out_width}×{out_height} px "
+              "picture needs a photo of at least {min_width}×{min_height} px (it may be enlarged at most "
+              "{max_scale:g}× to stay sharp). Use the original photo from the camera or phone, not a thumbnail or a "
+              "screenshot.",
+    },
     # finding the subject
     "no_face": {
         "zh": "照片中没有找到人脸。请使用一张清晰的正面单人照片，整张脸都要露出来。",

@@ -30,19 +30,40 @@ class MakeOutcome:
     seconds: float = 0.0
 
 
-def collect_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
-    """Return (photo files to process in order, problems with the arguments themselves)."""
+def _kind(entry: Path) -> str:
+    """Return what a folder entry is: "photo", "folder", "broken_link", "not_photo" (a file with another ending)
+    or "other" (a device, a pipe, a socket)."""
+    if entry.is_symlink() and not entry.exists():
+        return "broken_link"
+    if entry.is_dir():
+        return "folder"
+    if entry.is_file():
+        return "photo" if entry.suffix.lower() in PHOTO_SUFFIXES else "not_photo"
+    return "other"
+
+
+def collect_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[str], dict[str, int]]:
+    """Return (photo files to process in order, problems with the arguments themselves, the entries of the given
+    folders that were skipped, counted by kind: {"folder", "broken_link", "not_photo", "other"} -> count, only
+    kinds that occurred). Subfolders are not entered."""
     files: list[Path] = []
     problems: list[str] = []
+    skipped: Counter[str] = Counter()
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+            for entry in sorted(path.iterdir()):
+                kind = _kind(entry)
+                if kind == "photo":
+                    files.append(entry)
+                else:
+                    skipped[kind] += 1
         elif path.exists() or path.suffix:
             files.append(path)  # a missing file is reported by the reader, with its reason
         else:
             problems.append(f"{path}: no such file or folder.")
-    return files, problems
+    order = ("folder", "broken_link", "not_photo", "other")
+    return files, problems, {kind: skipped[kind] for kind in order if skipped[kind]}
 
 
 def output_paths(files: list[Path], output: Path | None, single_target: bool) -> list[Path]:

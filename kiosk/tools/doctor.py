@@ -2,13 +2,15 @@
 
 Checks what a kiosk needs on a plain PC with no internet: the pinned packages (one OpenCV, numpy 1.x, the mediapipe
 release that bundles every model), every model loading and running offline on the demo photo, the demo camera,
-webcams, the screen, sound, a Chinese font, the store folder (writable, private, free space) and the profiles.
+webcams, the screen, sound, a Chinese font, the store folder (writable, private: the folder and every folder
+(0700) and file (0600) inside it, free space) and the profiles.
 Nothing here changes the machine except a small test file written to and removed from the store folder.
 """
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -151,6 +153,45 @@ def check_screen_and_sound() -> list[Finding]:
     return out
 
 
+#: SDL video drivers that draw nowhere: chosen on purpose for tests and demos, a sign of "no display" otherwise
+HEADLESS_DRIVERS = ("dummy", "offscreen")
+
+
+def _probe_display() -> tuple[str | None, str | None]:
+    """Start and stop pygame's display; return (the SDL video driver it chose, None) or (None, its error)."""
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    try:
+        pygame.display.init()
+        return pygame.display.get_driver(), None
+    except pygame.error as exc:
+        return None, str(exc) or "pygame.error"
+    finally:
+        pygame.display.quit()
+
+
+def display_problem(env: "os._Environ[str] | dict[str, str] | None" = None, platform: str | None = None,
+                    probe: Callable[[], tuple[str | None, str | None]] | None = None) -> tuple[str, str] | None:
+    """Return why a kiosk window could not show here, as (code, detail): ("no_display", "") when on Linux neither
+    DISPLAY nor WAYLAND_DISPLAY is set, ("display_unusable", what happened) when pygame's display does not start or
+    falls back to a driver that draws nowhere; None when a display is there, or when SDL_VIDEODRIVER names a headless
+    driver on purpose. `env`, `platform` and `probe` default to this process's."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    asked = env.get("SDL_VIDEODRIVER", "")
+    if asked in HEADLESS_DRIVERS:
+        return None
+    if not asked and platform.startswith("linux") and not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        return "no_display", ""
+    driver, error = (probe or _probe_display)()
+    if error is not None:
+        return "display_unusable", error
+    if driver in HEADLESS_DRIVERS:
+        return "display_unusable", f"SDL fell back to its {driver} driver, which draws nowhere"
+    return None
+
+
 def check_font() -> list[Finding]:
     """Return the finding on the Chinese font the screens will use."""
     from kiosk.ui.fonts import cjk_font_path, draws_all
@@ -183,6 +224,7 @@ def check_store(store: Path) -> list[Finding]:
             return [Finding("store", FAIL, f"{store}: cannot write ({exc.strerror or exc})",
                             "Choose a folder this user can write (--store DIR), on a local disk.")]
         out += _store_mode(store)
+        out += check_store_modes(store)
         out += _records_file(store / "records.sqlite3")
         free_mb = shutil.disk_usage(store).free / 1e6
     out.append(Finding("disk space", OK if free_mb >= LOW_DISK_MB else WARN, f"{free_mb:,.0f} MB free",
@@ -218,6 +260,45 @@ def _store_mode(store: Path) -> list[Finding]:
     return [Finding("store", OK if private else WARN, f"{store.resolve()} (mode {mode:o})",
                     "" if private else f"Others can read the photos: `chmod 700 {store}` (the kiosk makes new "
                                        "folders 0700 itself).")]
+
+
+#: how many of the entries others can reach a finding names (the rest are counted)
+_NAMED_MAX = 5
+
+
+def store_modes(store: Path) -> tuple[list[str], int]:
+    """Return (the entries inside `store` that others can reach, as "path (mode)" relative to the store; how many
+    entries were looked at): folders must be 0700 and files 0600 (no bits for group or others). Links are not
+    followed."""
+    open_to_others: list[str] = []
+    seen = 0
+    for folder, dirs, files in os.walk(store):
+        for name in sorted(dirs) + sorted(files):
+            path = Path(folder) / name
+            try:
+                st = path.lstat()
+            except OSError:
+                continue
+            if (st.st_mode & 0o170000) == 0o120000:  # a link: its own mode means nothing
+                continue
+            seen += 1
+            if st.st_mode & 0o077:
+                open_to_others.append(f"{path.relative_to(store)} ({st.st_mode & 0o777:o})")
+    return sorted(open_to_others), seen
+
+
+def check_store_modes(store: Path) -> list[Finding]:
+    """Return the finding on the modes inside the store: every folder 0700 and every file 0600 (personal data), with
+    the one command that makes them so."""
+    if os.name == "nt":
+        return []
+    found, seen = store_modes(store)
+    if not found:
+        return [Finding("store modes", OK, f"{seen} folders and files, all owner-only (0700/0600)")]
+    named = ", ".join(found[:_NAMED_MAX]) + (f" and {len(found) - _NAMED_MAX} more" if len(found) > _NAMED_MAX else "")
+    return [Finding("store modes", WARN, f"{len(found)} of {seen} open to others: {named}",
+                    f"Others can read photos, numbers or logs: `chmod -R go-rwx {store}` (folders become 0700, "
+                    "files 0600), run by the account that owns the store.")]
 
 
 def check_profiles(extra_dirs: list[str]) -> list[Finding]:

@@ -1,12 +1,14 @@
-"""The HTML report of `idphoto check --report`: one row per photo with a thumbnail, landmarks, crown/eye/chin
-lines and the crop the profile would cut, and each failing gate with its value and hint. Self-contained file."""
+"""How `idphoto check` reports a photo: in sentences for the terminal (`describe`: each failing gate with its label,
+its value and limit in words and its hint, advisory ones marked; each failing file rule in words), and the HTML
+report of `--report`: one row per photo with a thumbnail, landmarks, crown/eye/chin lines and the crop the profile
+would cut, and the same sentences. Self-contained file."""
 from __future__ import annotations
 
 import base64
 import html
 import io
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from PIL import Image, ImageDraw
 
@@ -14,11 +16,102 @@ from capture.check import CheckResult
 from capture.compose import plan_crop
 from capture.files import write_atomic
 from capture.errors import PhotoError
-from kiosk.texts import error_text, hint_text
+from capture.filespec import SpecRule
+from capture.gates import GateResult
+from capture.gates.spec import SPECS_BY_NAME
+from kiosk.texts import error_text, gate_label, has, hint_text, text
 from capture.settings import ENGINE
 from profiles.model import Profile
 
 THUMB_PX = 360
+#: file rules whose limit is a (lo, hi) range, and the unit their numbers are in
+_RULE_UNITS = {"kb": "KB", "width_px": "px", "height_px": "px", "dpi": "dpi", "hair_top_px": "px",
+               "eye_line_px": "px", "face_width_px": "px", "head_height_px": "px"}
+
+
+def _number(value: float, unit: str) -> str:
+    """Return a gate value or limit in words: shares as percentages, degrees with °, ΔE, enlargements with ×."""
+    if unit == "ratio":
+        return f"{value * 100:.3g}%"
+    if unit == "deg":
+        return f"{value:.3g}°"
+    if unit == "dE00":
+        return f"ΔE {value:.3g}"
+    if unit == "×":
+        return f"{value:.3g}×"
+    return f"{value:.3g}"
+
+
+def _limit(g: GateResult, lang: str) -> str:
+    """Return what gate result `g` was held to, in words ("allowed at most 4%")."""
+    spec = SPECS_BY_NAME.get(g.name)
+    direction = spec.direction if spec is not None else "other"
+    thr = g.threshold
+    if isinstance(thr, tuple):
+        return text("cli.limit_band", lang, lo=_number(thr[0], g.unit), hi=_number(thr[1], g.unit))
+    if thr is None:
+        return ""
+    key = {"at_most": "limit_at_most", "at_least": "limit_at_least", "abs_at_most": "limit_abs_at_most",
+           "custom": "limit_exactly"}.get(direction, "limit_other")
+    return text(f"cli.{key}", lang, limit=_number(float(thr), g.unit))
+
+
+def _hint(code: str, lang: str) -> str:
+    return hint_text(code, lang).rstrip("。.!！ ")
+
+
+def gate_sentence(g: GateResult, lang: str = "en") -> str:
+    """Return one failing gate in words: "Mouth closed (mouth_closed): 10.4%, allowed at most 4%. Close your mouth
+    naturally." — advisory gates say so after their name."""
+    advisory = text("cli.check_advisory", lang) if g.advisory else ""
+    value = text("cli.check_not_measured", lang) if g.value is None else _number(float(g.value), g.unit)
+    limit = _limit(g, lang) if g.value is not None else ""
+    sentence = text("cli.check_gate", lang, label=gate_label(g.name, lang), name=g.name, advisory=advisory,
+                    value=value, limit=limit, hint=_hint(g.hint, lang))
+    return sentence.replace(", .", ".").replace("，。", "。")  # no limit to name
+
+
+def _plain(value: Any, unit: str, lang: str) -> str:
+    """Return a file rule's value or limit in words: "not set", "none", "20–40 KB", "96 dpi", "480 px"."""
+    if value is None:
+        return text("cli.value_not_set", lang)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return text("cli.value_none", lang)
+        if unit == "dpi" and len(set(value)) == 1:
+            return _plain(value[0], unit, lang)
+        sep = "–" if unit in ("KB", "px") and len(value) == 2 else ", "
+        return sep.join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) + (f" {unit}" if unit else "")
+    number = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{number} {unit}" if unit else number
+
+
+def rule_sentence(name: str, rule: SpecRule, profile: Profile, lang: str = "en") -> str:
+    """Return one failing file rule in words: "file width: 512 px, must be 480 px."."""
+    what = text(f"cli.rule_{name}", lang) if has(f"cli.rule_{name}") else name
+    if name == "background_colour" and isinstance(rule.value, dict):
+        value = text("cli.value_background", lang, nearest=rule.value.get("nearest"),
+                     delta_e=float(rule.value.get("delta_e", 0.0)))
+        expected = text("cli.expected_background", lang, names=", ".join(map(str, rule.limit or ())),
+                        limit=profile.threshold("background_delta_e_max"))
+    else:
+        unit = _RULE_UNITS.get(name, "")
+        value, expected = _plain(rule.value, unit, lang), _plain(rule.limit, unit, lang)
+    return text("cli.check_rule", lang, what=what, value=value, expected=expected)
+
+
+def describe(result: CheckResult, profile: Profile, lang: str = "en") -> str:
+    """Return the check of one photo for people: "PASS|FAIL FILE" then one indented sentence per failing gate (in
+    priority order, advisory ones marked) and per failing file rule; "ERROR FILE: sentence" when it could not be
+    checked (unreadable, or too small for the profile)."""
+    if result.error:
+        return f"{text('cli.check_error', lang)} {error_text(result.error, lang)}"
+    head = text("cli.check_pass" if result.ok else "cli.check_fail", lang)
+    lines = [f"{head} {result.file}"]
+    lines += [f"    {gate_sentence(g, lang)}" for g in result.gates.values() if not g.ok]
+    lines += [f"    {rule_sentence(name, item, profile, lang)}" for name, item in result.file_spec.items()
+              if not item.ok]
+    return "\n".join(lines)
 
 
 def annotated_thumbnail(result: CheckResult, profile: Profile) -> Image.Image | None:
@@ -68,13 +161,10 @@ def _row(result: CheckResult, profile: Profile) -> str:
         items.append(f'<li class="err">{html.escape(error_text(result.error, "en"))}</li>')
     for g in result.gates.values():
         if not g.ok:
-            value = "–" if g.value is None else f"{g.value:.3g}"
-            items.append(f"<li><b>{g.name}</b> {value} {html.escape(g.unit)} (limit {html.escape(str(g.threshold))})"
-                         f" — {html.escape(hint_text(g.hint, 'zh'))} / {html.escape(hint_text(g.hint, 'en'))}</li>")
+            items.append(f"<li>{html.escape(gate_sentence(g, 'en'))} / {html.escape(hint_text(g.hint, 'zh'))}</li>")
     for name, item in result.file_spec.items():
         if not item.ok:
-            items.append(f"<li>file <b>{name}</b>: {html.escape(str(item.value))} "
-                         f"(expected {html.escape(str(item.expected))})</li>")
+            items.append(f"<li>{html.escape(rule_sentence(name, item, profile, 'en'))}</li>")
     passed = sum(g.ok for g in result.gates.values())
     return (f'<tr class="{verdict}"><td>{img}</td><td><div class="name">{html.escape(Path(result.file).name)}</div>'
             f'<div class="verdict">{verdict.upper()} · {passed}/{len(result.gates)} gates</div>'

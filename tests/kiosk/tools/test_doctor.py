@@ -82,3 +82,25 @@ def test_a_camera_spec_that_is_no_camera_is_named_with_what_to_use(tmp_path):
     assert finding.status == FAIL
     assert finding.found.startswith(f"{tmp_path / 'no-such-video.mp4'}: This is not 'demo'")  # the camera's sentence
     assert "bad_spec" not in finding.found and "webcam number" in finding.fix
+
+
+def test_store_folders_and_files_open_to_others_are_named_with_the_fix(tmp_path):
+    from kiosk.tools.doctor import check_store_modes
+
+    store = tmp_path / "store"
+    (store / "pictures").mkdir(parents=True, mode=0o700)
+    (store / "log").mkdir(mode=0o700)
+    store.chmod(0o700)
+    (store / "pictures").chmod(0o755)
+    (store / "log" / "kiosk.log").write_text("state idle\n")
+    (store / "log" / "kiosk.log").chmod(0o644)
+    (store / "records.sqlite3").write_bytes(b"")
+    (store / "records.sqlite3").chmod(0o600)
+    found = {f.check: f for f in check_store(store)}["store modes"]
+    assert found.status == WARN
+    assert found.found == "2 of 4 open to others: log/kiosk.log (644), pictures (755)"
+    assert f"chmod -R go-rwx {store}" in found.fix
+    (store / "pictures").chmod(0o700)
+    (store / "log" / "kiosk.log").chmod(0o600)
+    (finding,) = check_store_modes(store)
+    assert finding.status == OK and finding.found == "4 folders and files, all owner-only (0700/0600)"
