@@ -63,7 +63,10 @@ def files_in(folder: Path) -> list[str]:
 def test_transition_table_is_the_documented_one():
     S = Status
     assert set(TRANSITIONS) == {(S.NOT_UPLOADED, S.FILED), (S.FILED, S.NEEDS_RECAPTURE),
+                                (S.RECAPTURED, S.NEEDS_RECAPTURE), (S.LOCKED, S.NEEDS_RECAPTURE),
                                 (S.NEEDS_RECAPTURE, S.RECAPTURED), (S.FILED, S.LOCKED), (S.RECAPTURED, S.LOCKED)}
+    # no dead end: every status but NOT_UPLOADED (nothing filed yet, nothing to reopen) can be reopened
+    assert {frm for frm, to in TRANSITIONS if to is S.NEEDS_RECAPTURE} == set(Status) - {S.NOT_UPLOADED, S.NEEDS_RECAPTURE}
     assert [s.value for s in Status] == ["未上传", "已上传", "需重新上传", "已重新上传", "已采集(锁定)"]
 
 
@@ -110,15 +113,17 @@ def test_illegal_store_actions_are_refused_and_change_nothing(store, pics):
     store.file_picture("B1", PROFILE, pics[0], GATES_OK)
     with pytest.raises(TransitionError) as info:
         store.file_picture("B1", PROFILE, pics[1], GATES_OK)
-    assert info.value.code == "already_filed" and "mark the record for recapture" in error_text(info.value, "en")
+    assert info.value.code == "already_filed" and "reopen the record for recapture" in error_text(info.value, "en")
     assert (store.folder / "pictures/B1.jpg").read_bytes() == pics[0]
     store.lock(["B1"])
     before = store.get("B1")
-    for action in (lambda: store.mark_recapture("B1", "x"), lambda: store.file_picture("B1", PROFILE, pics[1], {}),
-                   lambda: store.lock(["B1"])):
+    for action in (lambda: store.file_picture("B1", PROFILE, pics[1], {}), lambda: store.lock(["B1"])):
         with pytest.raises(TransitionError) as info:
             action()
-        assert info.value.code == "locked" and "locked record" in error_text(info.value, "en")
+        assert info.value.code == "locked" and "reopen it for re-capture" in error_text(info.value, "en")
+    with pytest.raises(TransitionError) as info:
+        store.mark_recapture("B1", "  ")  # reopening a locked record is allowed, but never without a reason
+    assert info.value.code == "reason_required"
     assert store.get("B1") == before
     assert (store.folder / "pictures/B1.jpg").read_bytes() == pics[0]
     assert files_in(store.pending_dir) == []
