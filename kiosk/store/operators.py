@@ -34,7 +34,7 @@ def clean_operator_name(name: str) -> str:
 
 def list_operators(db: sqlite3.Connection) -> list[Operator]:
     """Return every operator, in the order they were added."""
-    rows = db.execute("SELECT name, pin_hash, created, updated FROM operators ORDER BY created, name").fetchall()
+    rows = db.execute("SELECT name, pin_hash, created, updated FROM operators ORDER BY rowid").fetchall()
     return [Operator(*row) for row in rows]
 
 
