@@ -215,3 +215,28 @@ def test_backdrop_replacement_switched_from_the_console(all_profiles, tmp_path):
         assert app.new_backdrop() is None
     finally:
         app.store.close()
+
+
+def test_the_station_name_comes_from_the_flag_the_config_or_the_host(all_profiles, tmp_path):
+    import socket
+
+    from kiosk.commands.kiosk import kiosk_settings
+    from kiosk.commands.main import build_parser
+    from kiosk.station.settings import station_settings
+
+    profile = all_profiles["chsi-graduation"]
+    config = tmp_path / "kiosk.toml"
+    config.write_text('station = "hall-2"\n', encoding="utf-8")
+
+    def station(*argv: str) -> str:
+        values = kiosk_settings(build_parser().parse_args(["kiosk", *argv]))
+        return station_settings(values, profile, "demo").station
+
+    assert station() == socket.gethostname()
+    assert station("--config", str(config)) == "hall-2"
+    assert station("--config", str(config), "--station", "desk-9") == "desk-9"  # the flag wins
+    app = KioskApp(_options(profile, tmp_path, None, station="desk-9"))
+    try:
+        assert app.store.station == "desk-9"
+    finally:
+        app.store.close()
