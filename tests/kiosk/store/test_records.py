@@ -359,11 +359,18 @@ def _check_store(folder: Path, last_event: dict[str, tuple[str, str]], known: li
             # and its print leaves at most one unreported change: a mark after a first filing, or the re-filing
             # after a mark.
             if event == "filed":
-                want = (Status.FILED, Status.NEEDS_RECAPTURE) if said == "FILED" else (Status.RECAPTURED,)
+                want = (Status.FILED, Status.NEEDS_RECAPTURE) if said == "FILED" else (Status.RECAPTURED,
+                                                                                        Status.LOCKED)
+            elif event == "locked":
+                want = (Status.LOCKED, Status.NEEDS_RECAPTURE)
             else:
                 want = (Status.NEEDS_RECAPTURE, Status.RECAPTURED)
             if r is None or r.status not in want:
                 failures.append(f"{ident}: child said {event} but the DB has {r.status.name if r else 'no record'}")
+        for r in records.values():  # a reopening and its audit row commit together
+            reopens = [e for e in store.audit(r.identity) if e.action == "reopen"]
+            if r.status is Status.NEEDS_RECAPTURE and (not reopens or reopens[-1].reason != r.reason):
+                failures.append(f"{r.identity}: reopened without its audit row")
         if files_in(store.pending_dir):
             failures.append(f"pending leftovers after recover: {files_in(store.pending_dir)}")
         referenced = {Path(r.picture).name for r in records.values() if r.picture}
@@ -383,12 +390,13 @@ def test_sigkill_at_random_moments_never_loses_or_tears_a_picture(tmp_path, pics
         pic_files[-1].write_bytes(data)
     rng = random.Random(SEED)
     last_event: dict[str, tuple[str, str]] = {}
-    figures = {"kills": 0, "filings": 0, "marks": 0, "completed": 0, "pending_removed": 0, "failures": []}
+    figures = {"kills": 0, "filings": 0, "marks": 0, "locks": 0, "completed": 0, "pending_removed": 0, "failures": []}
     started = time.monotonic()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     for _ in range(KILLS):
         child = subprocess.Popen([sys.executable, str(ROOT / "tests" / "kiosk" / "store" / "crash_child.py"), str(folder),
-                                  *map(str, pic_files)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                                  *map(str, pic_files)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                 bufsize=0)  # unbuffered: readline() must not read ahead lines communicate() misses
         assert child.stdout.readline().strip() == b"ready", child.stderr.read().decode()
         # Wait for the child's first committed filing before the random delay, so every run files at least once
         # however busy the machine is ("filings >= kills" holds by construction, not by machine speed); the kill
@@ -403,7 +411,7 @@ def test_sigkill_at_random_moments_never_loses_or_tears_a_picture(tmp_path, pics
         for line in (first + out).decode().splitlines():
             event, ident, *said = line.split()
             last_event[ident] = (event, said[0] if said else "")
-            figures["filings" if event == "filed" else "marks"] += 1
+            figures[{"filed": "filings", "marked": "marks", "locked": "locks"}[event]] += 1
         report, failures = _check_store(folder, last_event, pics)
         figures["completed"] += len(report["completed"])
         figures["pending_removed"] += report["pending_removed"]
