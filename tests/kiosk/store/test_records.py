@@ -379,7 +379,17 @@ def _check_store(folder: Path, last_event: dict[str, tuple[str, str]], known: li
             failures.append(f"orphan final files: {sorted(unreferenced | set(report.orphans))}")
         if report.missing:
             failures.append(f"missing pictures: {report.missing}")
+        # What the next run is judged from: the state found now (a change the child could not report before its
+        # kill is accepted above once; the next run may add one more, and must not be judged from the older line).
+        for ident in last_event:
+            if ident in records:
+                last_event[ident] = AS_EVENT[records[ident].status]
     return report.to_dict(), failures
+
+
+#: the line the child would have printed last for a record found in this status
+AS_EVENT = {Status.FILED: ("filed", "FILED"), Status.RECAPTURED: ("filed", "RECAPTURED"),
+            Status.NEEDS_RECAPTURE: ("marked", ""), Status.LOCKED: ("locked", ""), Status.NOT_UPLOADED: ("", "")}
 
 
 def test_sigkill_at_random_moments_never_loses_or_tears_a_picture(tmp_path, pics):
