@@ -2,8 +2,6 @@
 pictures and numbers handed over before a date."""
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 import sqlite3
 import subprocess
