@@ -57,7 +57,7 @@ def draw_pin(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> T
     ts.draw(surface, text(state.prompt, state.lang), (w / 2, h * 0.09), 5.5, anchor="center", max_width=w * 0.9)
     ts.draw(surface, text(state.prompt, other), (w / 2, h * 0.155), 3.0, THEME.muted, anchor="center")
     if state.operator:
-        ts.draw(surface, text("op_operator", state.lang, name=state.operator), (w * 0.03, h * 0.12), 4.2,
+        ts.draw(surface, text("op_operator", state.lang, name=state.operator), (w * 0.03, h * 0.25), 4.2,
                 THEME.accent, anchor="midleft", max_width=w * 0.24)
     field_rect = pygame.Rect(int(w * 0.32), int(h * 0.2), int(w * 0.36), int(h * 0.1))
     locked = state.locked_left_s > 0
