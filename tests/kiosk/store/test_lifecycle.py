@@ -118,3 +118,18 @@ def test_an_office_day_capture_export_reopen_capture_export_again(store, pics, t
         assert hashlib.sha256(z.read("2023002.jpg")).digest() == hashlib.sha256(pics[2]).digest()
     assert store.get("2023002").status is Status.LOCKED
     assert [e.action for e in store.audit("2023002")] == ["lock", "reopen", "lock"]
+
+
+def test_the_sqlite_store_implements_the_protocol_exactly():
+    """What callers may use is the RecordStore protocol; the SQLite store gives every method with its parameters
+    (a server store for issue #14 implements the same list)."""
+    import inspect
+
+    from kiosk.store.records import RecordStore
+
+    members = [n for n, v in vars(RecordStore).items() if callable(v) and not n.startswith("_")]
+    assert {"mark_recapture", "lock", "audit", "operators", "add_operator", "set_operator_pin", "purge"} <= set(members)
+    for name in members:
+        wanted = list(inspect.signature(getattr(RecordStore, name)).parameters)
+        given = list(inspect.signature(getattr(SqliteRecordStore, name)).parameters)
+        assert given == wanted, name
