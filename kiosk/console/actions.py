@@ -17,13 +17,15 @@ class MarkRecapture:
 
     identity: str
     reason: str  # one of RECAPTURE_REASONS
+    operator: str = ""  # who asks (for the audit)
 
 
 @dataclass(frozen=True)
 class LockRecord:
-    """Lock the record of `identity` (it will never change again)."""
+    """Lock the record of `identity` (it is handed over; only reopening it for re-capture changes it again)."""
 
     identity: str
+    operator: str = ""  # who asks (for the audit)
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,15 @@ class ChooseBackdrop:
 class Export:
     """Export the filed records (the station does the work)."""
 
-    pass
+    operator: str = ""  # who asks
 
 
 @dataclass(frozen=True)
 class SavePin:
-    """Save the new operator PIN's hash."""
+    """Save an operator's new PIN hash."""
 
-    pin_hash: str  # the app writes this where it keeps the operator PIN
+    pin_hash: str  # the app saves this as the operator's PIN (the store's operators)
+    operator: str = ""  # whose PIN it is
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,15 @@
 """The operator console's logic (no pygame): pages, and the actions the app carries out (PINs: kiosk.console.pin;
 actions and choices: kiosk.console.actions; records as shown: kiosk.console.rows).
 
-The console is opened by staff on the kiosk itself. It starts at the PIN page; a wrong PIN five times in a row locks
-it for 60 s; the factory PIN "0000" must be changed before anything else. Behind the PIN:
+The console is opened by staff on the kiosk itself. Each operator has a name and a PIN (the store's operators; a
+station that only had the shared PIN file has one operator, "operator 1"). With several operators it starts at the
+"who" page (a big button per name), then the PIN pad names the operator chosen; with one it starts at the PIN pad.
+A wrong PIN five times in a row locks the pad for 60 s (whichever names were chosen); the factory PIN "0000" must be
+changed before anything else. What the operator does carries their name (for the store's audit). Behind the PIN:
 
     queue     today's counts and the records (newest first, paged)
-    record    one record with its attempts: mark it for re-capture (with a reason), lock it
+    record    one record with its attempts: reopen it for re-capture (with a reason; locked records too), lock it;
+              a button the lifecycle would refuse is drawn disabled with the refusal's sentence
     settings  choose the photo profile and the camera; change the PIN
     export    hand the records over (the app does the work)
 
@@ -21,7 +25,7 @@ locked); an optional attempts provider (store.attempts) fills the record page.
 
 `OperatorConsole.handle(action)` takes the touch-target names the operator views return and gives back a list of
 action objects (MarkRecapture, LockRecord, ChooseProfile, ChooseCamera, ChooseBackdrop, Export, SavePin, ExitConsole)
-for the app to do.
+for the app to do; `notify(key, bad, **fields)` lets the app report back (e.g. where an export was written).
 """
 from __future__ import annotations
 
@@ -34,8 +38,9 @@ from kiosk.console.actions import (RECAPTURE_REASONS, Action, ChooseBackdrop, Ch
                                    ExitConsole, Export, LockRecord, MarkRecapture, SavePin, choices, profile_choices)
 from kiosk.console.pin import (DEFAULT_PIN, LOCKOUT_S, MAX_WRONG_PINS, PBKDF2_ITERATIONS, PIN_MAX_LEN, PIN_MIN_LEN,
                                PinGuard, hash_pin, is_default_pin, pin_problem, verify_pin)
-from kiosk.console.rows import (STORE_STATUSES, as_row, attempt_count, attempt_row, status_key, today_counts,
-                                updated_key, when_text)
+from kiosk.console.rows import (STORE_STATUSES, as_row, attempt_count, attempt_row, record_refusals, status_key,
+                                today_counts, updated_key, when_text)
+from kiosk.store.operators import FIRST_OPERATOR
 
 __all__ = [
     "OperatorConsole", "OperatorState", "IDLE_TIMEOUT_S", "ROWS_PER_PAGE", "PAGES",
@@ -49,8 +54,7 @@ __all__ = [
 
 IDLE_TIMEOUT_S = 180.0
 ROWS_PER_PAGE = 8
-PAGES = ("pin", "change_pin", "queue", "record", "settings", "export")
-
+PAGES = ("who", "pin", "change_pin", "queue", "record", "settings", "export")
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,9 @@ class OperatorState:
     prompt: str = "op_pin_enter"  # text key of the PIN pad's title
     message: str = ""  # text key of a notice ("" for none)
     message_bad: bool = False
+    message_fields: Mapping[str, Any] = field(default_factory=dict)  # the notice's fields (e.g. an export's path)
+    operator: str = ""  # the operator chosen (the PIN pad names them; their actions carry the name)
+    operators: tuple[str, ...] = ()  # every operator's name, for the "who" page
     locked_left_s: float = 0.0
     must_change: bool = False
     records: tuple[Mapping[str, Any], ...] = ()  # the rows on this page of the queue
@@ -90,11 +97,16 @@ class OperatorConsole:
                  clock: Callable[[], float] = time.monotonic,
                  today: Callable[[], dt.date] = dt.date.today,
                  pin_iterations: int = PBKDF2_ITERATIONS, idle_timeout_s: float = IDLE_TIMEOUT_S,
-                 attempts: Callable[[str], Sequence[Any]] | None = None, replace_backdrop: bool = False) -> None:
+                 attempts: Callable[[str], Sequence[Any]] | None = None, replace_backdrop: bool = False,
+                 operators: Sequence[tuple[str, str | None]] = ()) -> None:
+        """`operators`: (name, PIN hash or None for the factory PIN) of every operator; none given: one operator,
+        "operator 1", with `pin_hash`."""
         self._records = records
         self.replace_backdrop = replace_backdrop
         self._attempts = attempts
-        self.guard = PinGuard(pin_hash, clock, iterations=pin_iterations)
+        self.operators: list[tuple[str, str | None]] = list(operators) or [(FIRST_OPERATOR, pin_hash)]
+        self.guard = PinGuard(self.operators[0][1], clock, iterations=pin_iterations)
+        self.operator = ""
         self.profiles = choices(profiles)
         self.cameras = choices(cameras)
         self.profile_id = profile_id
@@ -109,9 +121,11 @@ class OperatorConsole:
         self.new_pin: str | None = None  # the first entry while changing the PIN
         self.message = ""
         self.message_bad = False
+        self.message_fields: dict[str, Any] = {}
         self.selected: str | None = None
         self.page_index = 0
         self._last_input = clock()
+        self._lock_console()
 
     # -- reading -----------------------------------------------------------------------------------------------
     def records(self) -> list[Mapping[str, Any]]:
@@ -149,10 +163,11 @@ class OperatorConsole:
         if self.page == "record":
             record = next((r for r in rows if str(r.get("identity")) == self.selected), None)
             if record is not None:
-                record = self._with_attempts(record)
+                record = dict(self._with_attempts(record), refusals=record_refusals(record.get("status")))
         return OperatorState(
             page=self.page, lang=self.lang, entered=len(self.entry), prompt=prompt, message=self.message,
-            message_bad=self.message_bad, locked_left_s=self.guard.locked_for(), must_change=self.guard.must_change,
+            message_bad=self.message_bad, message_fields=dict(self.message_fields), operator=self.operator,
+            operators=tuple(name for name, _ in self.operators), locked_left_s=self.guard.locked_for(), must_change=self.guard.must_change,
             records=shown, page_index=self.page_index, page_count=pages, counts=today_counts(rows, today),
             total_records=len(rows),
             record=record, profiles=self.profiles, cameras=self.cameras, profile_id=self.profile_id,
@@ -161,7 +176,7 @@ class OperatorConsole:
     # -- input -------------------------------------------------------------------------------------------------
     def tick(self) -> list[Action]:
         """Call every frame: after `idle_timeout_s` without input the console locks itself again."""
-        if self.page != "pin" and self.clock() - self._last_input > self.idle_timeout_s:
+        if self.page not in ("pin", "who") and self.clock() - self._last_input > self.idle_timeout_s:
             self._lock_console()
         return []
 
@@ -179,6 +194,8 @@ class OperatorConsole:
         if action == "lang":
             self.lang = "en" if self.lang == "zh" else "zh"
             return []
+        if self.page == "who":
+            return self._on_who(action)
         if self.page in ("pin", "change_pin"):
             return self._pin_pad(action)
         if action in ("exit", "quit"):
@@ -195,7 +212,24 @@ class OperatorConsole:
         return handler(action)
 
     # -- pages -------------------------------------------------------------------------------------------------
+    def _on_who(self, action: str) -> list[Action]:
+        """The "who" page: `operator:<n>` chooses the n-th operator (0-based), then the PIN pad asks for their PIN."""
+        if action in ("back", "exit", "quit"):
+            self._lock_console()
+            return [ExitConsole()]
+        if action.startswith("operator:") and action[9:].isdigit() and int(action[9:]) < len(self.operators):
+            self._choose(int(action[9:]))
+            self._go("pin")
+        return []
+
+    def _choose(self, index: int) -> None:
+        self.operator, stored = self.operators[index]
+        self.guard.use(stored)
+
     def _pin_pad(self, action: str) -> list[Action]:
+        if action == "who" and self.page == "pin" and len(self.operators) > 1:
+            self._lock_console()
+            return []
         if action.startswith("key:"):
             key = action[4:]
             if key == "delete":
@@ -242,9 +276,10 @@ class OperatorConsole:
             self._say("op_pin_mismatch", bad=True)
             return []
         stored = self.guard.change(first, self.pin_iterations)
+        self.operators = [(name, stored if name == self.operator else old) for name, old in self.operators]
         self._go("queue")
         self._say("op_pin_changed")
-        return [SavePin(stored)]
+        return [SavePin(stored, self.operator)]
 
     def _on_queue(self, action: str) -> list[Action]:
         if action.startswith("open:"):
@@ -264,12 +299,23 @@ class OperatorConsole:
         if action == "back":
             self._go("queue", keep_page=True)
         elif action.startswith("recapture:") and action[10:] in RECAPTURE_REASONS:
-            self._say("op_marked")
-            return [MarkRecapture(identity, action[10:])]
-        elif action == "lock":  # the store allows it from filed / re-captured only; the app reports a refusal
-            self._say("op_locked_done")
-            return [LockRecord(identity)]
+            if not self._refused("recapture"):
+                self._say("op_marked")
+                return [MarkRecapture(identity, action[10:], self.operator)]
+        elif action == "lock":
+            if not self._refused("lock"):
+                self._say("op_locked_done")
+                return [LockRecord(identity, self.operator)]
         return []
+
+    def _refused(self, what: str) -> bool:
+        """Say why the lifecycle refuses `what` ("recapture" or "lock") for the open record; return whether it does
+        (the screen draws that button disabled; a key press on it ends here instead of failing in the store)."""
+        record = next((r for r in self.records() if str(r.get("identity")) == self.selected), None)
+        code = record_refusals(record.get("status") if record else None).get(what)
+        if code:
+            self._say(f"store.{code}", bad=True)
+        return bool(code)
 
     def _on_settings(self, action: str) -> list[Action]:
         if action == "back":
@@ -297,12 +343,13 @@ class OperatorConsole:
             self._go("queue")
         elif action == "export":
             self._say("op_export_started")
-            return [Export()]
+            return [Export(self.operator)]
         return []
 
-    def notify(self, message_key: str, bad: bool = False) -> None:
-        """Let the app report back (e.g. "op_export_done", "op_export_failed") on the current page."""
-        self._say(message_key, bad)
+    def notify(self, message_key: str, bad: bool = False, **fields: Any) -> None:
+        """Let the app report back on the current page: a text key (e.g. "op_export_done_where", "store.locked")
+        and the fields its sentence names (e.g. path=..., n=...)."""
+        self._say(message_key, bad, **fields)
 
     # -- helpers -----------------------------------------------------------------------------------------------
     def _go(self, page: str, keep_page: bool = False) -> None:
@@ -313,9 +360,15 @@ class OperatorConsole:
         if not keep_page and page == "queue":
             self.page_index = 0
 
-    def _say(self, key: str, bad: bool = False) -> None:
-        self.message, self.message_bad = key, bad
+    def _say(self, key: str, bad: bool = False, **fields: Any) -> None:
+        self.message, self.message_bad, self.message_fields = key, bad, fields
 
     def _lock_console(self) -> None:
+        """Back to the start: the "who" page with several operators, else the PIN pad of the only one."""
         self.selected = None
-        self._go("pin")
+        if len(self.operators) == 1:
+            self._choose(0)
+            self._go("pin")
+        else:
+            self.operator = ""
+            self._go("who")

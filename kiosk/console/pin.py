@@ -59,12 +59,19 @@ class PinGuard:
     def __init__(self, stored: str | None, clock: Callable[[], float] = time.monotonic,
                  max_wrong: int = MAX_WRONG_PINS, lockout_s: float = LOCKOUT_S,
                  iterations: int = PBKDF2_ITERATIONS) -> None:
+        self.iterations = iterations
         self.stored = stored or hash_pin(DEFAULT_PIN, iterations)
         self.clock = clock
         self.max_wrong = max_wrong
         self.lockout_s = lockout_s
         self.wrong = 0
         self._locked_until: float | None = None
+        self.must_change = is_default_pin(self.stored)
+
+    def use(self, stored: str | None) -> None:
+        """Check PINs against another operator's hash from now on (None: the factory PIN). The wrong-PIN count and
+        the lock-out stay: choosing another name does not give more tries."""
+        self.stored = stored or hash_pin(DEFAULT_PIN, self.iterations)
         self.must_change = is_default_pin(self.stored)
 
     def locked_for(self) -> float:

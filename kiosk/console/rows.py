@@ -6,8 +6,10 @@ import dataclasses
 import datetime as dt
 from typing import Any, Mapping, Sequence
 
+from kiosk.store.lifecycle import Status, refusal
+
 __all__ = ["STORE_STATUSES", "when_text", "status_key", "as_row", "attempt_row", "attempt_count", "today_counts",
-           "updated_key"]
+           "updated_key", "record_refusals"]
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
@@ -117,3 +119,14 @@ def updated_key(record: Mapping[str, Any]) -> float:
         return moment.timestamp() if moment else 0.0
     except (OverflowError, OSError, ValueError):
         return 0.0
+
+
+def record_refusals(status: Any) -> dict[str, str | None]:
+    """Return {"recapture": code, "lock": code} for a record in `status` (a status key, value or Status): the
+    store's refusal code (kiosk.store.lifecycle.TRANSITION_CODES) of reopening it for re-capture and of locking it,
+    None where the lifecycle allows it. An unknown status refuses both ("not_allowed")."""
+    key = status_key(status)
+    current = next((s for s in Status if s.name.lower() == key), None)
+    if current is None:
+        return {"recapture": "not_allowed", "lock": "not_allowed"}
+    return {"recapture": refusal(current, Status.NEEDS_RECAPTURE), "lock": refusal(current, Status.LOCKED)}

@@ -1,5 +1,9 @@
 """The operator console inside the running kiosk: opening it (F12 or five corner taps), routing input to it, and
-carrying out what it asks (PIN, re-capture, lock, profile, backdrop, camera, export)."""
+carrying out what it asks (PIN, re-capture, lock, profile, backdrop, camera, export).
+
+Operators and their PINs live in the store. A store without operators gets its first one, "operator 1", from the
+shared PIN file of older stations (operator-pin.txt in the store folder: its hash, so its must-change state too)
+or, without that file, with the factory PIN that must be changed at first use. The file is then no longer read."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +13,8 @@ from typing import TYPE_CHECKING, Callable
 
 from kiosk.console.console import (ChooseBackdrop, ChooseCamera, ChooseProfile, ExitConsole, Export, LockRecord,
                                    MarkRecapture, OperatorConsole, SavePin, profile_choices)
-from kiosk.store.records import SqliteRecordStore, TransitionError
+from capture.errors import CodedError
+from kiosk.store.records import FIRST_OPERATOR, SqliteRecordStore
 
 if TYPE_CHECKING:
     from kiosk.station.settings import KioskOptions
@@ -37,20 +42,30 @@ class ConsoleBridge:
 
     @property
     def pin_file(self) -> Path:
-        """Return the file holding the operator PIN's hash."""
+        """Return the shared PIN file of older stations (read once, when the store has no operators yet)."""
         return Path(self.o.store) / "operator-pin.txt"
+
+    def operators(self) -> list[tuple[str, str]]:
+        """Return (name, PIN hash) of every operator, making the first one when the store has none."""
+        if not self.store.operators():
+            from kiosk.console.pin import DEFAULT_PIN, hash_pin
+
+            pin_hash = self.pin_file.read_text(encoding="ascii").strip() if self.pin_file.exists() else ""
+            self.store.add_operator(FIRST_OPERATOR, pin_hash or hash_pin(DEFAULT_PIN))
+            log.info("operators: the first operator was set up")
+        return [(o.name, o.pin_hash) for o in self.store.operators()]
 
     def open_console(self) -> None:
         """Open the PIN-protected operator console over the kiosk."""
         from profiles import load_profiles
 
-        pin_hash = self.pin_file.read_text(encoding="ascii").strip() if self.pin_file.exists() else None
         cameras = [("demo", "demo"), ("0", "webcam 0"), ("1", "webcam 1")]
         if self.o.camera not in ("demo", "0", "1"):
             cameras.append((self.o.camera, self.o.camera))
-        self.console = OperatorConsole(self.store.list, pin_hash or None, profile_choices(load_profiles()), cameras,
+        self.console = OperatorConsole(self.store.list, None, profile_choices(load_profiles()), cameras,
                                        self.o.profile.id, self.o.camera, self.lang(), self.clock,
-                                       attempts=self.store.attempts, replace_backdrop=self.o.replace_backdrop)
+                                       attempts=self.store.attempts, replace_backdrop=self.o.replace_backdrop,
+                                       operators=self.operators())
         log.info("operator console opened")
 
     def corner_tap(self) -> None:
@@ -75,23 +90,26 @@ class ConsoleBridge:
             self.carry_out(act)
 
     def carry_out(self, act: object) -> None:
-        """Carry out one console request; a refusal is logged and shown on the console, never raised."""
+        """Carry out one console request; a refusal is logged (its code) and shown on the console with its sentence,
+        never raised."""
         try:
             self._carry_out(act)
-        except (TransitionError, ValueError, OSError, RuntimeError) as exc:
-            log.warning("operator action %s refused: %s", type(act).__name__, type(exc).__name__)
+        except CodedError as exc:  # a refusal of the store (e.g. the lifecycle's): its own sentence
+            log.warning("operator action %s refused: %s", type(act).__name__, exc.code)
+            if self.console is not None:
+                self.console.notify(f"{exc.domain}.{exc.code}", bad=True, **exc.fields)
+        except (ValueError, OSError, RuntimeError) as exc:
+            log.warning("operator action %s failed: %s", type(act).__name__, type(exc).__name__)
             if self.console is not None:
                 self.console.notify("op_action_failed", bad=True)
 
     def _carry_out(self, act: object) -> None:
         if isinstance(act, SavePin):
-            from capture.files import write_atomic
-
-            write_atomic(self.pin_file, act.pin_hash.encode("ascii"))
+            self.store.set_operator_pin(act.operator or FIRST_OPERATOR, act.pin_hash)
         elif isinstance(act, MarkRecapture):
-            self.store.mark_recapture(act.identity, act.reason)
+            self.store.mark_recapture(act.identity, act.reason, operator=act.operator or None)
         elif isinstance(act, LockRecord):
-            self.store.lock([act.identity])
+            self.store.lock([act.identity], operator=act.operator or None, reason="locked by hand")
         elif isinstance(act, ChooseProfile):
             from profiles import get_profile
 
@@ -115,6 +133,15 @@ class ConsoleBridge:
         out = Path(self.o.store) / "exports" / dt.datetime.now().strftime("batch-%Y%m%d-%H%M%S.zip")
         report = export_batch(self.store, out)  # it creates the exports folder, owner-only
         log.info("export: %d pictures, %d refused", len(report.exported), len(report.refused))
-        if self.console is not None:
-            self.console.notify("op_export_done" if not report.refused else "op_export_failed",
-                                bad=bool(report.refused))
+        if self.console is None:
+            return
+        if report.zip_path is None:
+            if report.refused:
+                self.console.notify("op_export_all_refused", bad=True, refused=len(report.refused))
+            else:
+                self.console.notify("op_export_nothing")
+        elif report.refused:
+            self.console.notify("op_export_partial", bad=True, n=len(report.exported), path=str(report.zip_path),
+                                refused=len(report.refused))
+        else:
+            self.console.notify("op_export_done_where", n=len(report.exported), path=str(report.zip_path))

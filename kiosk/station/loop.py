@@ -64,7 +64,7 @@ class KioskApp:
         self.on_state = on_state
         self.started_s = clock()
         self.flow = Flow(FlowConfig(), clock)
-        self.store = SqliteRecordStore(options.store)
+        self.store = SqliteRecordStore(options.store, station=options.station)
         self.sound = SoundPlayer(options.sound)
         self.ctx = Context(options, self.store, self.sound, clock, self.flow.config, lang=options.lang,
                            started_s=self.started_s, entered_at_s=self.flow.entered_at_s)

@@ -90,6 +90,19 @@ def _patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
     return patterns
 
 
+def _station(name: str) -> str:
+    if len(name) > 64 or not name.isprintable():
+        raise SettingError(f"must be a name of at most 64 printable characters, not {name!r}.")
+    return name
+
+
+def station_name(value: str | None) -> str:
+    """Return the station's name: the one set, else this computer's host name."""
+    from kiosk.store.sqlite import default_station
+
+    return value or default_station()
+
+
 @dataclass(frozen=True)
 class Setting:
     """One station setting. `name` is its attribute and its config key (a "-" in the file reads as "_")."""
@@ -132,6 +145,8 @@ def _settings_table() -> tuple[Setting, ...]:
         Setting("size", "1280x800", "window size WIDTHxHEIGHT (default 1280x800)", "text", "--size", check=_size),
         Setting("store", "kiosk-store", "folder where pictures are filed (default ./kiosk-store)", "text", "--store",
                 file_relative=True),
+        Setting("station", None, "this station's name, kept with every attempt, filing and audit row (default: "
+                "this computer's host name)", "text", "--station", metavar="NAME", check=_station),
         Setting("accept", DEFAULT_RULES.kinds, "numbers accepted at the keypad, comma separated, from "
                 "id_number, registration, student, collection_code (default: all)", "list", "--accept",
                 check=_kinds, metavar="KINDS", comma_list=True),
@@ -192,6 +207,7 @@ class StationSettings:
     replace_backdrop: bool = built_in("replace_backdrop")
     backdrop: str | None = built_in("backdrop")
     identity_rules: IdentityRules = DEFAULT_RULES  # which typed numbers are accepted
+    station: str = ""  # this station's name (the store files under it; "" until decided: the host name)
 
 
 def station_settings(values: Mapping[str, Any], profile: Profile, camera: str) -> StationSettings:
@@ -200,7 +216,7 @@ def station_settings(values: Mapping[str, Any], profile: Profile, camera: str) -
     return StationSettings(profile=profile, camera=camera, lang=values["lang"], fullscreen=values["fullscreen"],
                            store=Path(values["store"]), size=parse_size(values["size"]), sound=values["sound"],
                            replace_backdrop=values["replace_backdrop"], backdrop=values["backdrop"],
-                           identity_rules=identity_rules(values))
+                           identity_rules=identity_rules(values), station=station_name(values["station"]))
 
 
 @dataclass

@@ -14,6 +14,11 @@ FILING_CODES: dict[str, tuple[str, ...]] = {
     "picture_rejected": ("problems",),  # PictureRejected: the bytes fail the profile's file check
     "disk_mismatch": (),  # PictureRejected: the file read back is not the picture written
     "name_taken": ("name",),  # PictureRejected: another record already uses the picture's file name
+    "schema_newer": ("count", "max"),  # StoreError: the records file was made by a newer program
+    "no_record": (),  # RecordMissing: no record has this number
+    "operator_exists": ("name",),  # OperatorError: an operator of this name is already set up
+    "operator_unknown": ("name",),  # OperatorError: no operator of this name
+    "operator_name": (),  # OperatorError: a name must be 1-32 printable characters
 }
 
 #: every code of the "store" domain -> its fields
@@ -28,6 +33,25 @@ class StoreError(CodedError):
     def __init__(self, path: str | Path, code: str, **fields: object) -> None:
         self.path = str(path)
         super().__init__(code, self.path, **fields)
+
+
+class RecordMissing(CodedError, KeyError):
+    """No record has this number (code "no_record"); `.identity` is never part of the text."""
+
+    domain = "store"
+
+    def __init__(self, identity: str) -> None:
+        self.identity = identity
+        super().__init__("no_record", None)
+
+    def __str__(self) -> str:
+        return "no_record"
+
+
+class OperatorError(CodedError, ValueError):
+    """An operator cannot be added, found or named as asked (codes "operator_*")."""
+
+    domain = "store"
 
 
 class PictureRejected(CodedError, ValueError):

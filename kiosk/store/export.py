@@ -196,7 +196,7 @@ def _export(store: SqliteRecordStore, out_zip: Path, statuses: list[Status],
     report.zip_path = out_zip
     report.exported = [row["identity"] for _, _, _, row in entries]
     report.rows = [row for _, _, _, row in entries]
-    store.lock(report.exported)
+    store.lock(report.exported, reason=f"export {out_zip.name}")
     return report
 
 

@@ -89,8 +89,8 @@ def import_photo(path: Path, store: RecordStore, profile: Profile, checker: Stil
         record = store.file_picture(identity, profile, picture.data, gates)
     except TransitionError as exc:
         return outcome(identity, False, "not_allowed",
-                       f"not filed: the record is {exc.from_status.value}. {error_text(exc, 'en')} Mark it 需重新上传 "
-                       "first to replace its picture.")
+                       f"not filed: the record is {exc.from_status.value}. {error_text(exc, 'en')} To replace its "
+                       f"picture, reopen it first: idphoto records recapture {identity} --reason TEXT --store DIR")
     except PictureRejected as exc:
         return outcome(identity, False, "rejected", error_text(exc, "en"))
     except (OSError, sqlite3.Error) as exc:  # the store's disk: nothing was changed (see SqliteRecordStore)

@@ -1,4 +1,9 @@
-"""A record's lifecycle: its statuses, the one table of allowed changes, and the coded refusal of any other."""
+"""A record's lifecycle: its statuses, the one table of allowed changes, and the coded refusal of any other.
+
+The table has no dead end: any record with a filed picture (filed, re-filed, or locked after an export) can be
+reopened by an operator for a new picture, with a reason; the next filing makes it RECAPTURED, and the next export
+hands the new picture over. A record that never had a picture needs no reopening: the person is simply captured.
+"""
 from __future__ import annotations
 
 from enum import Enum
@@ -19,25 +24,31 @@ class Status(str, Enum):
 #: every allowed change, in one place: (from, to) -> what causes it. Anything not listed is refused.
 TRANSITIONS: dict[tuple[Status, Status], str] = {
     (Status.NOT_UPLOADED, Status.FILED): "picture filed",
-    (Status.FILED, Status.NEEDS_RECAPTURE): "operator asks for a new picture (reason required)",
+    (Status.FILED, Status.NEEDS_RECAPTURE): "operator reopens the record for a new picture (reason required)",
+    (Status.RECAPTURED, Status.NEEDS_RECAPTURE): "operator reopens the record for a new picture (reason required)",
+    (Status.LOCKED, Status.NEEDS_RECAPTURE): "operator reopens an exported record (reason required, audited)",
     (Status.NEEDS_RECAPTURE, Status.RECAPTURED): "picture filed again",
-    (Status.FILED, Status.LOCKED): "exported",
-    (Status.RECAPTURED, Status.LOCKED): "exported",
+    (Status.FILED, Status.LOCKED): "exported, or locked by an operator",
+    (Status.RECAPTURED, Status.LOCKED): "exported, or locked by an operator",
 }
 
 #: statuses whose record has a picture that counts as filed
 FILED_STATUSES = (Status.FILED, Status.RECAPTURED, Status.LOCKED)
 
+#: statuses an operator can reopen for re-capture (derived from the table)
+REOPENABLE = tuple(frm for (frm, to) in TRANSITIONS if to is Status.NEEDS_RECAPTURE)
+
 #: every TransitionError code (why a change is refused) -> the fields it carries (sentences in kiosk/texts/store.py)
 TRANSITION_CODES: dict[str, tuple[str, ...]] = {
     code: ("from_status", "to_status") for code in (
-        "locked",  # a locked record has been exported and never changes
-        "already_filed",  # a picture is already filed; an operator must first mark the record for recapture
+        "locked",  # a locked record has been exported: only reopening it for re-capture changes it
+        "already_filed",  # a picture is already filed; an operator must first reopen the record for re-capture
         "same_status",
+        "already_reopened",  # the record already waits for a new picture
         "lock_needs_filed",  # only a filed or re-filed picture can be exported and locked
         "refile_needs_recapture",  # a picture is filed again only after an operator asked for a recapture
         "first_already_filed",
-        "recapture_needs_filed",  # only a record with a filed (not re-filed, not locked) picture goes back
+        "recapture_needs_picture",  # a record without a picture is not reopened: the person is simply captured
         "no_way_back",  # a record never goes back to not uploaded
         "not_allowed",  # any other change the table does not list
         "reason_required",  # asking for a new picture needs a reason
@@ -66,7 +77,7 @@ def refusal_code(from_status: Status, to_status: Status) -> str:
     if to_status in (Status.FILED, Status.RECAPTURED) and from_status in (Status.FILED, Status.RECAPTURED):
         return "already_filed"
     if from_status is to_status:
-        return "same_status"
+        return "already_reopened" if to_status is Status.NEEDS_RECAPTURE else "same_status"
     if to_status is Status.LOCKED:
         return "lock_needs_filed"
     if to_status is Status.RECAPTURED:
@@ -74,21 +85,30 @@ def refusal_code(from_status: Status, to_status: Status) -> str:
     if to_status is Status.FILED:
         return "first_already_filed"
     if to_status is Status.NEEDS_RECAPTURE:
-        return "recapture_needs_filed"
+        return "recapture_needs_picture"
     if to_status is Status.NOT_UPLOADED:
         return "no_way_back"
     return "not_allowed"
 
 
+def refusal(from_status: Status | str, to_status: Status | str) -> str | None:
+    """Return why `from_status` -> `to_status` is refused (a TRANSITION_CODES code), or None when it is allowed;
+    for screens that disable a button instead of letting it fail."""
+    frm, to = Status(from_status), Status(to_status)
+    return None if (frm, to) in TRANSITIONS else refusal_code(frm, to)
+
+
 def check_transition(identity: str, from_status: Status, to_status: Status) -> None:
     """Raise TransitionError unless TRANSITIONS allows `from_status` -> `to_status`."""
     frm, to = Status(from_status), Status(to_status)
-    if (frm, to) not in TRANSITIONS:
-        raise TransitionError(identity, frm, to, refusal_code(frm, to))
+    code = refusal(frm, to)
+    if code is not None:
+        raise TransitionError(identity, frm, to, code)
 
 
 def filing_target(identity: str, status: Status) -> Status:
-    """Return the status a filing moves a record in `status` to, or raise TransitionError."""
+    """Return the status a filing moves a record in `status` to, or raise TransitionError (nothing to file: the
+    record is filed or locked and must be reopened for re-capture first)."""
     target = Status.RECAPTURED if status is Status.NEEDS_RECAPTURE else Status.FILED
     check_transition(identity, status, target)
     return target

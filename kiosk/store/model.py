@@ -18,6 +18,7 @@ class Record:
     reason: str | None
     created: str
     updated: str
+    station: str | None = None  # the station that filed the current picture (None: none yet, or an older file)
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Attempt:
     gates: dict
     picture: str | None
     accepted: bool
+    station: str | None = None  # the station that made the attempt (None in files older than schema 2)
 
 
 @dataclass

@@ -5,7 +5,8 @@ protocol and re-exports the store's names; they live in lifecycle.py (Status, TR
 errors.py (StoreError, PictureRejected, STORE_CODES), model.py (Record, Attempt, RecoveryReport), verify.py
 (verify_for_profile) and sqlite.py (SqliteRecordStore). `SqliteRecordStore` keeps everything in the store folder:
 
-    DIR/records.sqlite3          records + attempts (WAL, synchronous=FULL)
+    DIR/records.sqlite3          records, attempts, audit, operators (WAL, synchronous=FULL; schema versioned
+                                 and migrated by kiosk.store.migrations)
     DIR/pictures/<name>.jpg      the filed pictures, named by the profile (kiosk.store.identity.picture_file_name)
     DIR/pictures/.pending/       pictures written but not yet moved into place (see below)
     DIR/pictures/.orphans/       picture files no record points at, moved aside by `recover()`
@@ -25,11 +26,16 @@ refers to, which `recover()` deletes); after it commits, the new picture is comp
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterable, Mapping, Protocol
 
-from kiosk.store.errors import STORE_CODES, PictureRejected, StoreError
-from kiosk.store.lifecycle import FILED_STATUSES, TRANSITIONS, Status, TransitionError, check_transition
+from kiosk.store.audit import AuditEntry
+from kiosk.store.errors import STORE_CODES, OperatorError, PictureRejected, RecordMissing, StoreError
+from kiosk.store.lifecycle import (FILED_STATUSES, REOPENABLE, TRANSITIONS, Status, TransitionError,
+                                   check_transition, refusal)
 from kiosk.store.model import Attempt, Record, RecoveryReport
+from kiosk.store.operators import FIRST_OPERATOR, Operator
+from kiosk.store.purge import PurgeReport
 from kiosk.store.sqlite import DB_NAME, ORPHANS, PENDING, PICTURES, SqliteRecordStore
 from kiosk.store.verify import verify_for_profile
 from profiles.model import Profile
@@ -37,6 +43,14 @@ from profiles.model import Profile
 __all__ = [
     "Status",
     "TRANSITIONS",
+    "REOPENABLE",
+    "refusal",
+    "RecordMissing",
+    "OperatorError",
+    "AuditEntry",
+    "Operator",
+    "FIRST_OPERATOR",
+    "PurgeReport",
     "FILED_STATUSES",
     "TransitionError",
     "StoreError",
@@ -57,7 +71,12 @@ __all__ = [
 
 
 class RecordStore(Protocol):
-    """What the kiosk needs from a records store (SQLite today, a server later)."""
+    """What the kiosk, the console and the commands need from a records store (SQLite today, a server later).
+    `station` is the name this store files under (every attempt, filing and audit row carries it); `operator` is
+    the name of the person behind a hand-made change (None when no one is known, e.g. an export's lock).
+    Refusals are coded errors: TransitionError, RecordMissing, PictureRejected, OperatorError, StoreError."""
+
+    station: str
 
     def get(self, identity: str) -> Record | None: ...
 
@@ -72,8 +91,21 @@ class RecordStore(Protocol):
 
     def file_picture(self, identity: str, profile: Profile, data: bytes, gates: Mapping[str, Any]) -> Record: ...
 
-    def mark_recapture(self, identity: str, reason: str) -> Record: ...
+    def mark_recapture(self, identity: str, reason: str, operator: str | None = None) -> Record: ...
 
-    def lock(self, identities: Iterable[str]) -> list[Record]: ...
+    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None
+             ) -> list[Record]: ...
 
     def counts_today(self) -> dict[str, int]: ...
+
+    def audit(self, identity: str | None = None) -> list[AuditEntry]: ...
+
+    def operators(self) -> list[Operator]: ...
+
+    def add_operator(self, name: str, pin_hash: str) -> Operator: ...
+
+    def set_operator_pin(self, name: str, pin_hash: str) -> None: ...
+
+    def purge(self, exported_before: dt.date, operator: str | None = None) -> PurgeReport: ...
+
+    def close(self) -> None: ...

@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import socket
 import sqlite3
 import threading
 import uuid
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import quote
 
 from capture.files import fsync_directory as _fsync_directory, write_atomic
-from kiosk.store.errors import PictureRejected, StoreError
+from kiosk.store import migrations, operators as ops
+from kiosk.store.audit import AuditEntry, read_audit, write_audit
+from kiosk.store.errors import PictureRejected, RecordMissing, StoreError
 from kiosk.store.identity import clean_identity, picture_file_name
 from kiosk.store.lifecycle import Status, TransitionError, check_transition, filing_target
 from kiosk.store.model import Attempt, Record, RecoveryReport
@@ -29,36 +33,18 @@ def _now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (
-    identity   TEXT PRIMARY KEY,
-    profile_id TEXT NOT NULL,
-    status     TEXT NOT NULL,
-    picture    TEXT,
-    pending    TEXT,
-    attempts   INTEGER NOT NULL DEFAULT 0,
-    reason     TEXT,
-    created    TEXT NOT NULL,
-    updated    TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS attempts (
-    id       INTEGER PRIMARY KEY AUTOINCREMENT,
-    identity TEXT NOT NULL REFERENCES records(identity),
-    at       TEXT NOT NULL,
-    gates    TEXT NOT NULL,
-    picture  TEXT,
-    accepted INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS attempts_identity ON attempts(identity);
-CREATE INDEX IF NOT EXISTS attempts_at ON attempts(at);
-"""
+def default_station() -> str:
+    """Return this computer's host name (a station's name when none is given), or "station" if it has none."""
+    return socket.gethostname().strip() or "station"
+
 
 _COLUMNS = "identity, profile_id, status, picture, attempts, reason, created, updated"
 
 
 def _record(row: sqlite3.Row | tuple) -> Record:
-    identity, profile_id, status, picture, attempts, reason, created, updated = row
-    return Record(identity, profile_id, Status(status), picture, int(attempts), reason, created, updated)
+    identity, profile_id, status, picture, attempts, reason, created, updated, *rest = row
+    return Record(identity, profile_id, Status(status), picture, int(attempts), reason, created, updated,
+                  rest[0] if rest else None)
 
 
 def _private_dir(path: Path) -> None:
@@ -69,30 +55,65 @@ def _private_dir(path: Path) -> None:
 class SqliteRecordStore:
     """The records store in one folder (see the module text for the layout and the filing protocol)."""
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path, station: str | None = None, readonly: bool = False) -> None:
+        """Open (creating and migrating when needed) the store in `folder`, filing as station `station` (default:
+        this computer's host name). `readonly`: open an existing records file for reading only: nothing is created,
+        migrated or chmod-ed (a listing by another account); StoreError "records_unusable" if it cannot be read."""
         self.folder = Path(folder)
+        self.station = (station or "").strip() or default_station()
+        self.readonly = readonly
         self.pictures = self.folder / PICTURES
         self.pending_dir = self.pictures / PENDING
         self.orphans_dir = self.pictures / ORPHANS
+        self.db_path = self.folder / DB_NAME
+        self._lock = threading.RLock()
+        self._db = self._connect_readonly() if readonly else self._connect()
+        self._columns = {t: migrations.columns(self._db, t) for t in ("records", "attempts", "audit", "operators")}
+
+    def _connect(self) -> sqlite3.Connection:
         for d in (self.folder, self.pictures, self.pending_dir):
             _private_dir(d)
-        self.db_path = self.folder / DB_NAME
         # Create the database owner-only before SQLite opens it; SQLite gives its -wal/-shm files the same mode.
         os.close(os.open(self.db_path, os.O_RDWR | os.O_CREAT, 0o600))
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.db_path, isolation_level=None, check_same_thread=False, timeout=30)
+        db = sqlite3.connect(self.db_path, isolation_level=None, check_same_thread=False, timeout=30)
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(_SCHEMA)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            migrations.migrate(db, self.db_path)
         except sqlite3.DatabaseError as exc:
-            self._db.close()
+            db.close()
             raise StoreError(self.db_path, "records_unusable", detail=str(exc), pictures=str(self.pictures)) from None
+        except BaseException:
+            db.close()
+            raise
         for suffix in ("", "-wal", "-shm"):
             p = Path(str(self.db_path) + suffix)
             if p.exists():
                 os.chmod(p, 0o600)
+        return db
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        uri = f"file:{quote(str(self.db_path.resolve()))}?mode=ro"
+        try:
+            db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+        except sqlite3.Error as exc:
+            raise StoreError(self.db_path, "records_unusable", detail=str(exc), pictures=str(self.pictures)) from None
+        try:
+            migrations.check_not_newer(db, self.db_path)
+            db.execute("SELECT COUNT(*) FROM records").fetchone()
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise StoreError(self.db_path, "records_unusable", detail=str(exc), pictures=str(self.pictures)) from None
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def schema_version(self) -> int:
+        """Return the records file's schema version (kiosk.store.migrations)."""
+        with self._lock:
+            return migrations.schema_version(self._db)
 
     # -- plumbing -------------------------------------------------------------------------------------------
 
@@ -136,29 +157,39 @@ class SqliteRecordStore:
         """Return the absolute path of the record's picture, or None."""
         return self.folder / record.picture if record.picture else None
 
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Return every row of one query (under the store's lock)."""
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    def _select(self) -> str:
+        """Return the record columns this file has (an older file read-only has no station)."""
+        return _COLUMNS + (", station" if "station" in self._columns["records"] else "")
+
     # -- reading --------------------------------------------------------------------------------------------
 
     def get(self, identity: str) -> Record | None:
         identity = clean_identity(identity)
         with self._lock:
-            row = self._db.execute(f"SELECT {_COLUMNS} FROM records WHERE identity = ?", (identity,)).fetchone()
+            row = self._db.execute(f"SELECT {self._select()} FROM records WHERE identity = ?", (identity,)).fetchone()
         return _record(row) if row else None
 
     def list(self, status: Status | None = None) -> list[Record]:
         with self._lock:
             if status is None:
-                rows = self._db.execute(f"SELECT {_COLUMNS} FROM records ORDER BY identity").fetchall()
+                rows = self._db.execute(f"SELECT {self._select()} FROM records ORDER BY identity").fetchall()
             else:
-                rows = self._db.execute(f"SELECT {_COLUMNS} FROM records WHERE status = ? ORDER BY identity",
+                rows = self._db.execute(f"SELECT {self._select()} FROM records WHERE status = ? ORDER BY identity",
                                         (Status(status).value,)).fetchall()
         return [_record(r) for r in rows]
 
     def attempts(self, identity: str) -> list[Attempt]:
         identity = clean_identity(identity)
         with self._lock:
-            rows = self._db.execute("SELECT identity, at, gates, picture, accepted FROM attempts WHERE identity = ? "
-                                    "ORDER BY id", (identity,)).fetchall()
-        return [Attempt(i, at, json.loads(g), p, bool(a)) for i, at, g, p, a in rows]
+            station = "station" if "station" in self._columns["attempts"] else "NULL"
+            rows = self._db.execute(f"SELECT identity, at, gates, picture, accepted, {station} FROM attempts "
+                                    "WHERE identity = ? ORDER BY id", (identity,)).fetchall()
+        return [Attempt(i, at, json.loads(g), p, bool(a), st) for i, at, g, p, a, st in rows]
 
     def counts_today(self) -> dict[str, int]:
         """Return today's figures: {"attempts", "filed" (accepted attempts), "records" (touched today)} plus one
@@ -184,14 +215,15 @@ class SqliteRecordStore:
         with self._tx() as db:
             db.execute("INSERT OR IGNORE INTO records (identity, profile_id, status, attempts, created, updated) "
                        "VALUES (?, ?, ?, 0, ?, ?)", (identity, profile_id, Status.NOT_UPLOADED.value, now, now))
-            row = db.execute(f"SELECT {_COLUMNS} FROM records WHERE identity = ?", (identity,)).fetchone()
+            row = db.execute(f"SELECT {self._select()} FROM records WHERE identity = ?", (identity,)).fetchone()
         return _record(row)
 
     def _insert_attempt(self, db: sqlite3.Connection, identity: str, at: str, gates: Mapping[str, Any],
                         picture: str | None, accepted: bool) -> int:
-        cur = db.execute("INSERT INTO attempts (identity, at, gates, picture, accepted) VALUES (?, ?, ?, ?, ?)",
+        cur = db.execute("INSERT INTO attempts (identity, at, gates, picture, accepted, station) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
                          (identity, at, json.dumps(dict(gates), ensure_ascii=False, default=str), picture,
-                          int(accepted)))
+                          int(accepted), self.station))
         db.execute("UPDATE records SET attempts = attempts + 1 WHERE identity = ?", (identity,))
         return int(cur.lastrowid)
 
@@ -203,7 +235,7 @@ class SqliteRecordStore:
         at = _now()
         with self._tx() as db:
             self._insert_attempt(db, identity, at, gates, picture, accepted)
-        return Attempt(identity, at, dict(gates), picture, accepted)
+        return Attempt(identity, at, dict(gates), picture, accepted, self.station)
 
     def file_picture(self, identity: str, profile: Profile, data: bytes, gates: Mapping[str, Any]) -> Record:
         """File the confirmed picture of `identity` (see the module text for the protocol); return the record.
@@ -230,7 +262,7 @@ class SqliteRecordStore:
                 raise PictureRejected(identity, "disk_mismatch" if mismatch else "picture_rejected", problems)
             at = _now()
             with self._tx() as db:
-                row = db.execute(f"SELECT {_COLUMNS} FROM records WHERE identity = ?", (identity,)).fetchone()
+                row = db.execute(f"SELECT {self._select()} FROM records WHERE identity = ?", (identity,)).fetchone()
                 before = _record(row)
                 target = filing_target(identity, before.status)  # re-checked inside the transaction
                 clash = db.execute("SELECT identity FROM records WHERE picture = ? AND identity != ?",
@@ -239,8 +271,8 @@ class SqliteRecordStore:
                     raise PictureRejected(identity, "name_taken", name=final_name)
                 attempt_id = self._insert_attempt(db, identity, at, gates, final_rel, True)
                 db.execute("UPDATE records SET status = ?, picture = ?, pending = ?, profile_id = ?, reason = NULL, "
-                           "updated = ? WHERE identity = ?",
-                           (target.value, final_rel, pending_name, profile.id, at, identity))
+                           "updated = ?, station = ? WHERE identity = ?",
+                           (target.value, final_rel, pending_name, profile.id, at, self.station, identity))
         except BaseException:
             _unlink(pending_path)
             raise
@@ -262,9 +294,9 @@ class SqliteRecordStore:
         """The rename failed after the commit: put the record back as it was and drop the pending file."""
         with self._tx() as db:
             db.execute("UPDATE records SET status = ?, picture = ?, pending = NULL, profile_id = ?, reason = ?, "
-                       "updated = ? WHERE identity = ?",
+                       "updated = ?, station = ? WHERE identity = ?",
                        (before.status.value, before.picture, before.profile_id, before.reason, before.updated,
-                        before.identity))
+                        before.station, before.identity))
             db.execute("UPDATE attempts SET accepted = 0, picture = NULL WHERE id = ?", (attempt_id,))
         _unlink(pending_path)
         _fsync_directory(self.pending_dir)
@@ -279,85 +311,85 @@ class SqliteRecordStore:
             os.replace(src, self.orphans_dir / f"{src.stem}-{uuid.uuid4().hex[:8]}{src.suffix}")
             _fsync_directory(self.pictures)
 
-    def mark_recapture(self, identity: str, reason: str) -> Record:
-        """Send a filed record back for a new picture (operator action). The old picture stays until replaced."""
+    def _row(self, db: sqlite3.Connection, identity: str) -> Record:
+        row = db.execute(f"SELECT {self._select()} FROM records WHERE identity = ?", (identity,)).fetchone()
+        if row is None:
+            raise RecordMissing(identity)
+        return _record(row)
+
+    def mark_recapture(self, identity: str, reason: str, operator: str | None = None) -> Record:
+        """Reopen a record with a picture (filed, re-filed, or locked after an export) for a new picture, with a
+        reason; audited with the operator and this station. The old picture stays until replaced. Raises
+        TransitionError (e.g. "recapture_needs_picture", "reason_required") or RecordMissing; nothing changes then."""
         identity = clean_identity(identity)
         reason = (reason or "").strip()
+        now = _now()
         with self._tx() as db:
-            row = db.execute(f"SELECT {_COLUMNS} FROM records WHERE identity = ?", (identity,)).fetchone()
-            if row is None:
-                raise KeyError(f"{identity}: no such record")
-            record = _record(row)
+            record = self._row(db, identity)
             check_transition(identity, record.status, Status.NEEDS_RECAPTURE)
             if not reason:
                 raise TransitionError(identity, record.status, Status.NEEDS_RECAPTURE, "reason_required")
             db.execute("UPDATE records SET status = ?, reason = ?, updated = ? WHERE identity = ?",
-                       (Status.NEEDS_RECAPTURE.value, reason, _now(), identity))
+                       (Status.NEEDS_RECAPTURE.value, reason, now, identity))
+            write_audit(db, AuditEntry(now, identity, "reopen", record.status.name, Status.NEEDS_RECAPTURE.name,
+                                       operator, self.station, reason))
         return self.get(identity)  # type: ignore[return-value]
 
-    def lock(self, identities: Iterable[str]) -> list[Record]:
-        """Lock the given records (after export), all or none; return them."""
+    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None
+             ) -> list[Record]:
+        """Lock the given records (after export, or by an operator), all or none, each audited; return them."""
         ids = [clean_identity(i) for i in identities]
         now = _now()
         with self._tx() as db:
             for identity in ids:
-                row = db.execute(f"SELECT {_COLUMNS} FROM records WHERE identity = ?", (identity,)).fetchone()
-                if row is None:
-                    raise KeyError(f"{identity}: no such record")
-                check_transition(identity, _record(row).status, Status.LOCKED)
+                record = self._row(db, identity)
+                check_transition(identity, record.status, Status.LOCKED)
                 db.execute("UPDATE records SET status = ?, updated = ? WHERE identity = ?",
                            (Status.LOCKED.value, now, identity))
+                write_audit(db, AuditEntry(now, identity, "lock", record.status.name, Status.LOCKED.name, operator,
+                                           self.station, reason))
         return [self.get(i) for i in ids]  # type: ignore[misc]
+
+    # -- audit, operators, purge ----------------------------------------------------------------------------
+
+    def audit(self, identity: str | None = None) -> list[AuditEntry]:
+        """Return the audit rows of `identity` (every row when None), oldest first."""
+        if not self._columns["audit"]:
+            return []  # an older file opened read-only
+        with self._lock:
+            return read_audit(self._db, clean_identity(identity) if identity is not None else None)
+
+    def operators(self) -> list[ops.Operator]:
+        """Return the operators, in the order they were added."""
+        if not self._columns["operators"]:
+            return []
+        with self._lock:
+            return ops.list_operators(self._db)
+
+    def add_operator(self, name: str, pin_hash: str) -> ops.Operator:
+        """Add an operator with a PIN hash (kiosk.console.pin.hash_pin); OperatorError if the name is taken."""
+        with self._tx() as db:
+            return ops.add_operator(db, name, pin_hash, _now())
+
+    def set_operator_pin(self, name: str, pin_hash: str) -> None:
+        """Replace operator `name`'s PIN hash; OperatorError if there is no such operator."""
+        with self._tx() as db:
+            ops.set_pin(db, name, pin_hash, _now())
+
+    def purge(self, exported_before: dt.date, operator: str | None = None):
+        """Remove the pictures and numbers of records locked before `exported_before`; return a PurgeReport
+        (counts only, also in the audit). See kiosk.store.purge."""
+        from kiosk.store.purge import purge
+
+        return purge(self, exported_before, operator, _now())
 
     # -- start-up repair ------------------------------------------------------------------------------------
 
     def recover(self) -> RecoveryReport:
         """Finish or roll back whatever a crash left half-done; call once at start, before filing anything."""
-        report = RecoveryReport()
-        with self._lock:
-            rows = self._db.execute("SELECT identity, picture, pending FROM records WHERE pending IS NOT NULL"
-                                    ).fetchall()
-        for identity, picture, pending in rows:
-            src = self.pending_dir / pending
-            if src.exists() and picture:
-                # committed but not renamed: the pending file is the filed picture
-                os.replace(src, self.folder / picture)
-                _fsync_directory(self.pictures)
-                _fsync_directory(self.pending_dir)
-                report.completed.append(identity)
-            with self._tx() as db:
-                db.execute("UPDATE records SET pending = NULL WHERE identity = ? AND pending = ?", (identity, pending))
+        from kiosk.store.recovery import recover
 
-        with self._lock:
-            rows = self._db.execute("SELECT identity, picture, status FROM records WHERE picture IS NOT NULL"
-                                    ).fetchall()
-        referenced = {picture for _, picture, _ in rows}
-        for identity, picture, _status in rows:
-            if not (self.folder / picture).is_file():
-                report.missing.append(identity)
-
-        # pending files (and write_atomic temp files) nobody refers to: the filing never committed
-        for p in sorted(self.pending_dir.iterdir()):
-            if p.is_file():
-                p.unlink()
-                report.pending_removed += 1
-        if report.pending_removed:
-            _fsync_directory(self.pending_dir)
-
-        # final files (and stray write temp files) no record points at
-        for p in sorted(self.pictures.iterdir()):
-            if not p.is_file():
-                continue
-            rel = f"{PICTURES}/{p.name}"
-            if rel in referenced:
-                continue
-            _private_dir(self.orphans_dir)
-            os.replace(p, self.orphans_dir / p.name)
-            report.orphans.append(p.name)
-        if report.orphans:
-            _fsync_directory(self.pictures)
-            _fsync_directory(self.orphans_dir)
-        return report
+        return recover(self)
 
 
 def _unlink(path: Path) -> None:

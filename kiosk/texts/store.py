@@ -4,19 +4,19 @@ from __future__ import annotations
 
 STORE: dict[str, dict[str, str]] = {
     # status changes the lifecycle refuses
-    "locked": {"zh": "该记录已导出并锁定，不能再更改。",
-               "en": "A locked record has been exported and never changes."},
-    "already_filed": {"zh": "该号码已有存档照片；需要先由工作人员标记为“需重新上传”。",
-                      "en": "A picture is already filed; an operator must first mark the record for recapture."},
+    "locked": {"zh": "该记录已导出并锁定；如需重拍，请工作人员先将其重新打开（需重新上传）。",
+               "en": "The record has been exported and locked; an operator must reopen it for re-capture first."},
+    "already_filed": {"zh": "该号码已有存档照片；需要先由工作人员重新打开为“需重新上传”。",
+                      "en": "A picture is already filed; an operator must first reopen the record for recapture."},
     "same_status": {"zh": "该记录已经是这个状态。", "en": "The record already has this status."},
+    "already_reopened": {"zh": "该记录已在等待重拍。", "en": "The record already waits for a new picture."},
     "lock_needs_filed": {"zh": "只有已上传或已重新上传的照片才能导出并锁定。",
                          "en": "Only a filed or re-filed picture can be exported and locked."},
     "refile_needs_recapture": {"zh": "只有工作人员要求重拍后，才能再次存档照片。",
                                "en": "A picture is filed again only after an operator asked for a recapture."},
     "first_already_filed": {"zh": "第一张照片已经存档。", "en": "The first picture has already been filed."},
-    "recapture_needs_filed": {"zh": "只有已上传（未重新上传、未锁定）的记录才能要求重拍。",
-                              "en": "Only a record with a filed (not re-filed or locked) picture can be sent back "
-                                    "for recapture."},
+    "recapture_needs_picture": {"zh": "该记录还没有照片，无需标记重拍：直接拍摄即可。",
+                                "en": "The record has no picture yet: no need to reopen it, just take the photo."},
     "no_way_back": {"zh": "记录不能退回到“未上传”。", "en": "A record never goes back to not uploaded."},
     "not_allowed": {"zh": "不允许从 {from_status} 改为 {to_status}。",
                     "en": "A record cannot go from {from_status} to {to_status}."},
@@ -35,4 +35,12 @@ STORE: dict[str, dict[str, str]] = {
                       "en": "The picture was not filed: the file on disk does not match the picture."},
     "name_taken": {"zh": "照片没有存档：文件名 {name} 已被另一条记录使用。",
                    "en": "The picture was not filed: the file name {name} is already used by another record."},
+    "schema_newer": {"zh": "记录文件由较新版本的程序创建（结构版本 {count}，本程序支持到 {max}）；请升级本程序后再打开。",
+                     "en": "The records file was made by a newer version of this program (schema {count}, this one "
+                           "knows up to {max}); update the program before opening it."},
+    "no_record": {"zh": "没有这个号码的记录。", "en": "No record has this number."},
+    "operator_exists": {"zh": "已有名为 {name} 的工作人员。", "en": "An operator named {name} is already set up."},
+    "operator_unknown": {"zh": "没有名为 {name} 的工作人员。", "en": "No operator is named {name}."},
+    "operator_name": {"zh": "工作人员名称须为 1–32 个可见字符。",
+                      "en": "An operator's name has 1 to 32 printable characters."},
 }

@@ -1,65 +1,50 @@
-"""Operator console screens: PIN pad, records queue, one record, settings, export. Each draw_* returns Targets whose
-names go straight to OperatorConsole.handle(); draw() picks the screen for the console's page."""
+"""Operator console screens: who is there, PIN pad, records queue, one record (kiosk/ui/operator_record.py),
+settings, export. Each draw_* returns Targets whose names go straight to OperatorConsole.handle(); draw() picks the
+screen for the console's page. Shared parts: kiosk/ui/operator_parts.py; screenshots: kiosk/ui/operator_shots.py."""
 from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from pathlib import Path
 from typing import Any, Callable
 
 import pygame
 
-from kiosk.console.console import (ROWS_PER_PAGE, Choice, OperatorConsole, OperatorState, attempt_count,
-                            hash_pin, profile_choices, when_text)
-from kiosk.texts import has, text
-from kiosk.ui.common import THEME, Colour, Targets, Typesetter, draw_button
+from kiosk.console.console import ROWS_PER_PAGE, Choice, OperatorState, attempt_count, when_text
+from kiosk.texts import text
+from kiosk.ui.common import THEME, Targets, Typesetter, draw_button
+from kiosk.ui.operator_parts import STATUS_COLOURS, header, message, status_text, wrap_lines
+from kiosk.ui.operator_record import draw_record
 
-STATUS_COLOURS: dict[str, Colour] = {
-    "filed": THEME.good, "recaptured": THEME.good, "needs_recapture": THEME.advise, "locked": THEME.accent,
-    "not_uploaded": THEME.waiting, "rejected": THEME.bad,
-}
+__all__ = ["STATUS_COLOURS", "PIN_KEYS", "status_text", "draw", "draw_who", "draw_pin", "draw_queue", "draw_record",
+           "draw_settings", "draw_export", "sample_records", "render_operator_screenshots", "wrap_lines"]
+
 PIN_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok")
 
 
-def status_text(status: str, lang: str) -> str:
-    key = f"op_status_{status}"
-    return text(key, lang) if has(key) else str(status)
-
-
-def _message(surface: pygame.Surface, ts: Typesetter, state: OperatorState, pos: tuple[float, float],
-             anchor: str = "center") -> None:
-    if state.message and has(state.message):
-        ts.draw(surface, text(state.message, state.lang), pos, 3.4, THEME.bad if state.message_bad else THEME.good,
-                anchor=anchor, max_width=surface.get_width() * 0.9)
-
-
-def _header(surface: pygame.Surface, ts: Typesetter, state: OperatorState, title_key: str,
-            tabs: bool = True) -> Targets:
-    """Title bar with the page tabs, the language switch and Exit."""
+def draw_who(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> Targets:
+    """Who is there: one large button per operator (touch-sized, up to 3 columns), then the PIN pad asks for the
+    PIN of the one chosen."""
     w, h = surface.get_size()
     surface.fill(THEME.background)
-    bar = pygame.Rect(0, 0, w, int(h * 0.11))
-    pygame.draw.rect(surface, THEME.panel, bar)
-    r = ts.draw(surface, text("op_title", state.lang), (w * 0.025, bar.centery), 2.8, THEME.muted, anchor="midleft",
-                max_width=w * 0.16)
-    ts.draw(surface, text(title_key, state.lang), (r.right + ts.unit * 2, bar.centery), 4.4, anchor="midleft",
-            max_width=w * 0.4 - r.right)
+    other = "en" if state.lang == "zh" else "zh"
+    ts.draw(surface, text("op_title", state.lang), (w * 0.03, h * 0.04), 3.0, THEME.muted)
+    ts.draw(surface, text("op_who", state.lang), (w / 2, h * 0.1), 5.5, anchor="center", max_width=w * 0.9)
+    ts.draw(surface, text("op_who", other), (w / 2, h * 0.165), 3.0, THEME.muted, anchor="center")
     targets = Targets()
-    bh = int(h * 0.075)
-    y = bar.centery - bh // 2
-    x = int(w * 0.42)
-    if tabs:
-        for page, key in (("queue", "op_queue_title"), ("settings", "op_settings"), ("export", "op_export")):
-            r = pygame.Rect(x, y, int(w * 0.115), bh)
-            current = state.page == page or (page == "queue" and state.page == "record")
-            targets.rects[f"goto:{page}"] = draw_button(surface, ts, r, text(key, state.lang),
-                                                        THEME.accent if current else THEME.button_alt, 3.2)
-            x += int(w * 0.125)
-    lang = pygame.Rect(int(w * 0.805), y, int(w * 0.085), bh)
+    names = state.operators
+    columns = 1 if len(names) <= 4 else (2 if len(names) <= 10 else 3)
+    rows = -(-len(names) // columns)
+    box = pygame.Rect(int(w * 0.2), int(h * 0.22), int(w * 0.6), int(h * 0.6))
+    bw, bh = box.width / columns, min(box.height / max(rows, 1), h * 0.12)
+    for i, name in enumerate(names):
+        r = pygame.Rect(int(box.x + (i % columns) * bw + 8), int(box.y + (i // columns) * bh + 8), int(bw - 16),
+                        int(bh - 16))
+        targets.rects[f"operator:{i}"] = draw_button(surface, ts, r, name, THEME.panel, 4.2)
+    back = pygame.Rect(int(w * 0.05), int(h * 0.84), int(w * 0.16), int(h * 0.1))
+    targets.rects["back"] = draw_button(surface, ts, back, text("back", state.lang), THEME.button_alt, 3.8)
+    lang = pygame.Rect(int(w * 0.84), int(h * 0.03), int(w * 0.12), int(h * 0.07))
     targets.rects["lang"] = draw_button(surface, ts, lang, text("lang_switch", state.lang), THEME.button_alt, 3.0)
-    ex = pygame.Rect(int(w * 0.9), y, int(w * 0.085), bh)
-    targets.rects["exit"] = draw_button(surface, ts, ex, text("op_exit", state.lang), THEME.bad, 3.0)
     return targets
 
 
@@ -71,6 +56,9 @@ def draw_pin(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> T
     ts.draw(surface, text("op_title", state.lang), (w * 0.03, h * 0.04), 3.0, THEME.muted)
     ts.draw(surface, text(state.prompt, state.lang), (w / 2, h * 0.09), 5.5, anchor="center", max_width=w * 0.9)
     ts.draw(surface, text(state.prompt, other), (w / 2, h * 0.155), 3.0, THEME.muted, anchor="center")
+    if state.operator:
+        ts.draw(surface, text("op_operator", state.lang, name=state.operator), (w * 0.03, h * 0.25), 4.2,
+                THEME.accent, anchor="midleft", max_width=w * 0.24)
     field_rect = pygame.Rect(int(w * 0.32), int(h * 0.2), int(w * 0.36), int(h * 0.1))
     locked = state.locked_left_s > 0
     pygame.draw.rect(surface, THEME.panel, field_rect, border_radius=12)
@@ -90,7 +78,7 @@ def draw_pin(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> T
                 text("op_pin_wait", state.lang, s=math.ceil(state.locked_left_s)),
                 (w / 2, h * 0.34), 3.4, THEME.bad, anchor="center")
     else:
-        _message(surface, ts, state, (w / 2, h * 0.34))
+        message(surface, ts, state, (w / 2, h * 0.34))
     targets = Targets()
     pad_w, pad_h = w * 0.36, h * 0.56
     x0, y0 = (w - pad_w) / 2, h * 0.39
@@ -107,6 +95,10 @@ def draw_pin(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> T
         targets.rects[name] = draw_button(surface, ts, r, label, colour, 5 if len(label) == 1 else 3.5)
     back = pygame.Rect(int(w * 0.05), int(h * 0.84), int(w * 0.16), int(h * 0.1))
     targets.rects["back"] = draw_button(surface, ts, back, text("back", state.lang), THEME.button_alt, 3.8)
+    if state.page == "pin" and len(state.operators) > 1:
+        who = pygame.Rect(int(w * 0.79), int(h * 0.84), int(w * 0.16), int(h * 0.1))
+        targets.rects["who"] = draw_button(surface, ts, who, text("op_switch_operator", state.lang),
+                                           THEME.button_alt, 3.8)
     lang = pygame.Rect(int(w * 0.84), int(h * 0.03), int(w * 0.12), int(h * 0.07))
     targets.rects["lang"] = draw_button(surface, ts, lang, text("lang_switch", state.lang), THEME.button_alt, 3.0)
     return targets
@@ -138,7 +130,7 @@ def _counts_strip(surface: pygame.Surface, ts: Typesetter, state: OperatorState,
 def draw_queue(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> Targets:
     """Today's counts, then the records table (tap a row to open it), with paging."""
     w, h = surface.get_size()
-    targets = _header(surface, ts, state, "op_queue_title")
+    targets = header(surface, ts, state, "op_queue_title")
     _counts_strip(surface, ts, state, h * 0.135)
     cols = ((0.04, "op_col_identity"), (0.42, "op_col_status"), (0.62, "op_col_attempts"), (0.78, "op_col_updated"))
     head_y = h * 0.28
@@ -172,63 +164,7 @@ def draw_queue(surface: pygame.Surface, ts: Typesetter, state: OperatorState) ->
                                                      THEME.button_alt, 3.2)
         ts.draw(surface, text("op_page", state.lang, n=state.page_index + 1, of=state.page_count),
                 (w / 2, bottom + bh / 2), 3.0, THEME.muted, anchor="center")
-    _message(surface, ts, state, (w / 2, h * 0.97), anchor="midbottom")
-    return targets
-
-
-def draw_record(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> Targets:
-    """One record: its facts and attempts on the left; re-capture reasons and Lock on the right."""
-    w, h = surface.get_size()
-    targets = _header(surface, ts, state, "op_record_title")
-    record = state.record or {}
-    status = str(record.get("status", ""))
-    left = w * 0.04
-    ts.draw(surface, str(record.get("identity", "")), (left, h * 0.15), 6, max_width=w * 0.5)
-    pygame.draw.circle(surface, STATUS_COLOURS.get(status, THEME.muted), (int(left + ts.unit), int(h * 0.27)),
-                       int(ts.unit))
-    facts = [status_text(status, state.lang)]
-    for key in ("kind", "profile"):
-        if record.get(key):
-            facts.append(str(record[key]))
-    facts.append(when_text(record.get("updated"), state.today))
-    ts.draw(surface, "  ·  ".join(f for f in facts if f), (left + ts.unit * 3, h * 0.27), 3.2, THEME.muted,
-            anchor="midleft", max_width=w * 0.5)
-    if record.get("reason"):
-        reason = str(record["reason"])
-        key = f"op_reason_{reason}"
-        ts.draw(surface, text(key, state.lang) if has(key) else reason, (left, h * 0.31), 3.0, THEME.advise)
-    box = pygame.Rect(int(w * 0.025), int(h * 0.36), int(w * 0.55), int(h * 0.5))
-    pygame.draw.rect(surface, THEME.panel, box, border_radius=10)
-    ts.draw(surface, f"{text('op_attempts_title', state.lang)} ({attempt_count(record)})",
-            (box.x + ts.unit * 2, box.y + ts.unit * 1.5), 3.4, THEME.muted)
-    attempts = record.get("attempts")
-    if isinstance(attempts, (list, tuple)) and attempts:
-        y = box.y + ts.unit * 7
-        for n, attempt in enumerate(attempts[-8:], start=max(1, len(attempts) - 7)):
-            result = str(attempt.get("result", ""))
-            line = f"{n}.  {when_text(attempt.get('at', attempt.get('time')), state.today)}"
-            ts.draw(surface, line, (box.x + ts.unit * 2, y), 3.0)
-            ts.draw(surface, status_text(result, state.lang), (box.x + box.width * 0.4, y), 3.0,
-                    STATUS_COLOURS.get(result, THEME.text), max_width=box.width * 0.25)
-            note = str(attempt.get("note") or attempt.get("file") or "")
-            ts.draw(surface, note, (box.x + box.width * 0.66, y), 2.6, THEME.muted, max_width=box.width * 0.32)
-            y += ts.unit * 5
-    else:
-        ts.draw(surface, text("op_no_attempts", state.lang), box.center, 3.2, THEME.muted, anchor="center")
-    rx, rw = int(w * 0.62), int(w * 0.355)
-    ts.draw(surface, text("op_recapture", state.lang), (rx, h * 0.15), 3.4, THEME.muted)
-    bh = int(h * 0.075)
-    for i, reason in enumerate(state.reasons):
-        r = pygame.Rect(rx, int(h * 0.21 + i * (bh + h * 0.015)), rw, bh)
-        targets.rects[f"recapture:{reason}"] = draw_button(surface, ts, r, text(f"op_reason_{reason}", state.lang),
-                                                          THEME.advise, 3.4)
-    lock_y = int(h * 0.21 + len(state.reasons) * (bh + h * 0.015) + h * 0.03)
-    if status != "locked":
-        targets.rects["lock"] = draw_button(surface, ts, pygame.Rect(rx, lock_y, rw, bh),
-                                            text("op_lock", state.lang), THEME.bad, 3.4)
-    back = pygame.Rect(int(w * 0.025), int(h * 0.885), int(w * 0.16), int(h * 0.085))
-    targets.rects["back"] = draw_button(surface, ts, back, text("back", state.lang), THEME.button_alt, 3.6)
-    _message(surface, ts, state, (w * 0.6, h * 0.93))
+    message(surface, ts, state, (w / 2, h * 0.97), anchor="midbottom")
     return targets
 
 
@@ -251,7 +187,7 @@ def _choice_grid(surface: pygame.Surface, ts: Typesetter, targets: Targets, choi
 def draw_settings(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> Targets:
     """Photo profile (grid, current one highlighted), camera (list), backdrop replacement (toggle), Change PIN."""
     w, h = surface.get_size()
-    targets = _header(surface, ts, state, "op_settings")
+    targets = header(surface, ts, state, "op_settings")
     ts.draw(surface, text("op_profile", state.lang), (w * 0.03, h * 0.14), 3.4, THEME.muted)
     _choice_grid(surface, ts, targets, state.profiles, state.profile_id, "profile",
                  pygame.Rect(int(w * 0.025), int(h * 0.19), int(w * 0.68), int(h * 0.68)), 3, state.lang)
@@ -268,26 +204,43 @@ def draw_settings(surface: pygame.Surface, ts: Typesetter, state: OperatorState)
     pin = pygame.Rect(int(w * 0.74), int(h * 0.78), int(w * 0.23), int(h * 0.09))
     targets.rects["goto:change_pin"] = draw_button(surface, ts, pin, text("op_change_pin", state.lang),
                                                    THEME.button, 3.4)
-    _message(surface, ts, state, (w / 2, h * 0.95))
+    message(surface, ts, state, (w / 2, h * 0.95))
     return targets
 
 
 def draw_export(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> Targets:
     """Record totals and one Export button (the app does the export and reports back through notify())."""
     w, h = surface.get_size()
-    targets = _header(surface, ts, state, "op_export_title")
+    targets = header(surface, ts, state, "op_export_title")
     _counts_strip(surface, ts, state, h * 0.135)
     today = state.counts.get("total", 0)
     ts.draw(surface, text("op_export_body", state.lang, n=state.total_records, today=today), (w / 2, h * 0.42), 4.4,
             anchor="center", max_width=w * 0.9)
     r = pygame.Rect(int(w * 0.35), int(h * 0.55), int(w * 0.3), int(h * 0.13))
     targets.rects["export"] = draw_button(surface, ts, r, text("op_export", state.lang), THEME.good, 5)
-    _message(surface, ts, state, (w / 2, h * 0.78))
+    if state.message in ("op_export_done_where", "op_export_partial") and "path" in state.message_fields:
+        _export_result(surface, ts, state, pygame.Rect(int(w * 0.05), int(h * 0.72), int(w * 0.9), int(h * 0.2)))
+    else:
+        message(surface, ts, state, (w / 2, h * 0.78))
     return targets
 
 
+def _export_result(surface: pygame.Surface, ts: Typesetter, state: OperatorState, box: pygame.Rect) -> None:
+    """The export's confirmation: how many pictures, and the file's full path on a line of its own."""
+    fields = state.message_fields
+    pygame.draw.rect(surface, THEME.panel, box, border_radius=12)
+    pygame.draw.rect(surface, THEME.bad if state.message_bad else THEME.good, box, 3, border_radius=12)
+    first = text("op_export_count", state.lang, n=fields.get("n", 0))
+    if state.message == "op_export_partial":
+        first += " · " + text("op_export_left_out", state.lang, refused=fields.get("refused", 0))
+    ts.draw(surface, first, (box.x + ts.unit * 3, box.y + box.height * 0.3), 4.4,
+            THEME.bad if state.message_bad else THEME.good, anchor="midleft", max_width=box.width * 0.95)
+    ts.draw(surface, text("op_export_path", state.lang, path=fields.get("path", "")),
+            (box.x + ts.unit * 3, box.y + box.height * 0.72), 3.2, anchor="midleft", max_width=box.width * 0.95)
+
+
 SCREENS: dict[str, Callable[[pygame.Surface, Typesetter, OperatorState], Targets]] = {
-    "pin": draw_pin, "change_pin": draw_pin, "queue": draw_queue, "record": draw_record,
+    "who": draw_who, "pin": draw_pin, "change_pin": draw_pin, "queue": draw_queue, "record": draw_record,
     "settings": draw_settings, "export": draw_export,
 }
 
@@ -297,90 +250,20 @@ def draw(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> Targe
     return SCREENS[state.page](surface, ts, state)
 
 
-# --- Screenshots ------------------------------------------------------------------------------------------------
+# --- Screenshots (kiosk/ui/operator_shots.py; imported when asked, it imports this module) --------------------------
 
 def sample_records(now: dt.datetime) -> list[dict[str, Any]]:
-    """Made-up records for screenshots and tests."""
-    def at(minutes: float) -> dt.datetime:
-        return now - dt.timedelta(minutes=minutes)
+    """Made-up records for screenshots and tests (see kiosk.ui.operator_shots)."""
+    from kiosk.ui.operator_shots import sample_records as made_up
 
-    rows: list[dict[str, Any]] = [
-        {"identity": "2023001", "status": "已上传", "updated": at(3), "kind": "student", "profile": "chsi-graduation",
-         "attempts": [{"at": at(6), "accepted": False, "picture": None, "gates": {"eyes_open": False, "yaw": True}},
-                      {"at": at(3), "accepted": True, "picture": "pictures/2023001.jpg", "gates": {}}]},
-        {"identity": "11010519491231002X", "status": "需重新上传", "updated": at(12), "reason": "blurred",
-         "kind": "id_number", "attempts": 1},
-        {"identity": "12345678901234", "status": "未上传", "updated": at(15), "attempts": 0},
-        {"identity": "QR-3F2A9C1B7E4D5A60", "status": "已重新上传", "updated": at(40), "kind": "collection_code",
-         "attempts": 3},
-        {"identity": "2023017", "status": "已采集(锁定)", "updated": at(62), "attempts": 4},
-        {"identity": "2023018", "status": "已上传", "updated": at(75), "attempts": 1},
-        {"identity": "2023019", "status": "已上传", "updated": at(90), "attempts": 2},
-        {"identity": "2022105", "status": "已上传", "updated": at(60 * 26), "attempts": 1},
-        {"identity": "2022106", "status": "已采集(锁定)", "updated": at(60 * 27), "attempts": 1},
-    ]
-    return rows
+    return made_up(now)
 
 
 def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (1280, 800)) -> list[Path]:
     """Render every operator page in Chinese and English to out_dir/operator-<page>-<lang>.png; return the paths."""
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    now = dt.datetime(2026, 11, 23, 15, 30)
-    records = sample_records(now)
-    try:
-        from profiles import load_profiles
+    from kiosk.ui.operator_shots import render_operator_screenshots as render
 
-        profiles = profile_choices(load_profiles())
-    except Exception:  # the screenshots do not depend on the profile files
-        profiles = (Choice("chsi-graduation", "学信网学历照片", "CHSI graduation"),
-                    Choice("id-card", "居民身份证", "Resident ID card"))
-    cameras = [Choice("0", "摄像头 0", "Camera 0"), Choice("1", "摄像头 1", "Camera 1"),
-               Choice("demo", "演示视频", "Demo video")]
-    surface = pygame.Surface(size)
-    ts = Typesetter(size[1])
-    written: list[Path] = []
-    for lang in ("zh", "en"):
-        console = OperatorConsole(lambda: records, hash_pin("4826", iterations=1000), profiles, cameras,
-                                  profile_id="chsi-graduation", camera_spec="0", lang=lang,
-                                  clock=lambda: 0.0, today=now.date, pin_iterations=1000)
-
-        def shot(name: str) -> None:
-            draw(surface, ts, console.state())
-            path = out / f"operator-{name}-{lang}.png"
-            pygame.image.save(surface, str(path))
-            written.append(path)
-
-        for key in "48":
-            console.handle(f"key:{key}")
-        shot("pin")
-        for key in "26":
-            console.handle(f"key:{key}")
-        console.handle("ok")
-        shot("queue")
-        console.handle("open:2023001")
-        shot("record")
-        console.handle("goto:settings")
-        shot("settings")
-        console.handle("goto:export")
-        shot("export")
-        first = OperatorConsole(lambda: records, None, lang=lang, clock=lambda: 0.0, today=now.date,
-                                pin_iterations=1000)
-        for key in "0000":
-            first.handle(f"key:{key}")
-        first.handle("ok")
-        first.handle("key:7")
-        console = first
-        shot("change-pin")
-        console = OperatorConsole(lambda: records, hash_pin("4826", iterations=1000), lang=lang, clock=lambda: 0.0,
-                                  today=now.date, pin_iterations=1000)
-        for _ in range(5):
-            for key in "1111":
-                console.handle(f"key:{key}")
-            console.handle("ok")
-        shot("pin-locked")
-    return written
+    return render(out_dir, size)
 
 
 if __name__ == "__main__":

@@ -186,9 +186,16 @@ def test_navigation_and_record_actions() -> None:
     c.handle("open:11010519491231002X")
     state = c.state()
     assert state.page == "record" and state.record["identity"] == "11010519491231002X"
-    assert c.handle("recapture:blurred") == [MarkRecapture("11010519491231002X", "blurred")]
+    # waiting for its new picture: neither reopening nor locking can act, and the console says why
+    assert state.record["refusals"] == {"recapture": "already_reopened", "lock": "lock_needs_filed"}
+    assert c.handle("recapture:blurred") == [] and c.state().message == "store.already_reopened"
+    assert c.handle("lock") == [] and c.state().message == "store.lock_needs_filed"
+    c.handle("back")
+    c.handle("page:prev")
+    c.handle("open:2023001")
+    assert c.handle("recapture:blurred") == [MarkRecapture("2023001", "blurred", "operator 1")]
     assert c.handle("recapture:nonsense") == []
-    assert c.handle("lock") == [LockRecord("11010519491231002X")]
+    assert c.handle("lock") == [LockRecord("2023001", "operator 1")]
     c.handle("back")
     assert c.page == "queue"
     c.handle("goto:settings")
@@ -201,7 +208,7 @@ def test_navigation_and_record_actions() -> None:
     assert c.handle("backdrop:replace") == [ChooseBackdrop(True)] and c.state().replace_backdrop
     assert c.handle("backdrop:keep") == [ChooseBackdrop(False)] and not c.state().replace_backdrop
     c.handle("goto:export")
-    assert c.handle("export") == [Export()]
+    assert c.handle("export") == [Export("operator 1")]
     c.notify("op_export_done")
     assert c.state().message == "op_export_done"
     c.handle("goto:change_pin")

@@ -41,17 +41,62 @@ def test_console_marks_recapture_and_exports(all_profiles, tmp_path, demo_still)
         for key in pin:
             app.handle_input(f"key:{key}")
         app.handle_input("ok")
-    assert (tmp_path / "store" / "operator-pin.txt").exists()
-    assert app.console is not None and app.console.page != "pin"
-    app.store.mark_recapture("2023001", "blurred")  # the same call the record page's action makes
+    from kiosk.console.pin import verify_pin
+
+    [operator] = app.store.operators()  # the first operator, with the new PIN, in the store
+    assert operator.name == "operator 1" and verify_pin("2468", operator.pin_hash)
+    assert app.console is not None and app.console.page == "queue"
+    app.handle_input("open:2023001")
+    app.handle_input("recapture:blurred")  # the record page's button
     assert app.store.get("2023001").status is Status.NEEDS_RECAPTURE
+    [reopen] = app.store.audit("2023001")
+    assert (reopen.operator, reopen.reason, reopen.station) == ("operator 1", "blurred", app.store.station)
+    app.handle_input("lock")  # not allowed while waiting for a new picture: said, not failed
+    assert app.console.state().message == "store.lock_needs_filed"
     from kiosk.console.console import Export
 
     app.console_bridge.carry_out(Export())
+    assert app.console.state().message == "op_export_nothing"
     app.store.close()
     zips = list((tmp_path / "store" / "exports").glob("*.zip"))
     # the record needs a re-capture, so nothing is exported yet
     assert not zips
+
+
+def test_a_locked_record_reopens_from_the_console_and_the_export_says_where(all_profiles, tmp_path, demo_still):
+    from capture.files import write_atomic
+    from kiosk.console.console import Export, MarkRecapture
+    from kiosk.console.pin import hash_pin
+
+    profile = all_profiles["chsi-graduation"]
+    app = KioskApp(_options(profile, tmp_path, lambda: _replay(demo_still), exit_after=1, station="desk-7"))
+    assert app.run() == 0
+    # an older station's shared PIN file (already changed from the factory PIN) becomes "operator 1"
+    write_atomic(tmp_path / "store" / "operator-pin.txt", hash_pin("5173", 1000).encode("ascii"))
+    app = KioskApp(_options(profile, tmp_path, None, station="desk-7"))
+    try:
+        bridge = app.console_bridge
+        app.handle_input("operator")
+        for key in "5173":
+            app.handle_input(f"key:{key}")
+        app.handle_input("ok")
+        assert app.console.page == "queue"  # the old PIN works and needs no change
+        assert [o.name for o in app.store.operators()] == ["operator 1"]
+        bridge.carry_out(Export("operator 1"))
+        state = app.console.state()
+        zips = list((tmp_path / "store" / "exports").glob("*.zip"))
+        assert state.message == "op_export_done_where" and state.message_fields == {"n": 1, "path": str(zips[0])}
+        assert app.store.get("2023001").status is Status.LOCKED
+        bridge.carry_out(MarkRecapture("2023001", "student_request", "operator 1"))  # was: 操作未完成
+        assert app.store.get("2023001").status is Status.NEEDS_RECAPTURE and not app.console.state().message_bad
+        bridge.carry_out(MarkRecapture("2023001", "blurred", "operator 1"))  # twice: refused with its sentence
+        assert app.console.state().message == "store.already_reopened" and app.console.state().message_bad
+        audit = app.store.audit("2023001")
+        assert [(e.action, e.operator, e.station) for e in audit] == [("lock", None, "desk-7"),
+                                                                     ("reopen", "operator 1", "desk-7")]
+        assert {a.station for a in app.store.attempts("2023001")} == {"desk-7"}
+    finally:
+        app.store.close()
 
 
 def test_corner_taps_open_the_console(all_profiles, tmp_path):
@@ -168,5 +213,30 @@ def test_backdrop_replacement_switched_from_the_console(all_profiles, tmp_path):
         assert app.gating_profile().threshold("background_gradient_max") == profile.threshold("background_gradient_max")
         app.console_bridge.carry_out(ChooseBackdrop(False))
         assert app.new_backdrop() is None
+    finally:
+        app.store.close()
+
+
+def test_the_station_name_comes_from_the_flag_the_config_or_the_host(all_profiles, tmp_path):
+    import socket
+
+    from kiosk.commands.kiosk import kiosk_settings
+    from kiosk.commands.main import build_parser
+    from kiosk.station.settings import station_settings
+
+    profile = all_profiles["chsi-graduation"]
+    config = tmp_path / "kiosk.toml"
+    config.write_text('station = "hall-2"\n', encoding="utf-8")
+
+    def station(*argv: str) -> str:
+        values = kiosk_settings(build_parser().parse_args(["kiosk", *argv]))
+        return station_settings(values, profile, "demo").station
+
+    assert station() == socket.gethostname()
+    assert station("--config", str(config)) == "hall-2"
+    assert station("--config", str(config), "--station", "desk-9") == "desk-9"  # the flag wins
+    app = KioskApp(_options(profile, tmp_path, None, station="desk-9"))
+    try:
+        assert app.store.station == "desk-9"
     finally:
         app.store.close()

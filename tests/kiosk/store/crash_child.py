@@ -3,9 +3,10 @@
     python tests/crash_child.py STORE_DIR [PICTURE.jpg ...]
 
 Prints "ready" once set up, then one line per committed change, flushed at once:
-"filed <identity> <status name>" after file_picture returns and "marked <identity>" after mark_recapture returns.
-Every third round it sends an earlier filed record back for recapture and files it again, so replacing a
-picture is exercised too. It never calls recover(): the test does that between runs.
+"filed <identity> <status name>" after file_picture returns, "marked <identity>" after mark_recapture returns and
+"locked <identity>" after lock returns. Every third round it sends an earlier filed record back for recapture and
+files it again, so replacing a picture is exercised too; every fifth it locks a re-filed record (as an export does),
+reopens it (audited) and files it again. It never calls recover(): the test does that between runs.
 """
 from __future__ import annotations
 
@@ -55,6 +56,16 @@ def main(argv: list[str]) -> int:
                 store.mark_recapture(again, "crash test: new picture wanted")
                 print(f"marked {again}", flush=True)
                 record = store.file_picture(again, profile, pictures[(n + 1) % len(pictures)], gates)
+                print(f"filed {again} {record.status.name}", flush=True)
+        if n % 5 == 0:  # an exported record reopened for re-capture and filed again
+            refiled = store.list(Status.RECAPTURED)
+            if refiled:
+                again = refiled[n % len(refiled)].identity
+                store.lock([again], reason="crash test export")
+                print(f"locked {again}", flush=True)
+                store.mark_recapture(again, "crash test: rejected after export", operator="crash")
+                print(f"marked {again}", flush=True)
+                record = store.file_picture(again, profile, pictures[n % len(pictures)], gates)
                 print(f"filed {again} {record.status.name}", flush=True)
 
 

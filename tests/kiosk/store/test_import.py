@@ -62,9 +62,17 @@ def test_import_files_the_good_and_logs_the_rest(mailbox, tmp_path, capsys):
                  "--replace-backdrop", "--json"]) == 1
     lines = _lines(capsys.readouterr().out)
     assert lines["2023003.jpg"]["filed"] and "backdrop replaced" in lines["2023003.jpg"]["message"]
-    assert lines["2023001.jpg"]["code"] == "not_allowed" and "需重新上传" in lines["2023001.jpg"]["message"]
+    message = lines["2023001.jpg"]["message"]
+    assert lines["2023001.jpg"]["code"] == "not_allowed" and "idphoto records recapture 2023001" in message
     assert sorted(p.name for p in (store_dir / "pictures").glob("*.jpg")) == ["2023001.jpg", "2023003.jpg"]
     assert (store_dir / "pictures" / "2023001.jpg").read_bytes() == first_picture
+    # what the message says can be done (it could not before): reopen it, then the import files it again
+    assert main(["records", "recapture", "2023001", "--reason", "new photo mailed", "--store", str(store_dir)]) == 0
+    assert "reopened" in capsys.readouterr().out
+    assert main(["import", str(mailbox / "2023001.jpg"), "--store", str(store_dir), "--json"]) == 0
+    assert _lines(capsys.readouterr().out)["2023001.jpg"]["filed"]
+    with SqliteRecordStore(store_dir) as store:
+        assert store.get("2023001").status is Status.RECAPTURED
 
 
 def test_import_usage_errors(tmp_path, capsys):

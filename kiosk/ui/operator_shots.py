@@ -1,0 +1,120 @@
+"""Screenshots of the operator console (docs/screenshots/operator-*.png): made-up records and every page in
+Chinese and English, drawn with the console's own state machine."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from kiosk.console.console import Choice, OperatorConsole, hash_pin, profile_choices
+from kiosk.ui.common import Typesetter
+from kiosk.ui.operator import draw
+
+
+def sample_records(now: dt.datetime) -> list[dict[str, Any]]:
+    """Made-up records for screenshots and tests."""
+    def at(minutes: float) -> dt.datetime:
+        return now - dt.timedelta(minutes=minutes)
+
+    rows: list[dict[str, Any]] = [
+        {"identity": "2023001", "status": "已上传", "updated": at(3), "kind": "student", "profile": "chsi-graduation",
+         "attempts": [{"at": at(6), "accepted": False, "picture": None, "gates": {"eyes_open": False, "yaw": True}},
+                      {"at": at(3), "accepted": True, "picture": "pictures/2023001.jpg", "gates": {}}]},
+        {"identity": "11010519491231002X", "status": "需重新上传", "updated": at(12), "reason": "blurred",
+         "kind": "id_number", "attempts": 1},
+        {"identity": "12345678901234", "status": "未上传", "updated": at(15), "attempts": 0},
+        {"identity": "QR-3F2A9C1B7E4D5A60", "status": "已重新上传", "updated": at(40), "kind": "collection_code",
+         "attempts": 3},
+        {"identity": "2023017", "status": "已采集(锁定)", "updated": at(62), "attempts": 4},
+        {"identity": "2023018", "status": "已上传", "updated": at(75), "attempts": 1},
+        {"identity": "2023019", "status": "已上传", "updated": at(90), "attempts": 2},
+        {"identity": "2022105", "status": "已上传", "updated": at(60 * 26), "attempts": 1},
+        {"identity": "2022106", "status": "已采集(锁定)", "updated": at(60 * 27), "attempts": 1},
+    ]
+    return rows
+
+
+OPERATORS_PIN = "4826"
+
+
+def _shot_console(records: list[dict[str, Any]], lang: str, now: dt.datetime, profiles, cameras,
+                  names: tuple[str, ...]) -> OperatorConsole:
+    """Return a console of the made-up records with operators `names` (all with PIN 4826)."""
+    stored = hash_pin(OPERATORS_PIN, iterations=1000)
+    return OperatorConsole(lambda: records, None, profiles, cameras, profile_id="chsi-graduation", camera_spec="0",
+                           lang=lang, clock=lambda: 0.0, today=now.date, pin_iterations=1000,
+                           operators=[(name, stored) for name in names])
+
+
+def _profiles() -> tuple[Choice, ...]:
+    try:
+        from profiles import load_profiles
+
+        return profile_choices(load_profiles())
+    except Exception:  # the screenshots do not depend on the profile files
+        return (Choice("chsi-graduation", "学信网学历照片", "CHSI graduation"),
+                Choice("id-card", "居民身份证", "Resident ID card"))
+
+
+def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (1280, 800)) -> list[Path]:
+    """Render every operator page in Chinese and English to out_dir/operator-<page>-<lang>.png; return the paths.
+    Pages: who (choose the operator), pin, queue, record (filed), record-reopen (a locked record reopened for
+    re-capture), record-disabled (nothing filed yet: buttons disabled with the reason), settings, export,
+    export-done (where the file is and how many pictures), change-pin, pin-locked."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime(2026, 11, 23, 15, 30)
+    records = sample_records(now)
+    profiles = _profiles()
+    cameras = [Choice("0", "摄像头 0", "Camera 0"), Choice("1", "摄像头 1", "Camera 1"),
+               Choice("demo", "演示视频", "Demo video")]
+    surface = pygame.Surface(size)
+    ts = Typesetter(size[1])
+    written: list[Path] = []
+    for lang in ("zh", "en"):
+        def shot(console: OperatorConsole, name: str) -> None:
+            draw(surface, ts, console.state())
+            path = out / f"operator-{name}-{lang}.png"
+            pygame.image.save(surface, str(path))
+            written.append(path)
+
+        console = _shot_console(records, lang, now, profiles, cameras, ("王老师", "李老师", "operator 1"))
+        shot(console, "who")
+        console.handle("operator:1")
+        for key in "48":
+            console.handle(f"key:{key}")
+        shot(console, "pin")
+        for key in "26":
+            console.handle(f"key:{key}")
+        console.handle("ok")
+        shot(console, "queue")
+        for identity, name in (("2023001", "record"), ("2023017", "record-reopen"),
+                               ("12345678901234", "record-disabled")):
+            console.handle("goto:queue")
+            console.handle(f"open:{identity}")
+            shot(console, name)
+        console.handle("goto:settings")
+        shot(console, "settings")
+        console.handle("goto:export")
+        shot(console, "export")
+        console.notify("op_export_done_where", n=6, path="/var/lib/idphoto/kiosk-store/exports/"
+                                                          "batch-20261123-153000.zip")
+        shot(console, "export-done")
+        first = OperatorConsole(lambda: records, None, lang=lang, clock=lambda: 0.0, today=now.date,
+                                pin_iterations=1000)
+        for key in "0000":
+            first.handle(f"key:{key}")
+        first.handle("ok")
+        first.handle("key:7")
+        shot(first, "change-pin")
+        locked = _shot_console(records, lang, now, profiles, cameras, ("operator 1",))
+        for _ in range(5):
+            for key in "1111":
+                locked.handle(f"key:{key}")
+            locked.handle("ok")
+        shot(locked, "pin-locked")
+    return written
