@@ -16,7 +16,6 @@ import argparse
 import datetime as dt
 import getpass
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Iterable
@@ -80,13 +79,11 @@ def _open(args: argparse.Namespace, readonly: bool):
 
 
 def _lines(lines: Iterable[str]) -> None:
-    """Print `lines`; a reader that stops early (`| head`) ends the output quietly."""
-    try:
-        for line in lines:
-            print(line)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    """Print `lines`; a reader that stops early (`| head`) raises BrokenPipeError, which `idphoto` ends quietly
+    with its broken-pipe status (kiosk.commands.main)."""
+    for line in lines:
+        print(line)
+    sys.stdout.flush()
 
 
 def run(args: argparse.Namespace) -> int:
