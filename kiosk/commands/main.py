@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Sequence
 
-from kiosk.commands import bench, check, doctor, export, import_, kiosk, make, records
+from kiosk.commands import bench, check, doctor, export, import_, kiosk, make, records, replay
 from kiosk.commands import eval as eval_  # the modules are named after their subcommands
 from kiosk.commands import profiles as profiles_
 from kiosk.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
@@ -22,7 +22,7 @@ from profiles import ProfileError
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "UsageError", "build_parser", "entry_point", "main"]
 
 #: the subcommands, in the order `idphoto --help` lists them
-COMMANDS = (profiles_, make, doctor, import_, check, eval_, kiosk, records, export, bench)
+COMMANDS = (profiles_, make, doctor, import_, check, eval_, kiosk, records, export, bench, replay)
 
 
 def build_parser() -> argparse.ArgumentParser:
