@@ -56,7 +56,7 @@ def _open(args: argparse.Namespace):
     try:
         return open_recording(args.file, args.fps)
     except CameraError as exc:
-        raise UsageError(f"{args.file}: {error_text(exc, 'en')}") from None
+        raise UsageError(error_text(exc, "en")) from None  # the sentence names the file
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,8 +11,13 @@ from kiosk.ui.common import THEME, Targets, Typesetter
 def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
     w, h = surface.get_size()
     surface.fill(THEME.background)
-    pygame.draw.circle(surface, THEME.button_alt, (int(w / 2), int(h * 0.27)), int(h * 0.11))
-    ts.draw(surface, "‖", (w / 2, h * 0.27), 12, THEME.text, anchor="center")
+    centre, radius = (int(w / 2), int(h * 0.27)), int(h * 0.11)
+    pygame.draw.circle(surface, THEME.button_alt, centre, radius)
+    bar_w, bar_h = int(radius * 0.22), int(radius * 0.9)  # a pause sign: two bars
+    for dx in (-radius * 0.22, radius * 0.22):
+        bar = pygame.Rect(0, 0, bar_w, bar_h)
+        bar.center = (int(centre[0] + dx), centre[1])
+        pygame.draw.rect(surface, THEME.text, bar, border_radius=max(1, bar_w // 4))
     title, title_other = both("station.not_ready_title", vm.lang)
     body, body_other = both("station.not_ready_body", vm.lang)
     ts.draw(surface, title, (w / 2, h * 0.5), 8, anchor="center", max_width=w * 0.9)
