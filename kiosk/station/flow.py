@@ -1,9 +1,10 @@
 """The kiosk's states and transitions, declared in one table with named guards; no pygame, the clock is injected.
 
 idle (attract) → identify → guide → countdown → review → saved → idle; every state but idle times out back to idle;
-an error state shows a message and recovers to idle; not-ready (a camera too small for the profile) holds until it fits. The loop hands the flow the events the states return and,
-after a transition, calls the new state's `enter` (see states/); the flow calls nothing back. A transition that
-depends on a condition names its guard (a predicate in GUARDS over a `Facts` snapshot); `tick()` fires timeouts.
+an error state shows a message and recovers to idle; not-ready (a camera too small for the profile) holds until it
+fits. The loop hands the flow the events the states return and, after a transition, calls the new state's `enter`
+(see states/); the flow calls nothing back. A transition that depends on a condition names its guard (a predicate in
+GUARDS over a `Facts` snapshot); `tick()` fires timeouts.
 """
 from __future__ import annotations
 

@@ -45,7 +45,8 @@ class Second:
         line = f"{self.second:4d}s  {self.state:<9}  hint={self.hint or '-':<16}  {gates}"
         if self.captured_frame is not None:
             made = f"frame {self.captured_frame} at {self.captured_at_s:.2f}s"
-            line += f"  >> CAPTURE {made}" if self.refused is None else f"  >> capture of {made} refused: {self.refused}"
+            refused = f"  >> capture of {made} refused: {self.refused}"
+            line += f"  >> CAPTURE {made}" if self.refused is None else refused
         return line
 
 
