@@ -189,8 +189,7 @@ class KioskApp:
         the state's timeout when due. A state that moved on gets the same frame (it is judged only once). A camera
         that cannot make the profile's picture first sends the station to the not-ready screen."""
         now = self.clock()
-        if self.ctx.camera_fit is not None and not self.ctx.camera_fit.ok:
-            self._apply(Event.STATION_NOT_READY)  # taken from idle, identify and guide only (flow.py)
+        self._hold_if_not_ready()
         for _ in range(MAX_EVENTS_PER_FRAME):
             event = STATES[self.flow.state].on_frame(self.ctx, analysed, now)
             if event is None:
@@ -199,6 +198,12 @@ class KioskApp:
         timed_out = self.flow.tick()
         if timed_out is not None:
             self._apply(self._entered(timed_out))
+            self._hold_if_not_ready()  # the not-ready screen's timeout must not show idle for a frame
+
+    def _hold_if_not_ready(self) -> None:
+        """Send the station to the not-ready screen while the camera cannot make the profile's picture."""
+        if self.ctx.camera_fit is not None and not self.ctx.camera_fit.ok:
+            self._apply(Event.STATION_NOT_READY)  # taken from idle, identify and guide only (flow.py)
 
     def view_model(self, preview: np.ndarray | None, camera_state: str) -> ViewModel:
         """Return what the screen shows now: the common parts, then the current state's own."""

@@ -54,6 +54,11 @@ def test_a_small_camera_stops_students_until_the_operator_changes_the_profile(ap
         app.step(_face(i))
         assert app.flow.state is State.NOT_READY and app.guidance.last is None
     assert app.check_camera_fit((320, 240)) is fit  # nothing changed: not checked (nor logged) again
+    app.clock.t += 30.0  # the not-ready screen times out (every state but idle does) and is taken again at once
+    app.step(None)
+    assert app.flow.state is State.NOT_READY
+    assert [(t.source, t.target) for t in app.flow.history[-2:]] == [(State.NOT_READY, State.IDLE),
+                                                                     (State.IDLE, State.NOT_READY)]
     app.o.profile = all_profiles["zikao-hunan"]  # what the console's profile switch does
     assert app.check_camera_fit((320, 240)).ok
     app.step(_face(3))
