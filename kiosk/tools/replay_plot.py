@@ -58,8 +58,8 @@ def save_plot(path: str | Path, seconds: Sequence[Second], summary: dict, hint_c
               ((PASS, "passed"), (MIXED, "passed on some frames"), (FAIL, "failed"), ("-", "no face"))]
     legend += [Patch(color=STATE_COLOURS[k], label=f"state: {k}") for k in
                sorted({s.state for s in seconds}) if k in STATE_COLOURS]
-    ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(8, len(legend)),
+    ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(8, len(legend)),
               fontsize=8, frameon=False)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
