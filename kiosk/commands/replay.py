@@ -48,11 +48,15 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _open(args: argparse.Namespace):
-    from capture.camera import CameraError
+    from capture.camera import FOLDER_SUFFIXES, CameraError
     from kiosk.tools.replay import open_recording
 
-    if not Path(args.file).exists():
+    path = Path(args.file)
+    if not path.exists():
         raise UsageError(f"{args.file}: no such file or folder; give a video file or a folder of images.")
+    if path.is_file() and path.suffix.lower() in FOLDER_SUFFIXES | {".heic", ".heif", ".tif", ".tiff"}:
+        raise UsageError(f"{args.file}: is a photo, not a video; give a video file or a folder of images "
+                         f"(`idphoto check` checks one photo).")
     try:
         return open_recording(args.file, args.fps)
     except CameraError as exc:

@@ -90,3 +90,19 @@ def test_the_not_ready_screen_draws_in_both_languages_and_cannot_be_dismissed(al
         assert targets.rects == {}  # no touch target: only the operator's change ends it
         pixels[lang] = pygame.surfarray.array3d(surface)
     assert (pixels["zh"] != pixels["en"]).any()  # the first language's lines differ
+
+
+def test_camera_size_is_a_station_setting_with_a_flag_and_a_key(tmp_path, all_profiles):
+    from kiosk.commands.kiosk import kiosk_settings
+    from kiosk.commands.main import build_parser
+    from kiosk.station.settings import station_settings
+
+    def settings(*argv: str) -> dict:
+        return kiosk_settings(build_parser().parse_args(["kiosk", *argv]))
+
+    assert settings()["camera_size"] == "1280x720"
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('camera_size = "1920x1080"\n', encoding="utf-8")
+    assert settings("--config", str(cfg))["camera_size"] == "1920x1080"
+    values = settings("--config", str(cfg), "--camera-size", "640x480")
+    assert station_settings(values, all_profiles["zikao-hunan"], "0").camera_size == (640, 480)

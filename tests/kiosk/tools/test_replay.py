@@ -81,6 +81,7 @@ def test_text_lines_per_second(recording, capsys):
 @pytest.mark.parametrize("argv, says", [
     (["/nonexistent/clip.mp4"], "/nonexistent/clip.mp4: no such file or folder"),
     (["{notvideo}"], "notvideo.mp4: "),
+    (["{folder}/a.jpg"], "a.jpg: is a photo, not a video"),
     (["{folder}", "--profile", "no-such-profile"], "no-such-profile"),
     (["{folder}", "--plot", "timeline.jpg"], "--plot timeline.jpg: the file name must end in .png"),
 ])
