@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from capture.camera import CameraError, ImageFolderFrames, VideoFileFrames
+from capture.camera import ImageFolderFrames, VideoFileFrames
 from capture.camera_fit import CameraFit, camera_fit
 from capture.gates import evaluate
 from capture.live import FrameAnalyzer
@@ -165,7 +165,3 @@ def replay_frames(recording: Recording, profile: Profile, replace_backdrop: bool
             close = getattr(recording.frames, "close", None)
             if close is not None:
                 close()
-
-
-__all__ = ["FOLDER_FPS", "FrameRecord", "Recording", "VideoClock", "open_recording", "recording_fit",
-           "replay_frames", "CameraError"]
