@@ -1,9 +1,10 @@
 """The kiosk's states and transitions, declared in one table with named guards; no pygame, the clock is injected.
 
 idle (attract) → identify → guide → countdown → review → saved → idle; every state but idle times out back to idle;
-an error state shows a message and recovers to idle. The loop hands the flow the events the states return and,
-after a transition, calls the new state's `enter` (see states/); the flow calls nothing back. A transition that
-depends on a condition names its guard (a predicate in GUARDS over a `Facts` snapshot); `tick()` fires timeouts.
+an error state shows a message and recovers to idle; not-ready (a camera too small for the profile) holds until it
+fits. The loop hands the flow the events the states return and, after a transition, calls the new state's `enter`
+(see states/); the flow calls nothing back. A transition that depends on a condition names its guard (a predicate in
+GUARDS over a `Facts` snapshot); `tick()` fires timeouts.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class State(str, Enum):
     REVIEW = "review"
     SAVED = "saved"
     ERROR = "error"
+    NOT_READY = "not_ready"  # the camera cannot make the chosen profile's picture: "please ask staff"
 
 
 class Event(str, Enum):
@@ -41,6 +43,8 @@ class Event(str, Enum):
     TIMEOUT = "timeout"
     FAILURE = "failure"  # something went wrong: show the error screen
     RECOVERED = "recovered"
+    STATION_NOT_READY = "station_not_ready"  # the camera cannot make the profile's picture (capture/camera_fit.py)
+    STATION_READY = "station_ready"  # it can again (the operator changed camera, mode or profile)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,9 @@ TRANSITIONS: Mapping[tuple[State, Event], State | Guarded] = {
     (State.SAVED, Event.TIMEOUT): State.IDLE,
     (State.ERROR, Event.RECOVERED): State.IDLE,
     (State.ERROR, Event.TIMEOUT): State.IDLE,
+    **{(s, Event.STATION_NOT_READY): State.NOT_READY for s in (State.IDLE, State.IDENTIFY, State.GUIDE)},
+    (State.NOT_READY, Event.STATION_READY): State.IDLE,
+    (State.NOT_READY, Event.TIMEOUT): State.IDLE,  # idle checks again at once
 }
 #: any state may fail into the error screen
 FAILURE_TARGET = State.ERROR
@@ -117,6 +124,7 @@ class FlowConfig:
         State.REVIEW: 45.0,
         State.SAVED: 4.0,
         State.ERROR: 8.0,
+        State.NOT_READY: 30.0,
     })
     countdown_s: float = 2.0
     #: after the countdown, how long to wait for a fully analysed frame to capture before giving up

@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 
 from capture.camera import CameraSupervisor, open_source
+from capture.camera_fit import CameraFit, camera_fit
 from capture.errors import error_name
 from kiosk.station.console_bridge import ConsoleBridge
 from kiosk.station.flow import Event, Facts, Flow, FlowConfig, State, Transition
@@ -76,6 +77,7 @@ class KioskApp:
         self._frame = None
         self._shots: set[str] = set()
         self._quit = False
+        self._fit_key: tuple | None = None  # (frame size, profile id, backdrop replaced) the fit was checked for
 
     # ----- what tests, the benchmark and the command line read ---------------------------------------------------
     @property
@@ -174,11 +176,28 @@ class KioskApp:
         else:
             self.act(action)
 
+    # ----- the camera against the profile -----------------------------------------------------------------------
+    def check_camera_fit(self, frame_size: tuple[int, int]) -> CameraFit:
+        """Return whether frames of `frame_size` (width, height px) can make the current profile's picture; checked
+        again (and logged with the numbers for the operator) only when the size, the profile or backdrop
+        replacement changed. A camera that cannot puts the station in the not-ready state at the next `step`."""
+        key = (tuple(frame_size), self.o.profile.id, bool(self.o.replace_backdrop))
+        if key != self._fit_key or self.ctx.camera_fit is None:
+            fit = camera_fit(frame_size[0], frame_size[1], self.o.profile, self.o.replace_backdrop)
+            self._fit_key, self.ctx.camera_fit = key, fit
+            n = fit.numbers()
+            (log.info if fit.ok else log.warning)(
+                "camera fit %s: profile %s, frame %s, need at least %s, distance band %s, backdrop replaced %s",
+                fit.code, n["profile"], n["frame"], n["need"], n["band"], fit.replace_backdrop)
+        return self.ctx.camera_fit
+
     # ----- per frame --------------------------------------------------------------------------------------------
     def step(self, analysed: AnalysedFrame | None) -> None:
         """Give the current state the newest analysis (once per UI frame), hand its events to the flow, and fire
-        the state's timeout when due. A state that moved on gets the same frame (it is judged only once)."""
+        the state's timeout when due. A state that moved on gets the same frame (it is judged only once). A camera
+        that cannot make the profile's picture first sends the station to the not-ready screen."""
         now = self.clock()
+        self._hold_if_not_ready()
         for _ in range(MAX_EVENTS_PER_FRAME):
             event = STATES[self.flow.state].on_frame(self.ctx, analysed, now)
             if event is None:
@@ -187,6 +206,12 @@ class KioskApp:
         timed_out = self.flow.tick()
         if timed_out is not None:
             self._apply(self._entered(timed_out))
+            self._hold_if_not_ready()  # the not-ready screen's timeout must not show idle for a frame
+
+    def _hold_if_not_ready(self) -> None:
+        """Send the station to the not-ready screen while the camera cannot make the profile's picture."""
+        if self.ctx.camera_fit is not None and not self.ctx.camera_fit.ok:
+            self._apply(Event.STATION_NOT_READY)  # taken from idle, identify and guide only (flow.py)
 
     def view_model(self, preview: np.ndarray | None, camera_state: str) -> ViewModel:
         """Return what the screen shows now: the common parts, then the current state's own."""
@@ -210,6 +235,7 @@ class KioskApp:
             supervisor.stop()
             supervisor = self._supervisor()
             supervisor.start()
+            self._fit_key = None  # the new camera is checked against the profile at its first frame
         if bridge.profile_changed:
             bridge.profile_changed = False
             worker.profile = self.gating_profile()
@@ -262,6 +288,7 @@ class KioskApp:
                 if frame is not None:
                     worker.submit(frame.index, frame.rgb)
                     self._frame = frame
+                    self.check_camera_fit((frame.width, frame.height))
                 if worker.error is not None:
                     self.session.error_code = "station.analysis_stopped"
                     self.session.error_fields = {"error": error_name(worker.error)}

@@ -23,6 +23,7 @@ class Session:
     job: FrameJob | None = None  # the chosen frame being made into a picture
     picture: Picture | None = None  # the picture waiting for review
     gates_at_capture: dict = field(default_factory=dict)  # gate name → verdict dict of the chosen frame
+    captured_index: int | None = None  # the chosen frame's index (read by `idphoto replay`)
     saved_name: str = ""  # the file name the picture was filed as
     error_code: str | None = None  # what went wrong, for the error screen: a kiosk.texts key
     error_fields: dict = field(default_factory=dict)  # the facts that sentence names

@@ -142,6 +142,9 @@ def _settings_table() -> tuple[Setting, ...]:
                 "flag", "--replace-backdrop"),
         Setting("backdrop", None, "the colour for --replace-backdrop (default the profile's first)", "text",
                 "--backdrop", metavar="COLOUR"),
+        Setting("camera_size", "1280x720", "frame size asked of a webcam WIDTHxHEIGHT (default 1280x720; the camera "
+                "may give another: the one it gives is logged and checked against the profile)", "text",
+                "--camera-size", check=_size),
         Setting("size", "1280x800", "window size WIDTHxHEIGHT (default 1280x800)", "text", "--size", check=_size),
         Setting("store", "kiosk-store", "folder where pictures are filed (default ./kiosk-store)", "text", "--store",
                 file_relative=True),
@@ -208,6 +211,7 @@ class StationSettings:
     backdrop: str | None = built_in("backdrop")
     identity_rules: IdentityRules = DEFAULT_RULES  # which typed numbers are accepted
     station: str = ""  # this station's name (the store files under it; "" until decided: the host name)
+    camera_size: tuple[int, int] = parse_size(built_in("camera_size"))  # the frame size asked of a webcam, px
 
 
 def station_settings(values: Mapping[str, Any], profile: Profile, camera: str) -> StationSettings:
@@ -216,14 +220,15 @@ def station_settings(values: Mapping[str, Any], profile: Profile, camera: str) -
     return StationSettings(profile=profile, camera=camera, lang=values["lang"], fullscreen=values["fullscreen"],
                            store=Path(values["store"]), size=parse_size(values["size"]), sound=values["sound"],
                            replace_backdrop=values["replace_backdrop"], backdrop=values["backdrop"],
-                           identity_rules=identity_rules(values), station=station_name(values["station"]))
+                           identity_rules=identity_rules(values), station=station_name(values["station"]),
+                           camera_size=parse_size(values["camera_size"]))
 
 
 @dataclass
 class RunKnobs:
     """How one run behaves, for tests, demos and benches: never in a config file, never saved. (`identity` and
-    `skip_identify` are per run too: a station always asks who is there; the camera's frame rate and size, and the
-    delays, are tuned for tests and benches, not chosen by a site.)"""
+    `skip_identify` are per run too: a station always asks who is there; the camera's frame rate and the delays are
+    tuned for tests and benches, not chosen by a site.)"""
 
     headless: bool = False  # no window (SDL dummy driver)
     auto_confirm: bool = False  # confirm the review screen by itself after `auto_confirm_s`
@@ -232,7 +237,6 @@ class RunKnobs:
     skip_identify: bool = False  # no identify screen; file under an anonymous code
     json_lines: bool = False  # print one JSON line per filed picture
     fps: float = 30.0  # the loop's frame rate, and the rate asked of the camera
-    camera_size: tuple[int, int] = (1280, 720)  # the frame size asked of the camera, pixels
     max_runtime_s: float | None = None  # safety net for demos and tests
     screenshot_dir: Path | None = None  # save one PNG per state visited (docs)
     arrival_s: float = 0.5  # a face seen this long at the idle screen starts a session

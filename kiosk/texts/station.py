@@ -16,4 +16,30 @@ STATION: dict[str, dict[str, str]] = {
         "zh": "人脸分析已停止（{error}）。请联系工作人员重新启动本机。",
         "en": "The face analysis stopped ({error}). Please ask the operator to restart the kiosk.",
     },
+    # the camera-fits-profile check (capture/camera_fit.py): for the operator (log, doctor, console), with numbers
+    "camera_unfit_frame_too_small": {
+        "zh": "摄像头画面 {frame} 太小，做不出 {profile} 的照片（至少需要 {need}）。请换用更高分辨率的摄像头或模式"
+              "（--camera-size），或换一个规格。",
+        "en": "The camera's {frame} frames are too small for a {profile} picture (at least {need} is needed). Use "
+              "a camera or mode with more pixels (--camera-size), or another profile.",
+    },
+    "camera_unfit_distance_band_empty": {
+        "zh": "摄像头画面 {frame} 下，{profile} 的距离要求无法满足（放大倍数 {band} 没有可用范围）。请换用更高分辨率的"
+              "摄像头或模式（--camera-size），或换一个规格。",
+        "en": "At {frame}, no distance gives a {profile} picture (enlargement band {band} is empty). Use a camera or "
+              "mode with more pixels (--camera-size), or another profile.",
+    },
+    "camera_fits": {
+        "zh": "摄像头画面 {frame} 可以做出 {profile} 的照片（至少需要 {need}）。",
+        "en": "The camera's {frame} frames can make a {profile} picture (at least {need} is needed).",
+    },
+    # the students' screen while the camera cannot make the chosen profile's picture (暂停服务)
+    "not_ready_title": {
+        "zh": "暂停服务",
+        "en": "Station not ready",
+    },
+    "not_ready_body": {
+        "zh": "本机暂时不能拍照，请联系工作人员。",
+        "en": "This station cannot take photos right now. Please ask the staff.",
+    },
 }

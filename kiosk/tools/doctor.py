@@ -101,8 +101,43 @@ def check_models() -> list[Finding]:
     return out
 
 
-def check_cameras(camera: str | None, probe: Callable[[int], bool] | None = None) -> list[Finding]:
-    """Return findings on the webcams 0..3 and, when given, the camera spec the kiosk will use."""
+def _asked_camera_size() -> tuple[int, int]:
+    """Return the frame size the kiosk asks of a webcam by default (its `camera_size` setting), px."""
+    from kiosk.station.settings import built_in, parse_size
+
+    return parse_size(built_in("camera_size"))
+
+
+def check_camera_fit(frame_size: tuple[int, int], asked: tuple[int, int]) -> list[Finding]:
+    """Return the negotiated camera mode (asked → given) and, per shipped profile, whether frames of `frame_size`
+    can make its picture as taken and with a new backdrop (换底) (capture/camera_fit.py), with the numbers."""
+    from capture.camera_fit import camera_fit
+    from profiles import load_profiles
+
+    w, h = frame_size
+    out = [Finding("camera mode", OK, f"asked {asked[0]}x{asked[1]}, got {w}x{h}")]
+    for profile in load_profiles().values():
+        plain, replaced = camera_fit(w, h, profile), camera_fit(w, h, profile, replace_backdrop=True)
+        n = plain.numbers()
+        if plain.ok:
+            out.append(Finding(f"fit {profile.id}", OK, f"{n['frame']} ≥ {n['need']}"))
+        elif replaced.ok:
+            out.append(Finding(f"fit {profile.id}", WARN, f"{n['frame']} < {n['need']} ({plain.code}); with "
+                               f"--replace-backdrop {replaced.numbers()['need']} is enough",
+                               "Run this profile with --replace-backdrop, or a camera mode with more pixels "
+                               "(--camera-size)."))
+        else:
+            out.append(Finding(f"fit {profile.id}", WARN, f"{n['frame']} < {n['need']} ({plain.code}, distance band "
+                               f"{n['band']})", "This camera cannot make this profile's picture: use a camera or "
+                               "mode with more pixels (--camera-size), or another profile."))
+    return out
+
+
+def check_cameras(camera: str | None, probe: Callable[[int], bool] | None = None,
+                  camera_size: tuple[int, int] | None = None) -> list[Finding]:
+    """Return findings on the webcams 0..3 and, when given, the camera spec the kiosk will use (asked for frames of
+    `camera_size`, default the kiosk's): its negotiated mode and whether it can make each shipped profile's
+    picture."""
     from capture.camera import CameraError, first_frame, open_source, probe_device
     from kiosk.texts import error_text
 
@@ -114,12 +149,15 @@ def check_cameras(camera: str | None, probe: Callable[[int], bool] | None = None
                                     "on Linux check `ls /dev/video*` and that this user is in the 'video' group.")]
     if camera is not None:
         try:
-            frame = first_frame(open_source(camera), timeout_s=5.0)
+            asked = camera_size or _asked_camera_size()
+            frame = first_frame(open_source(camera, width=asked[0], height=asked[1]), timeout_s=5.0)
             ok = frame is not None
             out.append(Finding(f"camera {camera}", OK if ok else FAIL,
                                f"{frame.rgb.shape[1]}×{frame.rgb.shape[0]} frames" if ok else "no frame in 5 s",
                                "" if ok else "Check the cable, close other programs using the camera, try another "
                                              "number (--camera 1)."))
+            if ok:
+                out += check_camera_fit((frame.rgb.shape[1], frame.rgb.shape[0]), asked)
         except CameraError as exc:
             out.append(Finding(f"camera {camera}", FAIL, error_text(exc, "en"),
                                "Give a webcam number, a video or 'demo'."))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pygame
 
 from kiosk.station.flow import State
-from kiosk.ui import error, guide, identify, idle, operator, review, saved
+from kiosk.ui import error, guide, identify, idle, not_ready, operator, review, saved
 from kiosk.ui.common import Targets, Typesetter
 from kiosk.station.view_model import ViewModel
 
@@ -19,6 +19,7 @@ SCREENS = {
     State.REVIEW: review.draw,
     State.SAVED: saved.draw,
     State.ERROR: error.draw,
+    State.NOT_READY: not_ready.draw,
 }
 KEY_ACTIONS = {
     pygame.K_RETURN: "ok", pygame.K_KP_ENTER: "ok", pygame.K_BACKSPACE: "delete", pygame.K_ESCAPE: "back",

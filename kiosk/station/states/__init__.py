@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Mapping
 
 from kiosk.station.flow import State
-from kiosk.station.states import countdown, error, guide, identify, idle, review, saved
+from kiosk.station.states import countdown, error, guide, identify, idle, not_ready, review, saved
 from kiosk.station.states.context import Context, Tally
 
 STATES: Mapping[State, ModuleType] = {
@@ -24,6 +24,7 @@ STATES: Mapping[State, ModuleType] = {
     State.REVIEW: review,
     State.SAVED: saved,
     State.ERROR: error,
+    State.NOT_READY: not_ready,
 }
 
 __all__ = ["STATES", "Context", "Tally"]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from capture.analyzer import StillAnalyzer
+from capture.camera_fit import CameraFit
 from capture.picture import backdrop_colour
 from kiosk.station.flow import FlowConfig
 from kiosk.station.guidance import Guidance, GuidanceConfig
@@ -48,6 +49,7 @@ class Context:
     entered_at_s: float = 0.0  # clock seconds when the current state was entered
     camera_rgb: np.ndarray | None = None  # the newest camera frame (not necessarily analysed yet)
     last_judged: int | None = None  # index of the last analysed frame guidance judged
+    camera_fit: CameraFit | None = None  # can the camera's frames make the profile's picture (None: not known yet)
     jobs: list[FrameJob] = field(default_factory=list)  # background jobs started, for a clean shutdown
     _still: StillAnalyzer | None = None
 
