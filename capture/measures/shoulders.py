@@ -94,15 +94,17 @@ def from_mask(ctx: FaceContext, pose: PoseLandmarks | None) -> ShouldersMeasure 
         return None
     fw = ctx.head.face_width
     mid = (pose.shoulder_right.x + pose.shoulder_left.x) / 2 if _pose_sure(pose) else ctx.head.face_centre_x
-    tops = outline_tops(ctx.person_mask, int(round(ctx.head.eye_y)), max(2.0, BOTTOM_MARGIN * fw))
+    start, stop, step = PAIR_OFFSETS
+    pairs = [(int(round(mid - d * fw)), int(round(mid + d * fw))) for d in np.arange(start, stop + step / 2, step)]
+    pairs = [(xl, xr) for xl, xr in pairs if xl >= 0 and xr < ctx.width]
+    if len(pairs) < PAIRS_MIN:
+        return None
+    columns = np.array(pairs).T.reshape(-1)  # only the sampled columns are scanned (cost)
+    tops = outline_tops(ctx.person_mask[:, columns], int(round(ctx.head.eye_y)), max(2.0, BOTTOM_MARGIN * fw))
+    tops_left, tops_right = tops[:len(pairs)], tops[len(pairs):]
     highest = ctx.head.chin_y - ABOVE_CHIN_MAX * fw
     angles, lefts, rights = [], [], []
-    start, stop, step = PAIR_OFFSETS
-    for d in np.arange(start, stop + step / 2, step):
-        xl, xr = int(round(mid - d * fw)), int(round(mid + d * fw))
-        if xl < 0 or xr >= ctx.width:
-            break  # further out is outside the frame too
-        yl, yr = tops[xl], tops[xr]
+    for (xl, xr), yl, yr in zip(pairs, tops_left, tops_right):
         if np.isnan(yl) or np.isnan(yr) or min(yl, yr) < highest:
             continue
         angles.append(_tilt(xl, yl, xr, yr))
