@@ -16,8 +16,10 @@ visibility ≥ VISIBILITY_MIN and lying POSE_INSIDE_MIN face widths inside the f
 "none": neither — the shoulders are not in the frame (or cannot be told from long hair or clothes the colour of the
 backdrop). The gate then cannot judge; that is not a fault of the person (capture/gates/rules.py).
 
-On the development photos (101 rows labelled level / tilted / not_visible) this judged 57 of 64 photos with
-shoulders and called 29 of 37 without them "none"; docs/accuracy.md has the figures and the method.
+On the development photos (101 rows labelled level / tilted / not_visible) this judges 53 of the 64 with shoulders
+in the frame and calls 29 of the 37 without them "none"; level against tilted is far from solved (about 0.7
+balanced accuracy: most photos labelled tilted show a turned body whose outline reads level). docs/accuracy.md has
+the figures and the method.
 """
 from __future__ import annotations
 

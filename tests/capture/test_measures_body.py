@@ -292,3 +292,29 @@ def test_painted_cap_is_a_covering(analyzer, astronaut_framed, colour):
     after = measure_head_covering(analyzer.context(paint_cap(analyzer, astronaut_framed, colour))).covering_ratio
     assert after > COVERING_MAX
     assert after > before + 0.3
+
+
+def paint_headband(analyzer, rgb: np.ndarray, colour: tuple[int, int, int]) -> np.ndarray:
+    """Return `rgb` with a band of `colour`, 0.12 face widths tall and 1.2 wide, just above the forehead line."""
+    ctx = analyzer.context(rgb)
+    face, fw = ctx.face, ctx.face.face_width_px
+    out = rgb.copy()
+    bottom = int(face.forehead_y - 0.05 * fw)
+    cx = face.face_centre_x
+    cv2.rectangle(out, (int(cx - 0.6 * fw), int(bottom - 0.12 * fw)), (int(cx + 0.6 * fw), bottom), colour, -1)
+    return out
+
+
+@pytest.mark.parametrize("colour", [(230, 60, 150), (40, 160, 70)])
+def test_coloured_headband_is_a_covering(analyzer, astronaut_framed, colour):
+    """A pink or green headband across the astronaut's blond hair: a fifth of the top region, over the limit."""
+    assert measure_head_covering(analyzer.context(astronaut_framed)).covering_ratio == 0.0
+    m = measure_head_covering(analyzer.context(paint_headband(analyzer, astronaut_framed, colour)))
+    assert 0.15 < m.covering_ratio < 0.35
+    assert m.covering_ratio > COVERING_MAX
+
+
+def test_dark_navy_beanie_is_a_covering(analyzer, astronaut_framed):
+    """Dark but blue, no hair colour: a navy beanie over the head top is seen (a black one is not: docs/accuracy.md)."""
+    m = measure_head_covering(analyzer.context(paint_cap(analyzer, astronaut_framed, (30, 40, 90))))
+    assert m.covering_ratio > 0.8 and m.white_ratio == 0.0
