@@ -226,6 +226,30 @@ def test_pose_points_without_mask(analyzer, studio, pose_detector):
     assert abs(m.tilt_deg) <= TILT_MAX
 
 
+def _pose_line(pose, degrees: float):
+    """Return `pose` with the subject's left shoulder (image right) moved so the shoulder line is `degrees` steep."""
+    import math
+    from dataclasses import replace
+
+    r, l = pose.shoulder_right, pose.shoulder_left
+    y = r.y + math.tan(math.radians(degrees)) * (l.x - r.x)
+    return replace(pose, shoulder_left=replace(l, y=y))
+
+
+@pytest.mark.parametrize(("degrees", "source"), [(20.0, "pose"), (-20.0, "pose"), (10.0, "mask")])
+def test_a_steep_pose_line_wins_over_a_level_outline(analyzer, studio, pose_detector, degrees, source):
+    """A body leaning hard (one shoulder off the frame or hidden) shows in the pose points, not the outline: a pose
+    line of 20° or more is taken over the level outline; a 10° one is not."""
+    rgb = studio("grace", GREY)
+    m = measure_shoulders(analyzer.context(rgb), _pose_line(pose_detector.process(rgb), degrees))
+    assert (m.visible, m.source) == (True, source)
+    if source == "pose":
+        assert m.tilt_deg == pytest.approx(degrees, abs=0.01)
+        assert not shoulders_gate(m).ok
+    else:
+        assert abs(m.tilt_deg) <= 3.0
+
+
 def test_shoulders_out_of_the_frame_cannot_be_judged(analyzer, grace_framed, pose_detector):
     """Cropped just below the chin there is nothing to measure: not visible, and the gate passes with no value
     (cannot judge) rather than telling the person to level shoulders the camera does not see."""
