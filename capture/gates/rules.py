@@ -96,10 +96,17 @@ def distance(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> 
 
 
 def shoulders_level(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
-    """Return the verdict on the shoulder line's tilt (degrees); shoulders out of sight are missing."""
+    """Return the verdict on the shoulder line's tilt (degrees).
+
+    Shoulders not in the frame (a tight crop, long hair over both) cannot be judged: the result is ok with value
+    None — nothing for the person to fix, and distinct from both a level (ok, a value) and a tilted line (not ok).
+    No measurement at all (no face) is missing, as for every gate."""
+    limit = p.threshold("shoulders_tilt_max_deg")
     sh = m.shoulders
-    if sh is None or not sh.visible:
-        return _missing(spec, p.threshold("shoulders_tilt_max_deg"))
+    if sh is None:
+        return _missing(spec, limit)
+    if not sh.visible:
+        return _result(spec, True, None, limit, spec.hints[0])
     return compare(spec, m, p, s)
 
 

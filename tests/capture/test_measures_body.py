@@ -94,6 +94,54 @@ def test_ears_measure_is_a_share(analyzer, grace_framed, astronaut_framed):
 # --- shoulders --------------------------------------------------------------------------------------------------
 
 
+def rotate_body(analyzer, rgb: np.ndarray, degrees: float) -> np.ndarray:
+    """Return `rgb` with everything below the chin rotated counter-clockwise by `degrees` about the point under the
+    face centre at chin height; the head above stays as it was (a person leaning one shoulder down)."""
+    ctx = analyzer.context(rgb)
+    chin = int(ctx.head.chin_y)
+    h, w = rgb.shape[:2]
+    matrix = cv2.getRotationMatrix2D((ctx.head.face_centre_x, chin), degrees, 1.0)
+    turned = cv2.warpAffine(rgb, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    out = rgb.copy()
+    out[chin:] = turned[chin:]
+    return out
+
+
+def crop_below_chin(analyzer, rgb: np.ndarray, face_widths: float) -> np.ndarray:
+    """Return `rgb` cut off `face_widths` face widths below the chin (a tight head-and-shoulders crop)."""
+    ctx = analyzer.context(rgb)
+    return np.ascontiguousarray(rgb[: int(ctx.head.chin_y + face_widths * ctx.head.face_width)])
+
+
+def shoulders_gate(m):
+    """Return the shoulders_level verdict on shoulder measure `m` (None: not measured) under chsi-graduation."""
+    from types import SimpleNamespace
+
+    from capture.gates.spec import SPECS_BY_NAME
+    from capture.settings import ENGINE
+    from profiles import load_profiles
+
+    return SPECS_BY_NAME["shoulders_level"].judge(SimpleNamespace(shoulders=m), load_profiles()["chsi-graduation"],
+                                                  ENGINE)
+
+
+def test_outline_tops_skips_the_head_and_holes_in_the_body():
+    """Columns under the head give the shoulder below the backdrop gap; a hole inside the body changes nothing;
+    a column that is all backdrop, or whose person starts at the bottom edge, gives NaN."""
+    from capture.measures.shoulders import outline_tops
+
+    mask = np.zeros((100, 6), np.float32)
+    mask[0:30, 0] = 1.0  # hair from the top row, then backdrop, then the shoulder from row 50
+    mask[50:, 0] = 1.0
+    mask[40:, 1] = 1.0  # backdrop, then the shoulder from row 40 ...
+    mask[70:80, 1] = 0.0  # ... with a hole the mask missed (a dark patch on the clothes)
+    mask[98:, 3] = 1.0  # person only in the last two rows
+    mask[:, 4] = 1.0  # person all the way: nothing to see
+    tops = outline_tops(mask, 10, 3.0)
+    assert tops[0] == 50.0 and tops[1] == 40.0
+    assert np.isnan(tops[2]) and np.isnan(tops[3]) and np.isnan(tops[4]) and np.isnan(tops[5])
+
+
 @pytest.mark.parametrize("name", ["grace", "astronaut"])
 def test_pose_detector_finds_shoulders_on_studio_images(analyzer, studio, pose_detector, name):
     rgb = studio(name, GREY)
@@ -115,14 +163,27 @@ def test_pose_detector_finds_shoulders_on_studio_images(analyzer, studio, pose_d
 def test_studio_shoulders_are_level(analyzer, studio, pose_detector, name):
     rgb = studio(name, GREY)
     m = measure_shoulders(analyzer.context(rgb), pose_detector.process(rgb))
-    assert m.visible
-    assert m.source == "pose+mask"
+    assert (m.visible, m.source) == (True, "mask")
+    assert m.pairs >= 3
     assert abs(m.tilt_deg) <= TILT_MAX
+    assert shoulders_gate(m).ok and shoulders_gate(m).value == pytest.approx(m.tilt_deg)
 
 
-@pytest.mark.parametrize("degrees", [10.0, -10.0])
-def test_rotating_the_frame_10_degrees_tilts_the_shoulders(analyzer, studio, pose_detector, degrees):
-    """Counter-clockwise (+) lifts the image-right shoulder: negative tilt; clockwise gives positive tilt."""
+@pytest.mark.parametrize("degrees", [15.0, -15.0])
+def test_rotating_the_body_tilts_the_shoulders_and_fails_the_gate(analyzer, studio, pose_detector, degrees):
+    """Only the body below the chin turns (the head stays level): counter-clockwise (+) lifts the image-right
+    shoulder, a negative tilt; clockwise a positive one. Both fail the gate with its hint."""
+    rgb = rotate_body(analyzer, studio("grace", GREY), degrees)
+    m = measure_shoulders(analyzer.context(rgb), pose_detector.process(rgb))
+    assert m.visible
+    assert abs(m.tilt_deg) > TILT_MAX
+    assert np.sign(m.tilt_deg) == -np.sign(degrees)
+    result = shoulders_gate(m)
+    assert (result.ok, result.hint) == (False, "shoulders_level")
+
+
+@pytest.mark.parametrize("degrees", [15.0, -15.0])
+def test_rotating_the_frame_15_degrees_tilts_the_shoulders(analyzer, studio, pose_detector, degrees):
     rgb = rotate(studio("grace", GREY), degrees)
     m = measure_shoulders(analyzer.context(rgb), pose_detector.process(rgb))
     assert m.visible
@@ -138,20 +199,71 @@ def test_rotating_the_frame_1_degree_stays_level(analyzer, studio, pose_detector
     assert abs(m.tilt_deg) <= TILT_MAX
 
 
-def test_mask_fallback_without_pose(analyzer, studio):
+@pytest.mark.parametrize("face_widths", [0.3, 0.5])
+def test_tight_head_and_shoulders_crop_is_judged(analyzer, studio, pose_detector, face_widths):
+    """Cut 0.3 or 0.5 face widths under the chin (an ID-style crop, the shoulders run off the sides and the pose
+    model's points may lie below the frame): the outline still gives a level line."""
+    rgb = crop_below_chin(analyzer, studio("grace", GREY), face_widths)
+    m = measure_shoulders(analyzer.context(rgb), pose_detector.process(rgb))
+    assert (m.visible, m.source) == (True, "mask")
+    assert abs(m.tilt_deg) <= 3.0
+
+
+def test_mask_outline_without_pose_uses_the_face_centre(analyzer, studio):
     m = measure_shoulders(analyzer.context(studio("grace", GREY)), None)
-    assert m.source == "mask"
-    assert m.visible
+    assert (m.visible, m.source) == (True, "mask")
     assert abs(m.tilt_deg) <= TILT_MAX
 
 
-def test_no_pose_and_no_shoulders_in_frame_is_not_visible(analyzer, grace_framed):
-    """Cropped just below the chin there is nothing to measure."""
-    ctx = analyzer.context(grace_framed)
-    cropped = np.ascontiguousarray(grace_framed[: int(ctx.head.chin_y + 0.05 * ctx.head.face_width)])
-    m = measure_shoulders(analyzer.context(cropped), None)
-    assert not m.visible
-    assert m.source == "none"
+def test_pose_points_without_mask(analyzer, studio, pose_detector):
+    """No person mask: the pose model's two shoulder points, well inside the frame, give the line."""
+    from dataclasses import replace
+
+    rgb = studio("grace", GREY)
+    ctx = replace(analyzer.context(rgb), person_mask=None)
+    m = measure_shoulders(ctx, pose_detector.process(rgb))
+    assert (m.visible, m.source, m.pairs) == (True, "pose", 0)
+    assert abs(m.tilt_deg) <= TILT_MAX
+
+
+def _pose_line(pose, degrees: float):
+    """Return `pose` with the subject's left shoulder (image right) moved so the shoulder line is `degrees` steep."""
+    import math
+    from dataclasses import replace
+
+    r, l = pose.shoulder_right, pose.shoulder_left
+    y = r.y + math.tan(math.radians(degrees)) * (l.x - r.x)
+    return replace(pose, shoulder_left=replace(l, y=y))
+
+
+@pytest.mark.parametrize(("degrees", "source"), [(20.0, "pose"), (-20.0, "pose"), (10.0, "mask")])
+def test_a_steep_pose_line_wins_over_a_level_outline(analyzer, studio, pose_detector, degrees, source):
+    """A body leaning hard (one shoulder off the frame or hidden) shows in the pose points, not the outline: a pose
+    line of 20° or more is taken over the level outline; a 10° one is not."""
+    rgb = studio("grace", GREY)
+    m = measure_shoulders(analyzer.context(rgb), _pose_line(pose_detector.process(rgb), degrees))
+    assert (m.visible, m.source) == (True, source)
+    if source == "pose":
+        assert m.tilt_deg == pytest.approx(degrees, abs=0.01)
+        assert not shoulders_gate(m).ok
+    else:
+        assert abs(m.tilt_deg) <= 3.0
+
+
+def test_shoulders_out_of_the_frame_cannot_be_judged(analyzer, grace_framed, pose_detector):
+    """Cropped just below the chin there is nothing to measure: not visible, and the gate passes with no value
+    (cannot judge) rather than telling the person to level shoulders the camera does not see."""
+    cropped = crop_below_chin(analyzer, grace_framed, 0.05)
+    m = measure_shoulders(analyzer.context(cropped), pose_detector.process(cropped))
+    assert (m.visible, m.source, m.tilt_deg) == (False, "none", 0.0)
+    result = shoulders_gate(m)
+    assert (result.ok, result.value) == (True, None)
+    assert not result.blocks
+
+
+def test_no_measurement_at_all_is_missing():
+    result = shoulders_gate(None)
+    assert (result.ok, result.value, result.hint) == (False, None, "shoulders_level")
 
 
 def test_body_pose_runs_only_when_shoulders_can_show(analyzer, grace_framed, monkeypatch):
@@ -169,7 +281,7 @@ def test_body_pose_runs_only_when_shoulders_can_show(analyzer, grace_framed, mon
         _, m = checker.measure(cropped)
         assert calls == [] and not m.shoulders.visible
         _, m = checker.measure(grace_framed)
-        assert calls == [grace_framed.shape] and m.shoulders.visible and m.shoulders.source.startswith("pose")
+        assert calls == [grace_framed.shape] and m.shoulders.visible and m.shoulders.source == "mask"
 
 
 # --- head covering ----------------------------------------------------------------------------------------------
@@ -204,3 +316,29 @@ def test_painted_cap_is_a_covering(analyzer, astronaut_framed, colour):
     after = measure_head_covering(analyzer.context(paint_cap(analyzer, astronaut_framed, colour))).covering_ratio
     assert after > COVERING_MAX
     assert after > before + 0.3
+
+
+def paint_headband(analyzer, rgb: np.ndarray, colour: tuple[int, int, int]) -> np.ndarray:
+    """Return `rgb` with a band of `colour`, 0.12 face widths tall and 1.2 wide, just above the forehead line."""
+    ctx = analyzer.context(rgb)
+    face, fw = ctx.face, ctx.face.face_width_px
+    out = rgb.copy()
+    bottom = int(face.forehead_y - 0.05 * fw)
+    cx = face.face_centre_x
+    cv2.rectangle(out, (int(cx - 0.6 * fw), int(bottom - 0.12 * fw)), (int(cx + 0.6 * fw), bottom), colour, -1)
+    return out
+
+
+@pytest.mark.parametrize("colour", [(230, 60, 150), (40, 160, 70)])
+def test_coloured_headband_is_a_covering(analyzer, astronaut_framed, colour):
+    """A pink or green headband across the astronaut's blond hair: a fifth of the top region, over the limit."""
+    assert measure_head_covering(analyzer.context(astronaut_framed)).covering_ratio == 0.0
+    m = measure_head_covering(analyzer.context(paint_headband(analyzer, astronaut_framed, colour)))
+    assert 0.15 < m.covering_ratio < 0.35
+    assert m.covering_ratio > COVERING_MAX
+
+
+def test_dark_navy_beanie_is_a_covering(analyzer, astronaut_framed):
+    """Dark but blue, no hair colour: a navy beanie over the head top is seen (a black one is not: docs/accuracy.md)."""
+    m = measure_head_covering(analyzer.context(paint_cap(analyzer, astronaut_framed, (30, 40, 90))))
+    assert m.covering_ratio > 0.8 and m.white_ratio == 0.0

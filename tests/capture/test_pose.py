@@ -55,3 +55,44 @@ def test_roll_reads_back(face, angle):
     base = measure_pose(face)
     rolled = measure_pose(_rotated(face, roll=angle))
     assert rolled.roll_deg - base.roll_deg == pytest.approx(angle, abs=1.0)
+
+
+def _gate(name, pose):
+    """Return the `name` gate's verdict on a PoseMeasure under chsi-graduation (default pose limits)."""
+    from types import SimpleNamespace
+
+    from capture.gates.spec import SPECS_BY_NAME
+    from capture.settings import ENGINE
+    from profiles import load_profiles
+
+    return SPECS_BY_NAME[name].judge(SimpleNamespace(pose=pose), load_profiles()["chsi-graduation"], ENGINE)
+
+
+def _rotated_to(face, axis: str, target: float):
+    """Return `face` rotated about one axis so that its measured angle on that axis is about `target` degrees."""
+    for _ in range(3):  # the readings are near-linear: a few corrections land within a small fraction of a degree
+        now = getattr(measure_pose(face), f"{axis}_deg")
+        step = target - now
+        face = _rotated(face, **{axis: -step if axis == "pitch" else step})
+    return face
+
+
+@pytest.mark.parametrize("axis", ["yaw", "pitch", "roll"])
+def test_pose_gates_pass_just_inside_and_fail_just_outside_their_limit(face, axis):
+    """A head 1° inside the default limit passes its gate and one 1.5° outside it fails, either way round; for roll
+    this is the ID-style portrait at 7.7° that the old 6° limit refused."""
+    limit = GATE_DEFAULTS[f"{axis}_max_deg"]
+    for sign in (1, -1):
+        inside = measure_pose(_rotated_to(face, axis, sign * (limit - 1.0)))
+        outside = measure_pose(_rotated_to(face, axis, sign * (limit + 1.5)))
+        assert getattr(inside, f"{axis}_deg") == pytest.approx(sign * (limit - 1.0), abs=0.3)
+        assert getattr(outside, f"{axis}_deg") == pytest.approx(sign * (limit + 1.5), abs=0.3)
+        assert _gate(axis, inside).ok, (axis, inside)
+        result = _gate(axis, outside)
+        assert not result.ok and result.threshold == limit, (axis, outside)
+
+
+def test_id_style_roll_of_7_7_degrees_passes(face):
+    rolled = measure_pose(_rotated_to(face, "roll", 7.7))
+    assert rolled.roll_deg == pytest.approx(7.7, abs=0.3)
+    assert _gate("roll", rolled).ok

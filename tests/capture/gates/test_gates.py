@@ -80,7 +80,7 @@ def _rotate(rgb, degrees, centre):
     return cv2.warpAffine(rgb, matrix, (rgb.shape[1], rgb.shape[0]), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-@pytest.mark.parametrize(("degrees", "ok"), [(12, False), (-12, False), (2, True), (-2, True)])
+@pytest.mark.parametrize(("degrees", "ok"), [(15, False), (-15, False), (2, True), (-2, True)])
 def test_roll(checker, base, profile, degrees, ok):
     ctx = _face_points(checker, base)
     results, _ = verdicts(checker, _rotate(base, degrees, ctx.face.eye_mid), profile)
