@@ -110,8 +110,10 @@ def make_file(src: str | Path, dst: str | Path, profile: Profile, analyzer: Stil
               new_backdrop: Background | None = None) -> Picture:
     """Read photo `src`, make its picture under `profile` (on `new_backdrop` when given), write it atomically to
     `dst` (mode 0600); return it."""
+    # transparency: the photo's own backdrop next to it; the new colour when the backdrop is replaced anyway
     matte = (new_backdrop or profile.backgrounds[0]).rgb
-    photo = read_photo(src, matte_rgb=matte, max_pixels=analyzer.settings.max_input_pixels)
+    photo = read_photo(src, matte_rgb=matte, max_pixels=analyzer.settings.max_input_pixels,
+                       own_backdrop=new_backdrop is None)
     picture = make_picture(photo.rgb, profile, analyzer, str(src), new_backdrop)
     dst = Path(dst)
     try:
