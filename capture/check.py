@@ -112,6 +112,21 @@ def file_spec(data: bytes, rgb: np.ndarray, profile: Profile, m: Measurements | 
     return items
 
 
+def measure_picture_margins(data: bytes, profile: Profile, analyzer: StillAnalyzer) -> BandMargins | None:
+    """Return the BandMargins of the head in the picture file `data` (found again on the decoded picture, as an
+    independent reviewer would), or None when it cannot be decoded, has no single face or is not the profile's size.
+    """
+    try:
+        rgb = decode_photo_bytes(data, "<picture>").rgb
+        head = analyzer.find_head(rgb).head
+    except PhotoError:
+        return None
+    h, w = rgb.shape[:2]
+    if (w, h) != (profile.width_px, profile.height_px):
+        return None
+    return band_margins(measured_layout(head, w, h), profile)
+
+
 class StillChecker:
     """Loads the face, segmentation and body-pose models once; checks photos one by one.
 

@@ -112,3 +112,14 @@ def test_the_reasons_read_in_chinese_and_english(hint):
     assert CJK.search(zh) and hint_text(hint, "zh") in zh
     assert not CJK.search(en) and hint_text(hint, "en") in en
     assert ("白色" in hint_text(hint, "zh") or "浅灰色" in hint_text(hint, "zh")) == hint.startswith("background_")
+
+
+def test_check_json_reports_how_far_inside_its_bands_the_head_of_a_picture_sits(photos, tmp_path, capsys):
+    assert main(["make", str(photos / "2023001.jpg"), "-o", str(tmp_path / "pic.jpg")]) == 0
+    capsys.readouterr()
+    assert main(["check", str(tmp_path / "pic.jpg"), "--json"]) == 0
+    (row,) = _json_lines(capsys.readouterr().out)
+    margins = row["band_margins_px"]
+    assert set(margins) == {"hair_top_px", "eye_line_px", "face_width_px"}  # chsi-graduation's bands
+    assert row["band_margin_px"] == min(margins.values()) and row["band_margin_px"] > 5
+    assert {"file", "ok", "gates", "file_spec", "measurements"} <= set(row)  # the keys that were there stay
