@@ -28,7 +28,7 @@ HINTS: dict[str, dict[str, str]] = {
     "background": {"zh": "背景不符合要求，请站到背景布前", "en": "The background is not right: stand in front of the backdrop"},
     "head_covering": {"zh": "请摘下帽子或头饰", "en": "Please take off your hat or head covering"},
     "background_not_plain": {"zh": "背景不够干净，请站到纯色背景布前", "en": "The backdrop is not plain: stand in front of a plain backdrop"},
-    "colour": {"zh": "这是黑白（灰度）照片，证件照必须是彩色的：请用彩色照片", "en": "This is a black-and-white (greyscale) photo; the ID photo must be in colour: use a colour photo"},
+    "colour": {"zh": "画面是黑白（灰度）的，证件照必须是彩色的：请用彩色照片或彩色摄像头", "en": "The picture is black and white (greyscale); an ID photo must be in colour: use a colour photo or camera"},
     "ok": {"zh": "很好，请保持", "en": "Good, hold still"},
 }
 
