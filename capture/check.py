@@ -9,7 +9,7 @@ from typing import Callable
 import numpy as np
 
 from capture.analyzer import StillAnalyzer
-from capture.compose import measured_layout, smallest_photo_px
+from capture.compose import BandMargins, band_margins, measured_layout, smallest_photo_px
 from capture.filespec import SpecRule, check_file_spec
 from capture.errors import PhotoError, error_name
 from capture.gates import GateResult, blocking_ok, evaluate
@@ -17,7 +17,7 @@ from capture.images import decode_photo_bytes
 from capture.faces.landmarks import PoseDetector
 from capture.measurements import Measurements, measure_context
 from capture.measures.context import FaceContext
-from capture.measures.background import nearest_background
+from capture.measures.background import match_backdrop
 from capture.measures.shoulders import shoulders_can_show
 from profiles.model import Band, Profile
 
@@ -35,6 +35,8 @@ class CheckResult:
     measurements: Measurements | None = None
     rgb: np.ndarray | None = None  # the decoded photo (for reports); not serialised
     landmarks: np.ndarray | None = None  # the subject's (478, 3) FaceMesh points, px (for reports); not serialised
+    #: how far inside its bands the head sits (output px), for a photo of the profile's exact size; else None
+    margins: BandMargins | None = None
 
     @property
     def gates_ok(self) -> bool:
@@ -63,6 +65,7 @@ class CheckResult:
             "gates": {name: g.to_dict() for name, g in self.gates.items()},
             "file_spec": {"ok": self.file_spec_ok, **spec},
             "measurements": self.measurements.to_dict() if self.measurements else None,
+            **(self.margins.to_dict() if self.margins is not None else {"band_margin_px": None, "band_margins_px": {}}),
         }
 
 
@@ -73,10 +76,21 @@ def _band_item(name: str, value: float, band: Band | None) -> SpecRule | None:
 
 
 def _background_item(m: Measurements, profile: Profile) -> SpecRule:
-    """Return the rule "the backdrop is one of the profile's colours": nearest colour and its ΔE."""
-    index, delta_e = nearest_background(m.background.mean_lab, [b.rgb for b in profile.backgrounds])
-    return SpecRule("background_colour", {"nearest": profile.backgrounds[index].name, "delta_e": round(delta_e, 2)},
-                    [b.name for b in profile.backgrounds], delta_e <= profile.threshold("background_delta_e_max"))
+    """Return the rule "the backdrop is one of the profile's colours": the colour it is judged against, its ΔE2000,
+    that colour's tolerance and how the backdrop is off ("too_dark", ...; capture.measures.background)."""
+    match = match_backdrop(m.background.mean_lab, [b.rgb for b in profile.backgrounds],
+                           [profile.background_tolerance(b) for b in profile.backgrounds])
+    value = {"nearest": profile.backgrounds[match.index].name, "delta_e": round(match.delta_e, 2),
+             "delta_e_max": match.tolerance, "off": None if match.ok else match.offset.word}
+    return SpecRule("background_colour", value, [b.name for b in profile.backgrounds], match.ok)
+
+
+def picture_margins(m: Measurements | None, rgb: np.ndarray, profile: Profile) -> BandMargins | None:
+    """Return the BandMargins of the head in a picture `rgb` of the profile's exact size, else None."""
+    h, w = rgb.shape[:2]
+    if m is None or m.head is None or (w, h) != (profile.width_px, profile.height_px):
+        return None
+    return band_margins(measured_layout(m.head, w, h), profile)
 
 
 def file_spec(data: bytes, rgb: np.ndarray, profile: Profile, m: Measurements | None) -> dict[str, SpecRule]:
@@ -106,6 +120,19 @@ def too_small(path: str | Path, width: int, height: int, profile: Profile, max_s
         return None
     return PhotoError(path, "resolution_too_low", width=width, height=height, min_width=min_w, min_height=min_h,
                       out_width=profile.width_px, out_height=profile.height_px, max_scale=max_scale)
+def measure_picture_margins(data: bytes, profile: Profile, analyzer: StillAnalyzer) -> BandMargins | None:
+    """Return the BandMargins of the head in the picture file `data` (found again on the decoded picture, as an
+    independent reviewer would), or None when it cannot be decoded, has no single face or is not the profile's size.
+    """
+    try:
+        rgb = decode_photo_bytes(data, "<picture>").rgb
+        head = analyzer.find_head(rgb).head
+    except PhotoError:
+        return None
+    h, w = rgb.shape[:2]
+    if (w, h) != (profile.width_px, profile.height_px):
+        return None
+    return band_margins(measured_layout(head, w, h), profile)
 
 
 class StillChecker:
@@ -172,6 +199,7 @@ class StillChecker:
         result.measurements = m
         result.gates = evaluate(m, profile, self.analyzer.settings)
         result.file_spec = file_spec(data, photo.rgb, profile, m)
+        result.margins = picture_margins(m, photo.rgb, profile)
         if keep_image:
             result.rgb = photo.rgb
             result.landmarks = ctx.face.points if ctx is not None else None

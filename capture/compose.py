@@ -2,8 +2,10 @@
 
 A crop is an axis-aligned box in frame px that is resized to the profile's exact output size. For a scale
 `s` (output px per frame px) and crop top `t`, a frame row y lands at output row (y − t)·s. We scan scales
-inside the feasible range and, for each, pick the top that brings every band rule closest to its middle;
-the best-scoring feasible pair wins. When none is feasible we say which rule blocks it.
+inside the feasible range and, for each, pick the top that makes the smallest margin to a band edge (hair top,
+eye line, chin limit) as large as it can be; the pair whose smallest margin over every band (the size bands too)
+is largest wins, ties (within MARGIN_TIE_PX) going to the one nearest the band middles. A head measured a few px
+off by someone else's landmarks then still lands inside. When none is feasible we say which rule blocks it.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from profiles.model import Band, Profile
 #: how far the face centre may sit off the picture's centre line, as a share of the output width
 CENTRE_TOLERANCE_RATIO = 0.02
 _SCALE_STEPS = 96
+#: two crops whose smallest band margins differ by less than this (output px) are equally good on margins
+MARGIN_TIE_PX = 0.5
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,41 @@ def layout_of(head: HeadGeometry, crop: CropBox) -> PlannedLayout:
     )
 
 
+@dataclass(frozen=True)
+class BandMargins:
+    """How far inside its bands a head sits, output px: per band the distance to the nearer edge (negative when
+    outside), and the smallest of them. Bands the profile does not set are left out."""
+
+    per_band: dict[str, float]
+
+    @property
+    def smallest(self) -> float | None:
+        """Return the smallest margin (px), or None when the profile sets no band."""
+        return min(self.per_band.values()) if self.per_band else None
+
+    def to_dict(self) -> dict:
+        """Return {"band_margin_px": smallest, "band_margins_px": {band: margin}} rounded to 0.1 px."""
+        smallest = self.smallest
+        return {"band_margin_px": None if smallest is None else round(smallest, 1),
+                "band_margins_px": {k: round(v, 1) for k, v in self.per_band.items()}}
+
+
+def band_margins(layout: PlannedLayout, profile: Profile) -> BandMargins:
+    """Return the BandMargins of a head at `layout` (output px) under `profile`'s composition bands (hair top, eye
+    line, face width, head height, and the chin limit as a one-sided band)."""
+    comp = profile.composition
+    out: dict[str, float] = {}
+    for name, value, band in (("hair_top_px", layout.hair_top, comp.hair_top),
+                              ("eye_line_px", layout.eye_line, comp.eye_line),
+                              ("face_width_px", layout.face_width, comp.face_width),
+                              ("head_height_px", layout.head_height, comp.head_height)):
+        if band is not None:
+            out[name] = float(min(value - band.lo, band.hi - value))
+    if comp.chin_max is not None:
+        out["chin_max_px"] = float(comp.chin_max - layout.chin)
+    return BandMargins(out)
+
+
 def _interval_for_scale(
     band: Band | None, length: float
 ) -> tuple[float, float]:
@@ -118,6 +157,34 @@ def _best_top(head: HeadGeometry, profile: Profile, s: float) -> float:
     return num / den
 
 
+def _widest_top(head: HeadGeometry, profile: Profile, s: float, t_lo: float, t_hi: float) -> float:
+    """Return the crop top in [t_lo, t_hi] (frame px) whose smallest vertical margin (hair top, eye line, chin
+    limit; output px) is largest, ties going to the least-squares top (_best_top).
+
+    Each margin is a tent in t (slope s); the best top is a tent's peak, where two tents cross, or an end."""
+    tents = [(y - band.mid / s, (band.hi - band.lo) / 2) for y, band in _vertical_rules(head, profile)]
+    chin_max = profile.composition.chin_max
+    candidates = {t_lo, t_hi}
+    for i, (ti, hi_) in enumerate(tents):
+        candidates.add(ti)
+        for tj, hj in tents[i + 1:]:  # a falling side meets a rising one (either tent may be the left one)
+            candidates.add(((hi_ - hj) / s + ti + tj) / 2)
+            candidates.add(((hj - hi_) / s + ti + tj) / 2)
+        if chin_max is not None:  # chin margin chin_max − (chin − t)·s rises with t: crosses the tent's falling side
+            candidates.add((hi_ + s * ti - chin_max + s * head.chin_y) / (2 * s))
+
+    def smallest(t: float) -> float:
+        margins = [h - s * abs(t - tc) for tc, h in tents]
+        if chin_max is not None:
+            margins.append(chin_max - (head.chin_y - t) * s)
+        return min(margins) if margins else 0.0
+
+    ideal = min(max(_best_top(head, profile, s), t_lo), t_hi)
+    candidates.add(ideal)
+    inside = [min(max(t, t_lo), t_hi) for t in candidates if np.isfinite(t)]
+    return max(inside, key=lambda t: (round(smallest(t) / MARGIN_TIE_PX), -abs(t - ideal)))
+
+
 def _score(head: HeadGeometry, profile: Profile, crop: CropBox) -> float:
     """Return the sum of squared distances of each rule from its band middle, in half-band units (lower is better)."""
     comp = profile.composition
@@ -156,7 +223,7 @@ def _best_crop(head: HeadGeometry, profile: Profile, frame_width: int, frame_hei
     within CENTRE_TOLERANCE_RATIO) and "rules" (the profile's bands exclude each other at that scale).
     """
     W, H = profile.width_px, profile.height_px
-    best: tuple[float, CropBox] | None = None
+    best: tuple[tuple[float, float], CropBox] | None = None
     blocked = {"above": 0, "below": 0, "sides": 0, "rules": 0}
     tol = CENTRE_TOLERANCE_RATIO * W
     for s in np.linspace(lo, hi, _SCALE_STEPS):
@@ -175,9 +242,10 @@ def _best_crop(head: HeadGeometry, profile: Profile, frame_width: int, frame_hei
         if abs(left - left_ideal) * s > tol:
             blocked["sides"] += 1
             continue
-        top = min(max(_best_top(head, profile, s), t_lo), t_hi)
+        top = _widest_top(head, profile, s, t_lo, t_hi)
         crop = CropBox(float(left), float(top), float(s), W, H)
-        score = _score(head, profile, crop)
+        smallest = band_margins(layout_of(head, crop), profile).smallest or 0.0
+        score = (-round(smallest / MARGIN_TIE_PX), _score(head, profile, crop))
         if best is None or score < best[0]:
             best = (score, crop)
     return (best[1] if best is not None else None), blocked

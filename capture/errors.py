@@ -10,6 +10,17 @@ import errno
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+def refusal_code(hint: str) -> str:
+    """Return the PhotoError code of a photo refused because a gate fails with hint code `hint`."""
+    return f"refused_{hint}"
+
+
+def _gate_hint_codes() -> tuple[str, ...]:
+    from capture.gates.spec import hint_codes  # the gates never import this module: no cycle
+
+    return hint_codes()
+
+
 #: every PhotoError code -> the fields its raise sites pass (the sentence in kiosk/texts/photo.py may use them)
 PHOTO_CODES: Mapping[str, tuple[str, ...]] = {
     # reading a file (capture.images, capture.check)
@@ -37,6 +48,8 @@ PHOTO_CODES: Mapping[str, tuple[str, ...]] = {
                               "largest_bytes", "largest_quality"),
     "verify_failed": ("problems",),
     "write_failed": ("error",),
+    # `make` refusing a photo whose picture would fail a blocking gate: one code per gate hint (capture.picture)
+    **{refusal_code(hint): () for hint in _gate_hint_codes()},
     # the tools and the station (kiosk.tools.batch, kiosk.station.worker)
     "would_overwrite_input": (),
     "capture_failed": ("error",),

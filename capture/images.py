@@ -2,6 +2,11 @@
 
 Every failure is raised as a `PhotoError` naming the file, with a stable `code`:
 not_found, not_a_file, empty_file, not_an_image, truncated, too_many_pixels, unreadable.
+
+Transparent areas are filled so the backdrop stays one colour: with the photo's own backdrop colour, sampled from the
+opaque pixels right next to them when those are plain (a PNG with transparent strips beside a grey backdrop becomes
+grey all round, never two-tone), otherwise (a cut-out person whose whole surround is transparent) with the caller's
+`matte_rgb`.
 """
 from __future__ import annotations
 
@@ -24,6 +29,13 @@ _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
 _BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 _ALPHA_MODES = ("RGBA", "RGBa", "LA", "La")
 _ICC_SPACE_FOR_MODE = {"RGB": "RGB", "L": "GRAY", "CMYK": "CMYK"}
+
+#: opaque pixels up to this far (px) from a transparent area are sampled for the photo's own backdrop colour
+BACKDROP_RING_PX = 6
+#: the ring counts as plain backdrop when this share of its pixels lies within BACKDROP_RING_RGB_DISTANCE of its median
+BACKDROP_RING_MIN_SHARE = 0.6
+#: RGB distance (0..255 units, Euclidean) within which a ring pixel counts as the ring's colour
+BACKDROP_RING_RGB_DISTANCE = 24.0
 
 _heif_lock = threading.Lock()
 _heif_registered = False
@@ -54,10 +66,12 @@ def read_photo(
     *,
     matte_rgb: tuple[int, int, int] = (255, 255, 255),
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    own_backdrop: bool = True,
 ) -> Photo:
     """Read the photo file at `path` and return it as an upright sRGB `Photo`.
 
-    Transparent areas are composited over `matte_rgb` (0–255 per channel). Images whose header
+    Transparent areas are filled with the photo's own backdrop colour next to them when it is plain and
+    `own_backdrop` is True, else composited over `matte_rgb` (0–255 per channel). Images whose header
     declares more than `max_pixels` pixels (width × height) are refused before decoding.
     """
     path = Path(path)
@@ -73,7 +87,7 @@ def read_photo(
         raise
     except (OSError, ValueError) as exc:
         raise PhotoError(path, "unreadable", error=error_name(exc)) from None
-    return decode_photo_bytes(data, str(path), matte_rgb=matte_rgb, max_pixels=max_pixels)
+    return decode_photo_bytes(data, str(path), matte_rgb=matte_rgb, max_pixels=max_pixels, own_backdrop=own_backdrop)
 
 
 def decode_photo_bytes(
@@ -82,6 +96,7 @@ def decode_photo_bytes(
     *,
     matte_rgb: tuple[int, int, int] = (255, 255, 255),
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    own_backdrop: bool = True,
 ) -> Photo:
     """Decode photo file contents `data` into an upright sRGB `Photo`; `name` is used in errors.
 
@@ -120,7 +135,7 @@ def decode_photo_bytes(
         except Exception as exc:
             raise _unreadable(name, exc) from None
         try:
-            rgb, conversions = _to_srgb(im, data, matte_rgb)
+            rgb, conversions = _to_srgb(im, data, matte_rgb, own_backdrop)
         except _BOMB_ERRORS:
             raise _too_many_pixels(name, (width, height), max_pixels) from None
         except Exception as exc:
@@ -155,7 +170,7 @@ def _unreadable(name: str, exc: BaseException) -> PhotoError:
 
 
 def _to_srgb(
-    im: Image.Image, data: bytes, matte_rgb: tuple[int, int, int]
+    im: Image.Image, data: bytes, matte_rgb: tuple[int, int, int], own_backdrop: bool = True
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Return (H×W×3 contiguous uint8 sRGB array, conversions done) for a loaded image."""
     conversions: list[str] = []
@@ -194,13 +209,36 @@ def _to_srgb(
         conversions.append("cmyk-to-rgb")
 
     if alpha is not None and alpha.getextrema()[0] < 255:
-        flat = Image.new("RGB", rgb_im.size, tuple(int(c) for c in matte_rgb))
+        own = backdrop_next_to_transparency(np.asarray(rgb_im), np.asarray(alpha)) if own_backdrop else None
+        fill = own if own is not None else tuple(int(c) for c in matte_rgb)
+        flat = Image.new("RGB", rgb_im.size, fill)
         flat.paste(rgb_im, (0, 0), alpha)
         rgb_im = flat
-        conversions.append("alpha-flattened")
+        conversions.append("alpha-filled-own-backdrop" if own is not None else "alpha-flattened")
 
     rgb = np.array(rgb_im, dtype=np.uint8, order="C")
     return rgb, tuple(conversions)
+
+
+def backdrop_next_to_transparency(rgb: np.ndarray, alpha: np.ndarray) -> tuple[int, int, int] | None:
+    """Return the photo's own backdrop colour (sRGB 0..255) sampled from the opaque pixels within BACKDROP_RING_PX
+    of its transparent areas (alpha < 128), or None when there are none or they are not plain (fewer than
+    BACKDROP_RING_MIN_SHARE of them near their median colour: the transparency borders the person, not a backdrop).
+    `rgb` is H×W×3 uint8, `alpha` H×W uint8."""
+    import cv2  # OpenCV is needed only for a transparent photo
+
+    transparent = (alpha < 128).astype(np.uint8)
+    size = 2 * BACKDROP_RING_PX + 1
+    near = cv2.dilate(transparent, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    ring = rgb[(near > 0) & (alpha == 255)].astype(np.float32)
+    if len(ring) < 16:
+        return None
+    median = np.median(ring, axis=0)
+    close = np.linalg.norm(ring - median, axis=1) <= BACKDROP_RING_RGB_DISTANCE
+    if close.mean() < BACKDROP_RING_MIN_SHARE:
+        return None
+    r, g, b = np.round(ring[close].mean(axis=0)).astype(int)
+    return int(r), int(g), int(b)
 
 
 def _orientation(im: Image.Image) -> int:

@@ -12,6 +12,7 @@ import numpy as np
 
 from capture.faces.head import HeadGeometry
 from capture.measures.background import BackgroundMeasure, measure_background
+from capture.measures.chroma import ChromaMeasure, measure_chroma
 from capture.measures.context import FaceContext
 from capture.measures.covering import CoveringMeasure, measure_head_covering
 from capture.measures.ears import EarsMeasure, measure_ears, skin_model
@@ -42,6 +43,7 @@ class Measurements:
     ears: EarsMeasure | None = None
     shoulders: ShouldersMeasure | None = None
     covering: CoveringMeasure | None = None
+    chroma: ChromaMeasure | None = None
 
     @property
     def head_height_px(self) -> float | None:
@@ -95,4 +97,5 @@ def measure_context(ctx: FaceContext, body_pose: Any = None, settings: EngineSet
         ears=timed("ears", measure_ears, ctx, skin),
         shoulders=timed("shoulders", measure_shoulders, ctx, body_pose),
         covering=timed("covering", measure_head_covering, ctx, skin),
+        chroma=timed("chroma", measure_chroma, ctx),
     )

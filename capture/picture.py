@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Mapping
 
 import numpy as np
 from PIL import Image
@@ -10,13 +11,20 @@ from PIL import Image
 from capture.analyzer import FoundHead, StillAnalyzer
 from capture.compose import CropBox, PlannedLayout, layout_of, plan_crop
 from capture.encode import EncodedPicture, encode_to_window
-from capture.errors import Codes, PhotoError, error_name
+from capture.errors import Codes, PhotoError, error_name, refusal_code
+from capture.gates import SUBJECT_GATES, GateResult, evaluate
 from capture.files import write_atomic
 from capture.filespec import check_file_spec
 from capture.images import read_photo
 from capture.kbwindow import kb_window
 from capture.rebackdrop import replace_backdrop
 from profiles.model import Background, Profile
+
+#: the gates `make` holds a photo to before making its picture: the person, colour, backdrop and focus. The framing
+#: gates (in_frame, distance) judge where a live frame's head is, which the crop decides here.
+MAKE_GATES: tuple[str, ...] = (*SUBJECT_GATES, "colour", "background", "sharpness")
+#: measures a photo: (rgb, file) -> (FaceContext or None without a face, Measurements); capture.check.StillChecker
+Measure = Callable[[np.ndarray, str], tuple]
 
 
 @dataclass(frozen=True)
@@ -80,14 +88,37 @@ def rebackdrop(rgb: np.ndarray, found: FoundHead, colour: Background, analyzer: 
     return fixed.rgb, analyzer.find_head(fixed.rgb, file)
 
 
+def refusing_gate(gates: Mapping[str, GateResult], replacing_backdrop: bool) -> GateResult | None:
+    """Return the first gate of MAKE_GATES (priority order) that fails and blocks, or None; the backdrop's colour
+    does not count when it is being replaced."""
+    for name, result in gates.items():
+        if name in MAKE_GATES and result.blocks and not (replacing_backdrop and name == "background"):
+            return result
+    return None
+
+
+def judge_photo(rgb: np.ndarray, profile: Profile, measure: Measure, analyzer: StillAnalyzer, file: str = "<image>",
+                replacing_backdrop: bool = False) -> FoundHead:
+    """Return the subject's FoundHead when no gate of MAKE_GATES blocks; raise PhotoError("no_face") without a face,
+    or PhotoError(refusal_code(hint)) naming the first blocking gate's hint."""
+    ctx, m = measure(rgb, file)
+    if ctx is None:
+        raise PhotoError(file, "no_face")
+    failed = refusing_gate(evaluate(m, profile, analyzer.settings), replacing_backdrop)
+    if failed is not None:
+        raise PhotoError(file, refusal_code(failed.hint))
+    return FoundHead(ctx.face, ctx.head, 1 + len(ctx.other_faces))
+
+
 def make_picture(rgb: np.ndarray, profile: Profile, analyzer: StillAnalyzer, file: str = "<image>",
-                 new_backdrop: Background | None = None) -> Picture:
+                 new_backdrop: Background | None = None, found: FoundHead | None = None) -> Picture:
     """Return the Picture for frame `rgb` under `profile`; raise PhotoError with the reason when it cannot be made.
 
     With `new_backdrop` (one of the profile's colours) the photo's backdrop is replaced first and room is added
-    above the head, for photos brought in with the wrong backdrop or cut close above the hair.
+    above the head, for photos brought in with the wrong backdrop or cut close above the hair. `found` is the head
+    when the caller has found it already (judge_photo).
     """
-    found = analyzer.find_head(rgb, file)
+    found = found if found is not None else analyzer.find_head(rgb, file)
     if new_backdrop is not None:
         limit = analyzer.settings.rebackdrop_face_width_per_picture_width * profile.width_px
         rgb, found = rebackdrop(rgb, found, new_backdrop, analyzer, file, limit)
@@ -107,12 +138,18 @@ def make_picture(rgb: np.ndarray, profile: Profile, analyzer: StillAnalyzer, fil
 
 
 def make_file(src: str | Path, dst: str | Path, profile: Profile, analyzer: StillAnalyzer,
-              new_backdrop: Background | None = None) -> Picture:
+              new_backdrop: Background | None = None, measure: Measure | None = None) -> Picture:
     """Read photo `src`, make its picture under `profile` (on `new_backdrop` when given), write it atomically to
-    `dst` (mode 0600); return it."""
+    `dst` (mode 0600); return it. With `measure` the photo is first held to the profile's blocking gates of
+    MAKE_GATES (judge_photo) and refused with the reason; without it the photo is only cropped and encoded."""
+    # transparency: the photo's own backdrop next to it; the new colour when the backdrop is replaced anyway
     matte = (new_backdrop or profile.backgrounds[0]).rgb
-    photo = read_photo(src, matte_rgb=matte, max_pixels=analyzer.settings.max_input_pixels)
-    picture = make_picture(photo.rgb, profile, analyzer, str(src), new_backdrop)
+    photo = read_photo(src, matte_rgb=matte, max_pixels=analyzer.settings.max_input_pixels,
+                       own_backdrop=new_backdrop is None)
+    found = None
+    if measure is not None:
+        found = judge_photo(photo.rgb, profile, measure, analyzer, str(src), new_backdrop is not None)
+    picture = make_picture(photo.rgb, profile, analyzer, str(src), new_backdrop, found)
     dst = Path(dst)
     try:
         dst.parent.mkdir(parents=True, exist_ok=True)

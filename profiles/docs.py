@@ -12,7 +12,9 @@ GENERATED_LINE = (
 LEGEND = (
     "Bands are output pixels: hair top, eye line and chin max from the top edge, face width cheek to cheek, "
     "head height crown to chin; \"–\" means no rule. Gate overrides replace the defaults in `profiles/defaults.toml`. "
-    "The reasons behind each figure are in the `notes` of each profile file."
+    "Each backdrop colour has its own tolerance, ΔE2000 ≤ the figure after it (`delta_e_max` of its `[[background]]`; "
+    "without one, the `background_delta_e_max` threshold). \"colour\": the spec wants a colour picture (a greyscale "
+    "photo is refused). The reasons behind each figure are in the `notes` of each profile file."
 )
 COLUMNS = (
     "id",
@@ -21,7 +23,8 @@ COLUMNS = (
     "dpi",
     "KB",
     "quality ≥",
-    "backgrounds (RGB)",
+    "backgrounds (RGB, ΔE2000 ≤)",
+    "colour",
     "hair top px",
     "eye line px",
     "face width px",
@@ -52,7 +55,8 @@ def _cell(text: str) -> str:
 
 def _row(p: Profile) -> list[str]:
     comp = p.composition
-    backgrounds = "; ".join(f"{b.name} ({b.rgb[0]},{b.rgb[1]},{b.rgb[2]})" for b in p.backgrounds)
+    backgrounds = "; ".join(f"{b.name} ({b.rgb[0]},{b.rgb[1]},{b.rgb[2]}) ≤ {_num(p.background_tolerance(b))}"
+                            for b in p.backgrounds)
     gates = "; ".join(f"{key} = {_num(value)}" for key, value in sorted(p.gates.items())) or NONE
     return [
         p.id,
@@ -62,6 +66,7 @@ def _row(p: Profile) -> list[str]:
         f"{_num(p.kb_min)}–{_num(p.kb_max)}",
         str(p.quality_min),
         backgrounds,
+        "colour" if p.colour else "any",
         _band(comp.hair_top),
         _band(comp.eye_line),
         _band(comp.face_width),

@@ -22,7 +22,9 @@ FORMATS = frozenset({"jpeg"})
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 _TOP_KEYS = {"id", "purpose", "verified", "notes", "name", "output", "background", "composition", "gates", "naming",
              "source", "advisory_gates"}
-_OUTPUT_KEYS = {"width_px", "height_px", "dpi", "format", "kb_min", "kb_max", "quality_min"}
+_OUTPUT_KEYS = {"width_px", "height_px", "dpi", "format", "kb_min", "kb_max", "quality_min", "colour"}
+#: the largest ΔE2000 tolerance a backdrop colour may have (beyond it, any light colour would pass)
+BACKGROUND_DELTA_E_LIMIT = 30.0
 _COMP_VERTICAL = ("hair_top", "eye_line", "head_height")
 
 
@@ -131,11 +133,15 @@ def _backgrounds(path: Path, items: Any) -> tuple[Background, ...]:
         if not isinstance(item, dict):
             raise ProfileError(path, f"background[{i}]", "expected a table with name and rgb")
         r = _Reader(path, item, f"background[{i}].")
-        r.check_keys({"name", "rgb"})
+        r.check_keys({"name", "rgb", "delta_e_max"})
         rgb = r.get("rgb", list)
         if len(rgb) != 3 or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 255 for v in rgb):
             raise r.fail("rgb", f"expected three integers 0..255, got {rgb!r}")
-        out.append(Background(r.get("name", str), (rgb[0], rgb[1], rgb[2])))
+        tolerance = r.number("delta_e_max", 0.5, BACKGROUND_DELTA_E_LIMIT, required=False)
+        name = r.get("name", str)
+        if not name.strip() or name in {b.name for b in out}:
+            raise r.fail("name", f"expected a name of its own, got {name!r}")
+        out.append(Background(name, (rgb[0], rgb[1], rgb[2]), None if tolerance is None else float(tolerance)))
     return tuple(out)
 
 
@@ -221,6 +227,7 @@ def parse_profile(path: Path, data: dict[str, Any]) -> Profile:
         notes=top.get("notes", str, required=False, default=""),
         path=path,
         advisory_gates=_advisory(top),
+        colour=out.get("colour", bool, required=False, default=True),
     )
 
 

@@ -30,10 +30,12 @@ class Band:
 
 @dataclass(frozen=True)
 class Background:
-    """An allowed background colour."""
+    """An allowed background colour and how far (CIEDE2000) a measured backdrop may be from it."""
 
     name: str
     rgb: tuple[int, int, int]
+    #: this colour's own tolerance, ΔE2000; None = the profile's `background_delta_e_max` (defaults.toml)
+    delta_e_max: float | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,14 @@ class Profile:
     notes: str
     path: Path | None = field(default=None, compare=False)
     advisory_gates: frozenset[str] | None = None  # None = the default set (defaults.toml)
+    colour: bool = True  # the spec wants a colour picture (24-bit colour); a greyscale photo is refused
+
+    def background_tolerance(self, background: Background) -> float:
+        """Return the ΔE2000 a backdrop may be from `background`: the colour's own `delta_e_max`, else the
+        profile's `background_delta_e_max` threshold (its override or the default)."""
+        if background.delta_e_max is not None:
+            return background.delta_e_max
+        return self.threshold("background_delta_e_max")
 
     def is_advisory(self, gate: str) -> bool:
         """Return True when gate `gate` only advises under this profile (it does not block capture)."""
@@ -102,7 +112,9 @@ class Profile:
             "kb_min": self.kb_min,
             "kb_max": self.kb_max,
             "quality_min": self.quality_min,
-            "backgrounds": [{"name": b.name, "rgb": list(b.rgb)} for b in self.backgrounds],
+            "colour": self.colour,
+            "backgrounds": [{"name": b.name, "rgb": list(b.rgb), "delta_e_max": self.background_tolerance(b)}
+                            for b in self.backgrounds],
             "composition": {
                 "hair_top_px": comp.hair_top.as_list() if comp.hair_top else None,
                 "eye_line_px": comp.eye_line.as_list() if comp.eye_line else None,

@@ -124,14 +124,57 @@ def exposure(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> 
     return _result(spec, ok, clipped, limit, "too_dark" if too_dark else "too_bright")
 
 
-def background(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
-    """Value: CIEDE2000 distance from the nearest allowed backdrop colour; also needs a low mean gradient."""
-    from capture.measures.background import nearest_background
+def colour(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+    """Value: the face's chroma (CIE C*ab, 90th percentile over the face oval), at least `colour_chroma_min` when
+    the profile wants a colour picture (`Profile.colour`); a profile that does not passes every photo."""
+    limit = p.threshold("colour_chroma_min")
+    c = m.chroma
+    if c is None or c.pixels == 0:
+        return _missing(spec, limit)
+    if not p.colour:
+        return _result(spec, True, c.face_chroma, None, "colour")
+    return _result(spec, c.face_chroma >= limit, c.face_chroma, limit, "colour")
 
-    limit = p.threshold("background_delta_e_max")
+
+#: backdrop colour names whose hints name the colour ("the backdrop is too dark for white"); another name gets the
+#: hint without it. A hint code is background_<how> or background_<colour>_<how> (colour with "_" for "-").
+BACKDROP_COLOUR_NAMES: tuple[str, ...] = ("white", "light-grey", "light-blue", "blue", "red")
+#: how a backdrop colour can be off (capture.measures.background.ColourOffset.word)
+BACKDROP_OFFSETS: tuple[str, ...] = ("too_dark", "too_light", "too_colourful", "too_dull", "wrong_hue")
+#: the named colours that are neutral: a backdrop can be off from them only in lightness or by having colour
+NEUTRAL_BACKDROPS: frozenset[str] = frozenset({"white", "light-grey"})
+_NEUTRAL_OFFSETS = ("too_dark", "too_light", "too_colourful")
+
+
+def backdrop_hint(colour: str, offset: str) -> str:
+    """Return the hint code for a backdrop `offset` ("too_dark", ...) from the allowed colour named `colour`:
+    background_<colour>_<offset> for a colour in BACKDROP_COLOUR_NAMES, else background_<offset>."""
+    neutral_only = colour in NEUTRAL_BACKDROPS and offset not in _NEUTRAL_OFFSETS  # a "white" that is not neutral
+    if colour in BACKDROP_COLOUR_NAMES and not neutral_only:
+        return f"background_{colour.replace('-', '_')}_{offset}"
+    return f"background_{offset}"
+
+
+def backdrop_hints() -> tuple[str, ...]:
+    """Return every hint code the background gate can give for a colour that is off (named and unnamed)."""
+    named = (backdrop_hint(c, o) for c in BACKDROP_COLOUR_NAMES for o in BACKDROP_OFFSETS)
+    return tuple(dict.fromkeys((*named, *(backdrop_hint("", o) for o in BACKDROP_OFFSETS))))
+
+
+def background(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+    """Value: CIEDE2000 distance from the allowed colour nearest in units of its own tolerance (the colour's
+    `delta_e_max`, else `background_delta_e_max`); the threshold is that colour's tolerance. The backdrop must also
+    be plain (mean gradient at most `background_gradient_max`). The hint names the colour and how it is off."""
+    from capture.measures.background import match_backdrop
+
     bg = m.background
     if bg is None or bg.coverage <= 0:
-        return _missing(spec, limit)
-    _, delta_e = nearest_background(bg.mean_lab, [b.rgb for b in p.backgrounds])
-    ok = delta_e <= limit and bg.gradient_mean <= p.threshold("background_gradient_max")
-    return _result(spec, ok, delta_e, limit, "background")
+        return _missing(spec, p.threshold("background_delta_e_max"))
+    match = match_backdrop(bg.mean_lab, [b.rgb for b in p.backgrounds],
+                           [p.background_tolerance(b) for b in p.backgrounds])
+    plain = bg.gradient_mean <= p.threshold("background_gradient_max")
+    if not match.ok:
+        hint = backdrop_hint(p.backgrounds[match.index].name, match.offset.word)
+    else:
+        hint = "background_not_plain"
+    return _result(spec, match.ok and plain, match.delta_e, match.tolerance, hint)

@@ -113,9 +113,13 @@ GATE_SPECS: tuple[GateSpec, ...] = (
              missing_hint="too_dark", unit="ratio", subject=True,
              label=LabelRule("lighting", ("dark", "bright"), known_values=("even", "dark", "bright")),
              rule=rules.exposure),
+    # value: the face's chroma C*ab; a greyscale photo reads 0 (only when the profile wants a colour picture)
+    GateSpec("colour", "chroma.face_chroma", "at_least", ("colour_chroma_min",), hints=("colour",),
+             missing_hint="colour", unit="C*ab", rule=rules.colour),
     # value: ΔE2000 from the nearest allowed colour (at most its threshold); the backdrop must also be plain
     GateSpec("background", "background.mean_lab; background.gradient_mean", "at_most",
-             ("background_delta_e_max", "background_gradient_max"), hints=("background",),
+             ("background_delta_e_max", "background_gradient_max"),
+             hints=(*rules.backdrop_hints(), "background_not_plain"),
              missing_hint="background", unit="dE00", rule=rules.background),
     GateSpec("sharpness", "sharpness.laplacian_var", "at_least", ("sharpness_min",), hints=("sharpness",),
              missing_hint="sharpness"),

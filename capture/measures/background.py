@@ -55,6 +55,43 @@ def delta_e_2000(
     lab1: Sequence[float], lab2: Sequence[float], k_l: float = 1.0, k_c: float = 1.0, k_h: float = 1.0
 ) -> float:
     """Return the CIEDE2000 colour difference between two CIE L*a*b* colours (k_l, k_c, k_h: parametric factors)."""
+    tl, tc, th, r_t = _delta_e_terms(lab1, lab2, k_l, k_c, k_h)
+    return math.sqrt(max(0.0, tl * tl + tc * tc + th * th + r_t * tc * th))
+
+
+@dataclass(frozen=True)
+class ColourOffset:
+    """How a measured colour differs from a reference, in CIEDE2000's own weighted terms (ΔE2000 units, signed
+    measured − reference): lightness (> 0 lighter), chroma (> 0 more colourful) and hue (magnitude only)."""
+
+    lightness: float
+    chroma: float
+    hue: float
+
+    @property
+    def word(self) -> str:
+        """Return the code of the largest term: "too_dark", "too_light", "too_colourful", "too_dull" (greyer than
+        the reference) or "wrong_hue"."""
+        terms = {"lightness": abs(self.lightness), "chroma": abs(self.chroma), "hue": abs(self.hue)}
+        largest = max(terms, key=terms.get)
+        if largest == "lightness":
+            return "too_light" if self.lightness > 0 else "too_dark"
+        if largest == "chroma":
+            return "too_colourful" if self.chroma > 0 else "too_dull"
+        return "wrong_hue"
+
+
+def colour_offset(measured_lab: Sequence[float], reference_rgb: Sequence[int]) -> ColourOffset:
+    """Return the ColourOffset of `measured_lab` (CIE L*a*b*) from the sRGB colour `reference_rgb` (0..255)."""
+    ref = _labs_of((tuple(float(v) for v in reference_rgb),))[0]
+    tl, tc, th, _ = _delta_e_terms(ref, measured_lab)
+    return ColourOffset(float(tl), float(tc), float(abs(th)))
+
+
+def _delta_e_terms(
+    lab1: Sequence[float], lab2: Sequence[float], k_l: float = 1.0, k_c: float = 1.0, k_h: float = 1.0
+) -> tuple[float, float, float, float]:
+    """Return CIEDE2000's weighted terms (ΔL'/S_L, ΔC'/S_C, ΔH'/S_H, R_T) of `lab2` − `lab1`."""
     l1, a1, b1 = (float(x) for x in lab1)
     l2, a2, b2 = (float(x) for x in lab2)
     c_mean = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
@@ -100,9 +137,7 @@ def delta_e_2000(
     s_c = 1 + 0.045 * c_bar
     s_h = 1 + 0.015 * c_bar * t
     r_t = -math.sin(math.radians(2 * d_theta)) * r_c
-
-    tl, tc, th = d_l / (k_l * s_l), d_c / (k_c * s_c), d_h / (k_h * s_h)
-    return math.sqrt(max(0.0, tl * tl + tc * tc + th * th + r_t * tc * th))
+    return d_l / (k_l * s_l), d_c / (k_c * s_c), d_h / (k_h * s_h), r_t
 
 
 @lru_cache(maxsize=32)
@@ -127,6 +162,39 @@ def _nearest(mean_lab: tuple[float, ...], colours_rgb: tuple[tuple[float, ...], 
     distances = [delta_e_2000(mean_lab, lab) for lab in _labs_of(colours_rgb)]
     best = int(np.argmin(distances))
     return best, float(distances[best])
+
+
+@dataclass(frozen=True)
+class BackdropMatch:
+    """The measured backdrop against one allowed colour: which (index into the profile's list), the ΔE2000, the
+    tolerance it is held to, and how it is off (ColourOffset)."""
+
+    index: int
+    delta_e: float
+    tolerance: float
+    offset: ColourOffset
+
+    @property
+    def ok(self) -> bool:
+        """Return True when the ΔE is within this colour's tolerance."""
+        return self.delta_e <= self.tolerance
+
+
+def match_backdrop(mean_lab: Sequence[float], colours_rgb: Sequence[Sequence[int]],
+                   tolerances: Sequence[float]) -> BackdropMatch:
+    """Return the BackdropMatch the backdrop `mean_lab` is judged by: among the allowed colours it is within the
+    tolerance of, the nearest in units of that tolerance (ΔE2000 ÷ tolerance); when it is within none, the colour
+    nearest in plain ΔE2000 (the one a person would say it should have been)."""
+    if not len(colours_rgb) or len(colours_rgb) != len(tolerances):
+        raise ValueError("need one tolerance per background colour")
+    lab = tuple(float(v) for v in mean_lab)
+    distances = [_nearest(lab, (tuple(float(v) for v in c),))[1] for c in colours_rgb]
+    within = [i for i, d in enumerate(distances) if d <= tolerances[i]]
+    if within:
+        best = min(within, key=lambda i: distances[i] / max(float(tolerances[i]), 1e-6))
+    else:
+        best = min(range(len(distances)), key=lambda i: distances[i])
+    return BackdropMatch(best, distances[best], float(tolerances[best]), colour_offset(lab, colours_rgb[best]))
 
 
 def background_window(ctx: FaceContext) -> tuple[int, int, int, int]:

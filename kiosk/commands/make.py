@@ -23,14 +23,19 @@ def add_parser(subparsers) -> None:
                         "with the wrong backdrop or cut close above the hair")
     p.add_argument("--backdrop", metavar="COLOUR", help="the colour for --replace-backdrop, by its name in the profile "
                                                          "(default the profile's first)")
+    p.add_argument("--no-gates", action="store_true",
+                   help="crop and encode only: do not refuse a photo whose picture would fail a blocking gate of the "
+                        "profile (the person, colour, backdrop, focus); the picture may then be refused on upload")
     add_profile_dirs(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Make a picture of each input photo; return 0 if all were made, 1 if any failed."""
+    """Make a picture of each input photo; return 0 if all were made, 1 if any failed or was refused (a blocking
+    gate fails, unless --no-gates)."""
     # the engine and the batch tools are imported here, not at the top, so `idphoto --help` starts fast
     from capture.analyzer import StillAnalyzer
+    from capture.check import StillChecker
     from capture.errors import PhotoError
     from capture.picture import make_file
     from kiosk.tools.batch import Progress, output_paths, run_batch
@@ -46,10 +51,14 @@ def run(args: argparse.Namespace) -> int:
     # any photo is made (CommandError, exit 2)
     output_folder(outputs[0].parent)
     backdrop = new_backdrop(profile, args.replace_backdrop, args.backdrop)
-    with StillAnalyzer() as analyzer:
+    # with gates the checker's models judge each photo first (and find its head once); without, only the crop's
+    with (StillAnalyzer() if args.no_gates else StillChecker()) as engine:
+        analyzer = engine if args.no_gates else engine.analyzer
+        measure = None if args.no_gates else engine.measure
+
         def make_one(src: Path, dst: Path) -> tuple[float, int]:
             try:
-                picture = make_file(src, dst, profile, analyzer, backdrop)
+                picture = make_file(src, dst, profile, analyzer, backdrop, measure)
             except PhotoError as exc:
                 raise size_first(exc, src, profile, analyzer.settings.max_upscale) from None
             return picture.size_kb, picture.encoded.quality

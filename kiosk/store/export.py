@@ -3,7 +3,8 @@
 The zip holds, for every exported record:
 
     <picture name>                 the picture, named by its profile (kiosk.store.identity.picture_file_name)
-    reports/<picture stem>.json    its compliance report (the file-level rules of capture.filespec)
+    reports/<picture stem>.json    its compliance report (the file-level rules of capture.filespec, and how far
+                                   inside its bands the head sits: band_margin_px and band_margins_px)
     manifest.csv                   one row per picture (UTF-8 with BOM so spreadsheet programs show Chinese)
 
 The zip is written to a temporary file next to the target, re-opened and checked against the profiles and the
@@ -107,8 +108,31 @@ def _latest_gates(store: SqliteRecordStore, identity: str, picture: str | None) 
     return {}
 
 
+class _Margins:
+    """The band margins of each exported picture (capture.check.measure_picture_margins), with the face models
+    loaded at the first picture and closed by `close()`."""
+
+    def __init__(self) -> None:
+        self._analyzer = None
+
+    def __call__(self, data: bytes, profile: Profile) -> dict:
+        """Return {"band_margin_px": smallest or None, "band_margins_px": {band: px}} of picture `data`."""
+        from capture.analyzer import StillAnalyzer  # here: the models load only when something is exported
+        from capture.check import measure_picture_margins
+
+        if self._analyzer is None:
+            self._analyzer = StillAnalyzer()
+        margins = measure_picture_margins(data, profile, self._analyzer)
+        return margins.to_dict() if margins is not None else {"band_margin_px": None, "band_margins_px": {}}
+
+    def close(self) -> None:
+        if self._analyzer is not None:
+            self._analyzer.close()
+
+
 def _entry(store: SqliteRecordStore, record: Record, profile_lookup: Callable[[str], Profile],
-           names: set[str]) -> tuple[str, bytes, dict, dict] | str:
+           names: set[str], margins: Callable[[bytes, Profile], dict] = lambda data, p: {}
+           ) -> tuple[str, bytes, dict, dict] | str:
     """Return (name, picture bytes, report json, manifest row) of one record, or why it is left out."""
     try:
         profile = profile_lookup(record.profile_id)
@@ -134,7 +158,7 @@ def _entry(store: SqliteRecordStore, record: Record, profile_lookup: Callable[[s
     doc = {"identity": record.identity, "file": name, "profile": profile.id, "status": record.status.value,
            "filed": record.updated, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
            "ok": result["ok"], "file_spec": result["checks"], "problems": result["problems"],
-           "gates": gates, "gate_summary": row["gates"],
+           "gates": gates, "gate_summary": row["gates"], **margins(data, profile),
            "exported": dt.datetime.now().isoformat(timespec="seconds")}
     return name, data, doc, row
 
@@ -184,12 +208,16 @@ def _export(store: SqliteRecordStore, out_zip: Path, statuses: list[Status],
     entries: list[tuple[str, bytes, dict, dict]] = []  # (name, picture bytes, report json, manifest row)
     names: set[str] = set()
     records = [r for s in statuses for r in store.list(s)]
-    for record in sorted(records, key=lambda r: r.identity):
-        entry = _entry(store, record, profile_lookup, names)
-        if isinstance(entry, str):
-            report.refused[record.identity] = entry
-        else:
-            entries.append(entry)
+    margins = _Margins()
+    try:
+        for record in sorted(records, key=lambda r: r.identity):
+            entry = _entry(store, record, profile_lookup, names, margins)
+            if isinstance(entry, str):
+                report.refused[record.identity] = entry
+            else:
+                entries.append(entry)
+    finally:
+        margins.close()
     if not entries:
         return report
     _write_zip(out_zip, entries, profile_lookup)

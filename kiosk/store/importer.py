@@ -25,9 +25,9 @@ from kiosk.store.identity import IdentityError, clean_identity
 from kiosk.store.records import PictureRejected, RecordStore, TransitionError
 from profiles.model import Background, Profile
 
-#: gates that judge the person in a brought photo: the subject gates plus focus and the backdrop (framing is redone
+#: gates that judge the person in a brought photo: the subject gates plus focus, colour and the backdrop (framing is redone
 #: by the crop; advisory gates never block)
-IMPORT_GATES = SUBJECT_GATES + ("sharpness", "background")
+IMPORT_GATES = SUBJECT_GATES + ("sharpness", "colour", "background")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ GATE_LABELS: dict[str, dict[str, str]] = {
     "shoulders_level": {"zh": "双肩水平", "en": "Shoulders level"},
     "lighting_even": {"zh": "光线均匀", "en": "Even light"},
     "exposure": {"zh": "亮度合适", "en": "Brightness"},
+    "colour": {"zh": "彩色照片", "en": "Colour photo"},
     "background": {"zh": "背景合格", "en": "Background"},
     "sharpness": {"zh": "画面清晰", "en": "Sharp"},
 }

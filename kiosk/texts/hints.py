@@ -27,6 +27,49 @@ HINTS: dict[str, dict[str, str]] = {
     "sharpness": {"zh": "请保持不动", "en": "Please hold still"},
     "background": {"zh": "背景不符合要求，请站到背景布前", "en": "The background is not right: stand in front of the backdrop"},
     "head_covering": {"zh": "请摘下帽子或头饰", "en": "Please take off your hat or head covering"},
+    "background_not_plain": {"zh": "背景不够干净，请站到纯色背景布前", "en": "The backdrop is not plain: stand in front of a plain backdrop"},
+    "colour": {"zh": "画面是黑白（灰度）的，证件照必须是彩色的：请用彩色照片或彩色摄像头", "en": "The picture is black and white (greyscale); an ID photo must be in colour: use a colour photo or camera"},
     "ok": {"zh": "很好，请保持", "en": "Good, hold still"},
 }
+
+#: the backdrop colours the background gate's hints name (capture.gates.rules.BACKDROP_COLOUR_NAMES), zh + en
+BACKDROP_COLOURS: dict[str, dict[str, str]] = {
+    "white": {"zh": "白色", "en": "white"},
+    "light_grey": {"zh": "浅灰色", "en": "light grey"},
+    "light_blue": {"zh": "浅蓝色", "en": "light blue"},
+    "blue": {"zh": "蓝色", "en": "blue"},
+    "red": {"zh": "红色", "en": "red"},
+}
+#: how a backdrop is off from the colour it should be (capture.gates.rules.BACKDROP_OFFSETS), zh + en
+BACKDROP_OFFSETS: dict[str, dict[str, str]] = {
+    "too_dark": {"zh": "太暗", "en": "too dark"},
+    "too_light": {"zh": "太亮", "en": "too light"},
+    "too_colourful": {"zh": "颜色太浓（偏色）", "en": "too colourful"},
+    "too_dull": {"zh": "颜色发灰", "en": "too grey"},
+    "wrong_hue": {"zh": "色调不对", "en": "the wrong shade"},
+}
+
+#: the neutral colours above and the ways a backdrop can be off from them (capture.gates.rules.NEUTRAL_BACKDROPS)
+NEUTRAL_COLOURS = ("white", "light_grey")
+NEUTRAL_OFFSETS = ("too_dark", "too_light", "too_colourful")
+
+
+def _backdrop_hints() -> dict[str, dict[str, str]]:
+    """Return the background gate's colour hints: background_<colour>_<offset> naming the colour, background_<offset>
+    for a colour without a name here."""
+    out = {}
+    for offset, how in BACKDROP_OFFSETS.items():
+        out[f"background_{offset}"] = {
+            "zh": f"背景颜色不符合要求（{how['zh']}），请站到规定颜色的背景布前",
+            "en": f"The backdrop is the wrong colour ({how['en']}): stand in front of a backdrop of the required colour"}
+        for code, colour in BACKDROP_COLOURS.items():
+            if code in NEUTRAL_COLOURS and offset not in NEUTRAL_OFFSETS:
+                continue  # white or grey cannot be too grey or the wrong shade: only too dark, light or colourful
+            out[f"background_{code}_{offset}"] = {
+                "zh": f"背景不是{colour['zh']}：{how['zh']}，请站到{colour['zh']}背景布前",
+                "en": f"The backdrop is not {colour['en']}: it is {how['en']}. Stand in front of a {colour['en']} backdrop"}
+    return out
+
+
+HINTS.update(_backdrop_hints())
 

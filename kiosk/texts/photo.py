@@ -122,3 +122,18 @@ PHOTO: dict[str, dict[str, str]] = {
         "en": "The picture could not be made ({error}). Please try again.",
     },
 }
+
+
+def _refusals() -> dict[str, dict[str, str]]:
+    """Return the sentences of `make` refusing a photo whose picture would fail a blocking gate, one per gate hint
+    (capture.errors.refusal_code): the hint says what is wrong and how to fix it."""
+    from kiosk.texts.hints import HINTS
+
+    return {f"refused_{code}": {
+        "zh": f"这张照片做不出合格的证件照：{hint['zh']}。请换一张照片（操作员可用 --no-gates 只裁剪和编码）。",
+        "en": f"This photo cannot make a picture that passes: {hint['en']}. Use another photo (an operator can crop "
+              "and encode only, with --no-gates).",
+    } for code, hint in HINTS.items() if code != "ok"}
+
+
+PHOTO.update(_refusals())

@@ -257,12 +257,15 @@ def test_png_alpha_composited_over_matte(tmp_path):
     path = _save(tmp_path, "alpha.png", Image.fromarray(rgba, "RGBA"), "PNG")
     matte = (10, 200, 30)
 
-    photo = read_photo(path, matte_rgb=matte)
+    photo = read_photo(path, matte_rgb=matte, own_backdrop=False)
     assert "alpha-flattened" in photo.conversions
     assert tuple(photo.rgb[5, 5]) == matte
     assert tuple(photo.rgb[5, 15]) == (0, 0, 255)
     assert np.allclose(photo.rgb[5, 25], np.array(matte) * 127 / 255, atol=2)
-    assert tuple(read_photo(path).rgb[5, 5]) == (255, 255, 255)  # default matte is white
+    assert tuple(read_photo(path, own_backdrop=False).rgb[5, 5]) == (255, 255, 255)  # default matte is white
+    # by default the photo's own plain backdrop next to the transparency fills it: blue, not the matte
+    own = read_photo(path, matte_rgb=matte)
+    assert "alpha-filled-own-backdrop" in own.conversions and tuple(own.rgb[5, 5]) == (0, 0, 255)
 
 
 def test_grayscale_with_alpha(tmp_path):
@@ -284,7 +287,7 @@ def test_palette_png_with_transparency(tmp_path):
     with Image.open(path) as check:
         assert check.mode == "P" and check.info.get("transparency") == 0
 
-    photo = read_photo(path, matte_rgb=(7, 8, 9))
+    photo = read_photo(path, matte_rgb=(7, 8, 9), own_backdrop=False)
     assert "alpha-flattened" in photo.conversions
     assert tuple(photo.rgb[2, 1]) == (7, 8, 9)
     assert tuple(photo.rgb[2, 6]) == (200, 30, 40)
@@ -438,3 +441,28 @@ def test_corrupt_data_is_unreadable_not_a_crash(tmp_path):
 def test_photo_size_properties():
     photo = Photo(rgb=np.zeros((3, 5, 3), np.uint8), path=Path("x.png"), source_format="PNG", conversions=())
     assert (photo.width, photo.height) == (5, 3)
+
+
+def test_transparent_strips_beside_a_grey_backdrop_become_that_grey_not_two_tone(tmp_path):
+    rgb = np.full((120, 90, 3), (150, 152, 151), np.uint8)
+    rgb[40:, 30:60] = (200, 120, 90)  # a "person" in the middle, clear of the strips
+    alpha = np.full((120, 90), 255, np.uint8)
+    alpha[:, :12] = 0  # transparent strips at both sides
+    alpha[:, -12:] = 0
+    path = _save(tmp_path, "strips.png", Image.fromarray(np.dstack([rgb, alpha]), "RGBA"), "PNG")
+    photo = read_photo(path, matte_rgb=(100, 197, 255))
+    assert photo.conversions == ("alpha-filled-own-backdrop",)
+    assert tuple(photo.rgb[60, 3]) == (150, 152, 151) and tuple(photo.rgb[60, 86]) == (150, 152, 151)
+    backdrop = np.concatenate([photo.rgb[:, :30].reshape(-1, 3), photo.rgb[:, 60:].reshape(-1, 3)])
+    assert np.ptp(backdrop, axis=0).max() == 0  # one colour all round
+
+
+def test_a_cut_out_person_with_no_backdrop_of_its_own_gets_the_matte(tmp_path):
+    rng = np.random.default_rng(3)
+    rgb = rng.integers(0, 256, (80, 80, 3), dtype=np.uint8)  # a busy "person": no plain colour beside the cut
+    alpha = np.zeros((80, 80), np.uint8)
+    alpha[20:, 25:55] = 255
+    path = _save(tmp_path, "cutout.png", Image.fromarray(np.dstack([rgb, alpha]), "RGBA"), "PNG")
+    photo = read_photo(path, matte_rgb=(100, 197, 255))
+    assert photo.conversions == ("alpha-flattened",)
+    assert tuple(photo.rgb[5, 5]) == (100, 197, 255) and tuple(photo.rgb[60, 75]) == (100, 197, 255)

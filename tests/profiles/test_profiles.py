@@ -276,6 +276,14 @@ def test_valid_base_file_loads(tmp_path):
         ('notes = "n"\n', 'notes = "n"\nadvisory_gates = ["ears"]\n', "advisory_gates"),
         ('notes = "n"\n', 'notes = "n"\nadvisory_gates = [1]\n', "advisory_gates"),
         ('notes = "n"\n', 'notes = "n"\nadvisory_gates = "ears_visible"\n', "advisory_gates"),
+        ("rgb = [255, 255, 255]", "rgb = [255, 255, 255]\ndelta_e_max = -1", "background[0].delta_e_max"),
+        ("rgb = [255, 255, 255]", "rgb = [255, 255, 255]\ndelta_e_max = 40", "background[0].delta_e_max"),
+        ("rgb = [255, 255, 255]", 'rgb = [255, 255, 255]\ndelta_e_max = "8"', "background[0].delta_e_max"),
+        ("rgb = [255, 255, 255]", "rgb = [255, 255, 255]\ndelta_e_max = nan", "background[0].delta_e_max"),
+        ("rgb = [255, 255, 255]", "rgb = [255, 255, 255]\ntolerance = 8", "background[0].tolerance"),
+        ("rgb = [255, 255, 255]\n", 'rgb = [255, 255, 255]\n[[background]]\nname = "white"\nrgb = [250, 250, 250]\n',
+         "background[1].name"),
+        ("quality_min = 60", "quality_min = 60\ncolour = 1", "output.colour"),
     ],
 )
 def test_invalid_file_names_file_and_field(tmp_path, old, new, field):
@@ -285,6 +293,20 @@ def test_invalid_file_names_file_and_field(tmp_path, old, new, field):
     assert info.value.path == str(path)
     assert info.value.field == field
     assert str(path) in str(info.value) and field in str(info.value)
+
+
+def test_backdrop_tolerance_per_colour_and_the_colour_field(tmp_path):
+    plain = load_profile(_write(tmp_path, VALID))
+    (white,) = plain.backgrounds
+    assert white.delta_e_max is None and plain.background_tolerance(white) == GATE_DEFAULTS["background_delta_e_max"]
+    assert plain.colour is True  # a colour picture unless the spec says otherwise
+    gate_key = load_profile(_write(tmp_path, _edit("yaw_max_deg = 5", "background_delta_e_max = 6.5")))
+    assert gate_key.background_tolerance(gate_key.backgrounds[0]) == 6.5  # the old one-for-all key still works
+    own = load_profile(_write(tmp_path, _edit("rgb = [255, 255, 255]", "rgb = [255, 255, 255]\ndelta_e_max = 7")))
+    assert own.backgrounds[0].delta_e_max == 7.0 and own.background_tolerance(own.backgrounds[0]) == 7.0
+    assert own.to_dict()["backgrounds"] == [{"name": "white", "rgb": [255, 255, 255], "delta_e_max": 7.0}]
+    grey = load_profile(_write(tmp_path, _edit("quality_min = 60", "quality_min = 60\ncolour = false")))
+    assert grey.colour is False and grey.to_dict()["colour"] is False
 
 
 def test_thresholds_and_advisory_gates_default_to_the_defaults_file(tmp_path):
@@ -399,6 +421,7 @@ def test_markdown_has_one_row_per_profile(shipped):
     card = next(row for row in rows if row.startswith("| id-card |"))
     cells = [c.strip() for c in card.strip("|").split(" | ")]
     assert cells[2:6] == ["358×441", "350", "14–20", "70"]
-    assert cells[7:12] == ["7–21", "180–234", "193–221", "–", "–"]
+    assert cells[6:8] == ["white (255,255,255) ≤ 8", "colour"]
+    assert cells[8:13] == ["7–21", "180–234", "193–221", "–", "–"]
     passport = next(row for row in rows if row.startswith("| cn-passport |"))
     assert "yaw_max_deg = 5" in passport and "| 546 |" in passport

@@ -89,7 +89,8 @@ class Context:
         o = self.options
         if not o.replace_backdrop:
             return o.profile
-        return dataclasses.replace(o.profile, gates={**o.profile.gates, "background_delta_e_max": float("inf")})
+        return dataclasses.replace(o.profile, gates={**o.profile.gates, "background_delta_e_max": float("inf")},
+                                   backgrounds=tuple(dataclasses.replace(b, delta_e_max=None) for b in o.profile.backgrounds))
 
     def close(self, wait_s: float = 10.0) -> None:
         """Wait for running jobs (a native call must not run when the interpreter exits) and free the analyser."""

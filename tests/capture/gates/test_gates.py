@@ -51,7 +51,7 @@ def _face_points(checker, rgb):
 
 def test_every_gate_is_reported_in_priority_order(base_result):
     results, _ = base_result
-    assert tuple(results) == GATE_ORDER and len(GATE_ORDER) == 17
+    assert tuple(results) == GATE_ORDER and len(GATE_ORDER) == 18
     for g in results.values():
         assert g.hint in SPECS_BY_NAME[g.name].hint_codes and hint_text(g.hint, "zh") != hint_text(g.hint, "en")
 

@@ -51,7 +51,8 @@ def test_check_json_lines_follow_the_interface(tmp_path, capsys):
     (tmp_path / "empty.jpg").write_bytes(b"")
     assert main(["check", "--json", str(tmp_path / "empty.jpg")]) == 1
     line = json.loads(capsys.readouterr().out.strip())
-    assert set(line) == {"file", "ok", "error", "profile", "gates", "file_spec", "measurements"}
+    assert set(line) == {"file", "ok", "error", "profile", "gates", "file_spec", "measurements", "band_margin_px",
+                         "band_margins_px"}
     assert line["ok"] is False and "empty" in line["error"] and line["profile"] == "chsi-graduation"
 
 
