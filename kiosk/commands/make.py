@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 #: refusals that a photo too small for the profile also gets, in other words: its size is named instead
+#: framing refusals (and any gate refusal, refused_*) that a too-small photo would get instead of its real reason
 _SIZE_MASKED = frozenset({"no_face", "head_cut_off", "proportions_unfit", "face_too_small", "frame_too_small",
                           "too_close_to_top", "too_close_to_bottom", "off_centre"})
 
@@ -83,7 +84,7 @@ def size_first(exc, src: Path, profile, max_scale: float):
     from capture.errors import PhotoError
     from capture.images import read_photo
 
-    if exc.code not in _SIZE_MASKED:
+    if exc.code not in _SIZE_MASKED and not exc.code.startswith("refused_"):  # a gate would blame the size too
         return exc
     try:
         rgb = read_photo(src).rgb

@@ -18,7 +18,7 @@ from profiles import get_profile
 from tests.conftest import grace_hopper
 
 PROFILE = get_profile("chsi-graduation")
-JSON_KEYS = {"file", "ok", "error", "profile", "gates", "file_spec", "measurements"}
+JSON_KEYS = {"file", "ok", "error", "profile", "gates", "file_spec", "measurements", "band_margin_px", "band_margins_px"}
 
 
 @pytest.fixture(scope="module")
