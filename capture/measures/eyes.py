@@ -32,8 +32,8 @@ class EyesMeasure:
     brightness_left: float
     skin_brightness: float  # median HSV value (0..1) of the cheek patches, mean of both sides
     tint_ratio: float  # darker eye's lens ÷ same-side cheek brightness less the colour term (tinted lenses ≪ 1)
-    colour_spread_right: float = 0.0  # ln(max/min) channel transmission of the skin under the right lens (0 neutral)
-    colour_spread_left: float = 0.0
+    colour_shift_right: float = 0.0  # ln(T_R / T_B) of the skin seen through the right lens (> 0 warmer, 0 neutral)
+    colour_shift_left: float = 0.0
 
 
 def lid_opening_ratio(ctx: FaceContext, eye: EyePoints) -> float:
@@ -51,7 +51,7 @@ def measure_eyes(ctx: FaceContext) -> EyesMeasure:
     right, left = measure_lens(ctx, RIGHT_EYE, skin), measure_lens(ctx, LEFT_EYE, skin)
     # each eye against the cheek on its own side, so side lighting does not read as a tint
     tint = tint_ratio((right.brightness, left.brightness), (skin.right_value, skin.left_value),
-                      (right.colour_spread, left.colour_spread))
+                      (right.colour_shift, left.colour_shift))
     return EyesMeasure(
         open_right_ratio=open_r,
         open_left_ratio=open_l,
@@ -63,8 +63,8 @@ def measure_eyes(ctx: FaceContext) -> EyesMeasure:
         brightness_left=left.brightness,
         skin_brightness=float(np.mean([skin.right_value, skin.left_value])),
         tint_ratio=tint,
-        colour_spread_right=right.colour_spread,
-        colour_spread_left=left.colour_spread,
+        colour_shift_right=right.colour_shift,
+        colour_shift_left=left.colour_shift,
     )
 
 

@@ -16,12 +16,14 @@ Tint, by darkness and by colour. Behind a clear lens the skin below the eye has 
 lens filters it. Per eye, with linear-light R, G, B:
 - brightness: median HSV value of the lens region ÷ the same-side cheek's (sunglasses ≪ 1);
 - colour: the per-channel transmission T_c (median of the skin under the eye, inside the lens, ÷ the cheek's) and
-  its spread ln(max T / min T): shade dims all three channels alike, an orange, brown or blue lens does not.
-`tint_ratio` (the gate value) is the darker eye's brightness ratio less TINT_COLOUR_WEIGHT × the spread beyond
-TINT_COLOUR_FREE of the less coloured eye (a tinted pair colours both lenses; coloured light from one side, one). Values that cannot be measured (an eye outside the frame) are NaN, which fails any threshold.
+  its colour shift ln(T_R / T_B): an orange or brown lens passes red and stops blue (shift > 0), a blue lens the
+  reverse. Skin in shade also turns warmer (up to about 0.7 on real studio portraits, bare-faced), hardly ever
+  cooler (below 0.35), so each direction has its own allowance.
+`tint_ratio` (the gate value) is the darker eye's brightness ratio less TINT_COLOUR_WEIGHT × the shift beyond its
+allowance of the less coloured eye (a tinted pair colours both lenses; coloured light from one side, one). Values that cannot be measured (an eye outside the frame) are NaN, which fails any threshold.
 
 Limits: a light grey lens (a third of the light or more) dims the eye area no more than shade does on real photos,
-so only dark grey lenses fail; dim grey veils of reflected light on low-quality photos are not caught; coating
+so only dark grey lenses fail; a light orange or brown lens (shift under 0.7) looks like shaded skin and passes; dim grey veils of reflected light on low-quality photos are not caught; coating
 reflections over a blue or green iris are not caught.
 """
 from __future__ import annotations
@@ -69,11 +71,12 @@ CATCHLIGHT_MAX_IRIS_SHARE = 0.3
 #: weight of glare pixels on the visible iris (glare hiding the eye matters most); sclera pixels weigh 0
 IRIS_WEIGHT = 3.0
 #: tint colour: the skin under the eye inside the lens (the lens ellipse scaled by UNDER_EYE_SCALE, below the lower
-#: lid + UNDER_EYE_MARGIN eye widths); a channel spread up to TINT_COLOUR_FREE is natural (under-eye skin, shade),
-#: each unit beyond costs TINT_COLOUR_WEIGHT of the brightness ratio
+#: lid + UNDER_EYE_MARGIN eye widths); a warm shift ln(T_R / T_B) up to TINT_WARM_FREE or a cool one (−shift) up to
+#: TINT_COOL_FREE is natural (under-eye skin, shade); each unit beyond costs TINT_COLOUR_WEIGHT of the brightness ratio
 UNDER_EYE_SCALE = 0.85
 UNDER_EYE_MARGIN = 0.1
-TINT_COLOUR_FREE = 0.4
+TINT_WARM_FREE = 0.7
+TINT_COOL_FREE = 0.35
 TINT_COLOUR_WEIGHT = 4.0
 
 
@@ -118,7 +121,7 @@ class Lens:
 
     glare: float  # weighted share of the lens region that is white or coloured glare (0..~3)
     brightness: float  # median HSV value (0..1) of the lens region
-    colour_spread: float  # ln(max/min) of the per-channel transmission of the skin under the eye (0 = neutral)
+    colour_shift: float  # ln(T_R / T_B) of the skin under the eye through the lens (> 0 warmer, < 0 cooler, 0 neutral)
 
 
 _NO_LENS = Lens(math.nan, math.nan, math.nan)
@@ -255,12 +258,12 @@ def _frame(ctx: FaceContext, eye: EyePoints) -> _Frame | None:
                   opening, opening & disc(radius), disc(CATCHLIGHT_DISC * radius), radius, under)
 
 
-def _colour_spread(f: _Frame, cheek_linear: np.ndarray) -> float:
-    """Return ln(max T / min T) of the per-channel transmission under the eye (0 = neutral; NaN unmeasurable)."""
+def _colour_shift(f: _Frame, cheek_linear: np.ndarray) -> float:
+    """Return ln(T_R / T_B) of the transmission under the eye (> 0 warmer than the cheek; NaN unmeasurable)."""
     if np.count_nonzero(f.under) < 5 or not np.all(np.isfinite(cheek_linear)):
         return math.nan
     t = np.median(linear_rgb(f.rgb[f.under]), axis=0) / np.maximum(cheek_linear, 1e-4)
-    return float(math.log(max(float(t.max()), 1e-4) / max(float(t.min()), 1e-4)))
+    return float(math.log(max(float(t[0]), 1e-4) / max(float(t[2]), 1e-4)))
 
 
 def measure_lens(ctx: FaceContext, eye: EyePoints, skin: Skin) -> Lens:
@@ -270,7 +273,7 @@ def measure_lens(ctx: FaceContext, eye: EyePoints, skin: Skin) -> Lens:
         return _NO_LENS
     v, s = value_saturation(f.rgb)
     brightness = float(np.median(v[f.lens])) / 255.0
-    spread = _colour_spread(f, skin.right_linear if eye is RIGHT_EYE else skin.left_linear)
+    shift = _colour_shift(f, skin.right_linear if eye is RIGHT_EYE else skin.left_linear)
     coated = _coating_count(f.rgb, f.lens, f.zone, f.opening, skin)
     max_s = min(SPEC_MAX_S, max(SPEC_MIN_S, SPEC_S_OF_SKIN * skin.saturation))
     spec = (v > 255.0 * SPEC_MIN_V) & (s < 255.0 * max_s)
@@ -279,18 +282,24 @@ def measure_lens(ctx: FaceContext, eye: EyePoints, skin: Skin) -> Lens:
     if (spec & f.lens).any():
         white = _glare_weight(spec, f.lens, f.zone, f.iris, f.opening & ~f.iris, f.cornea,
                               max(1.0, math.pi * f.iris_radius ** 2))
-    return Lens((white + coated) / float(np.count_nonzero(f.lens)), brightness, spread)
+    return Lens((white + coated) / float(np.count_nonzero(f.lens)), brightness, shift)
+
+
+def colour_excess(shift: tuple[float, float]) -> float:
+    """Return how far the less coloured eye's colour shift goes beyond its natural allowance (0 within it);
+    unmeasurable shifts (NaN) are left out."""
+    finite = [x for x in shift if not math.isnan(x)]
+    if not finite:
+        return 0.0
+    warm, cool = min(finite), min(-x for x in finite)
+    return max(0.0, warm - TINT_WARM_FREE, cool - TINT_COOL_FREE)
 
 
 def tint_ratio(brightness: tuple[float, float], cheek_value: tuple[float, float],
-               spread: tuple[float, float]) -> float:
+               shift: tuple[float, float]) -> float:
     """Return the tint value of a pair of lenses: the darker eye's lens ÷ same-side cheek brightness, less
-    TINT_COLOUR_WEIGHT × the colour spread beyond TINT_COLOUR_FREE of the less coloured eye (a tinted pair colours
-    both; coloured light from one side colours one). NaN when a brightness cannot be measured; a spread that
-    cannot be measured adds nothing."""
+    TINT_COLOUR_WEIGHT × colour_excess(shift); NaN when a brightness cannot be measured."""
     ratios = [b / k if k > 1e-3 else math.nan for b, k in zip(brightness, cheek_value)]
     if any(math.isnan(r) for r in ratios):
         return math.nan
-    finite = [x for x in spread if not math.isnan(x)]
-    extra = max(0.0, min(finite) - TINT_COLOUR_FREE) if finite else 0.0
-    return min(ratios) - TINT_COLOUR_WEIGHT * extra
+    return min(ratios) - TINT_COLOUR_WEIGHT * colour_excess(shift)
