@@ -127,75 +127,91 @@ def lightness_spread(lightness: np.ndarray, window: int) -> np.ndarray:
     return np.sqrt(np.maximum(mean_sq - mean * mean, 0.0))
 
 
-def _step(ctx: FaceContext) -> int:
-    """Return the sampling step n (px) of the bands: every n-th row and column (see WORK_FACE_WIDTH)."""
-    return max(1, int(ctx.face.face_width_px // WORK_FACE_WIDTH))
+@dataclass(frozen=True)
+class _Side:
+    """What the bands of one side need, worked out once: the face width, the sampling step and texture window,
+    which way is outward (−1 image left), and the face contour's points sorted by y (px)."""
+
+    fw: float
+    step: int  # every n-th row and column is read (see WORK_FACE_WIDTH)
+    window: int  # odd texture window in sampled px (TEXTURE_WINDOW face widths, at least 3)
+    outward: int
+    ys: np.ndarray
+    xs: np.ndarray
+
+    @classmethod
+    def of(cls, ctx: FaceContext, contour: tuple[int, ...], outward: int) -> "_Side":
+        fw = ctx.face.face_width_px
+        step = max(1, int(fw // WORK_FACE_WIDTH))
+        pts = ctx.face.points[list(contour), :2].astype(np.float64)
+        order = np.argsort(pts[:, 1])
+        window = max(3, int(round(TEXTURE_WINDOW * fw / step)) | 1)
+        return cls(fw, step, window, outward, pts[order, 1], pts[order, 0])
+
+    def band_x(self, ys: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
+        """Return the band's (left, right) x (px) at rows `ys` (px), `width` face widths wide."""
+        edge = np.interp(ys, self.ys, self.xs)
+        near = edge + self.outward * BAND_GAP * self.fw
+        far = edge + self.outward * (BAND_GAP + width) * self.fw
+        return np.minimum(near, far), np.maximum(near, far)
 
 
-def _texture_window(ctx: FaceContext) -> int:
-    """Return the odd texture window in sampled px (TEXTURE_WINDOW face widths, at least 3)."""
-    return max(3, int(round(TEXTURE_WINDOW * ctx.face.face_width_px / _step(ctx))) | 1)
-
-
-def cheek_spread(ctx: FaceContext) -> float:
+def cheek_spread(ctx: FaceContext, side: _Side) -> float:
     """Return the median local L* spread on the cheeks (the subject's smooth skin), at least CHEEK_SPREAD_FLOOR."""
-    window, n = _texture_window(ctx), _step(ctx)
-    side = 0.2 * ctx.face.face_width_px
-    spreads = [lightness_spread(srgb_to_lab(ctx.rgb[r.start:r.stop:n, c.start:c.stop:n])[..., 0], window).ravel()
-               for r, c in _cheek_boxes(ctx, CHEEKS, side)]
+    n = side.step
+    spreads = [lightness_spread(srgb_to_lab(ctx.rgb[r.start:r.stop:n, c.start:c.stop:n])[..., 0], side.window).ravel()
+               for r, c in _cheek_boxes(ctx, CHEEKS, 0.2 * side.fw)]
     if not spreads:
         return CHEEK_SPREAD_FLOOR
     return max(CHEEK_SPREAD_FLOOR, float(np.median(np.concatenate(spreads))))
 
 
-def _band_mask(ctx: FaceContext, contour: tuple[int, ...], outward: int, rows: slice, cols: slice,
-               width: float) -> np.ndarray:
-    """Return a bool mask over the crop (rows, cols) of the band `width` face widths wide, BAND_GAP outside the
-    face contour (outward −1 = image left)."""
-    fw = ctx.face.face_width_px
-    pts = np.array([ctx.face.xy(i) for i in contour], np.float64)
-    order = np.argsort(pts[:, 1])
-    ys = np.arange(rows.start, rows.stop, rows.step or 1, dtype=np.float64) + 0.5
-    edge = np.interp(ys, pts[order, 1], pts[order, 0])  # contour x per row
-    near = edge + outward * BAND_GAP * fw
-    far = edge + outward * (BAND_GAP + width) * fw
-    lo, hi = np.minimum(near, far), np.maximum(near, far)
-    xs = np.arange(cols.start, cols.stop, cols.step or 1, dtype=np.float64) + 0.5
+def _band_mask(side: _Side, rows: slice, cols: slice, width: float) -> np.ndarray:
+    """Return a bool mask over the sampled crop (rows, cols) of one band `width` face widths wide."""
+    lo, hi = side.band_x(np.arange(rows.start, rows.stop, rows.step, dtype=np.float64) + 0.5, width)
+    xs = np.arange(cols.start, cols.stop, cols.step, dtype=np.float64) + 0.5
     return (xs[None, :] >= lo[:, None]) & (xs[None, :] < hi[:, None])
 
 
-def hair_share(ctx: FaceContext, model: SkinModel, contour: tuple[int, ...], outward: int, rows: tuple[float, float],
-               width: float, smooth_max: float | None) -> float:
+def _band_box(ctx: FaceContext, side: _Side, rows: tuple[float, float], width: float,
+              margin: float) -> tuple[slice, slice] | None:
+    """Return the sampled (rows, cols) slices of the box around one band, `margin` px wider on each side, or None
+    when it lies outside the frame."""
+    lo, hi = side.band_x(np.linspace(rows[0], rows[1], 9), width)
+    box = crop(ctx.rgb.shape, float(lo.min()) - margin, rows[0], float(hi.max()) + margin, rows[1])
+    if box is None:
+        return None
+    return slice(box[0].start, box[0].stop, side.step), slice(box[1].start, box[1].stop, side.step)
+
+
+def hair_share(ctx: FaceContext, model: SkinModel, side: _Side, rows: tuple[float, float], width: float,
+               smooth_max: float | None) -> float:
     """Return the share (0..1) of one band that is person but not skin; with `smooth_max` (L* spread) skin must
     also be smooth to count as skin. Rows `rows` (top, bottom) px; a band outside the frame counts as covered (1)."""
-    fw = ctx.face.face_width_px
-    anchor = float(ctx.face.xy(contour[3])[0])  # 234 or 454
-    reach, pad = (BAND_GAP + width) * fw, 0.2 * fw  # widen the crop by the contour's slant so the band fits
-    x0, x1 = (anchor - reach - pad, anchor + pad) if outward < 0 else (anchor - pad, anchor + reach + pad)
-    box = crop(ctx.rgb.shape, x0, rows[0], x1, rows[1])
+    box = _band_box(ctx, side, rows, width, side.window * side.step if smooth_max is not None else 1.0)
     if box is None:
         return 1.0
-    n = _step(ctx)
-    r, c = slice(box[0].start, box[0].stop, n), slice(box[1].start, box[1].stop, n)
-    band = _band_mask(ctx, contour, outward, r, c, width)
+    r, c = box
+    band = _band_mask(side, r, c, width)
     if not band.any():
         return 1.0
     person = band if ctx.person_mask is None else band & (ctx.person_mask[r, c] > PERSON_MIN)
-    lab = srgb_to_lab(ctx.rgb[r, c])
-    skin = model.distance(lab) <= SKIN_DISTANCE_MAX
-    if smooth_max is not None:
-        skin &= lightness_spread(np.ascontiguousarray(lab[..., 0]), _texture_window(ctx)) <= smooth_max
+    if smooth_max is None:  # only the band's pixels are converted
+        skin = np.zeros_like(band)
+        skin[band] = model.distance(srgb_to_lab(ctx.rgb[r, c][band])) <= SKIN_DISTANCE_MAX
+    else:
+        lab = srgb_to_lab(ctx.rgb[r, c])
+        skin = model.distance(lab) <= SKIN_DISTANCE_MAX
+        skin &= lightness_spread(np.ascontiguousarray(lab[..., 0]), side.window) <= smooth_max
     return float(np.count_nonzero(person & ~skin) / np.count_nonzero(band))
 
 
-def side_shares(ctx: FaceContext, model: SkinModel, contour: tuple[int, ...], outward: int,
-                smooth_max: float) -> tuple[float, float]:
+def side_shares(ctx: FaceContext, model: SkinModel, side: _Side, smooth_max: float) -> tuple[float, float]:
     """Return (ear band, jaw band) shares of one side that are not bare skin (see the module notes)."""
     eye_y, nose_y = float(ctx.face.eye_mid[1]), float(ctx.face.xy(SUBNASALE)[1])
     chin_y = float(ctx.face.xy(CHIN)[1])
-    ear = hair_share(ctx, model, contour, outward, (eye_y, nose_y), EAR_BAND_WIDTH, None) if nose_y > eye_y else 1.0
-    jaw = hair_share(ctx, model, contour, outward, (nose_y, chin_y), JAW_BAND_WIDTH, smooth_max) \
-        if chin_y > nose_y else 1.0
+    ear = hair_share(ctx, model, side, (eye_y, nose_y), EAR_BAND_WIDTH, None) if nose_y > eye_y else 1.0
+    jaw = hair_share(ctx, model, side, (nose_y, chin_y), JAW_BAND_WIDTH, smooth_max) if chin_y > nose_y else 1.0
     return ear, jaw
 
 
@@ -205,9 +221,10 @@ def measure_ears(ctx: FaceContext, skin: SkinModel | None = None) -> EarsMeasure
     `skin` is the subject's skin model when the caller already has it (`skin_model(ctx)`), else it is learned here.
     """
     model = skin if skin is not None else skin_model(ctx)
-    smooth_max = SMOOTH_OF_CHEEK * cheek_spread(ctx)
-    ear_r, jaw_r = side_shares(ctx, model, FACE_CONTOUR_RIGHT, -1, smooth_max)
-    ear_l, jaw_l = side_shares(ctx, model, FACE_CONTOUR_LEFT, +1, smooth_max)
+    right_side, left_side = _Side.of(ctx, FACE_CONTOUR_RIGHT, -1), _Side.of(ctx, FACE_CONTOUR_LEFT, +1)
+    smooth_max = SMOOTH_OF_CHEEK * cheek_spread(ctx, right_side)
+    ear_r, jaw_r = side_shares(ctx, model, right_side, smooth_max)
+    ear_l, jaw_l = side_shares(ctx, model, left_side, smooth_max)
     right, left = 1.0 - max(ear_r, jaw_r), 1.0 - max(ear_l, jaw_l)
     penalty = TURN_PENALTY * max(0.0, abs(measure_pose(ctx.face).yaw_deg) - TURN_FREE_DEG)
     return EarsMeasure(right_visible_ratio=right, left_visible_ratio=left, min_visible_ratio=min(right, left) - penalty,

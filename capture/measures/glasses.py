@@ -110,7 +110,7 @@ class Skin:
     left_value: float
     high_white: float  # 98th percentile over both cheeks of min(R, G, B) (0..1): the whitest ordinary skin
     saturation: float  # median saturation over both cheeks
-    lightness: float  # median L* (0..100) over both cheeks
+    lightness: float  # L* (0..100) of the cheeks' median colour
     right_linear: np.ndarray  # (3,) median linear R, G, B (0..1) below the right eye
     left_linear: np.ndarray
 
@@ -139,10 +139,14 @@ def whiteness(rgb: np.ndarray) -> np.ndarray:
     return cv2.min(cv2.min(r, g), b)
 
 
+_CODES = np.arange(256, dtype=np.float64) / 255.0
+#: linear light (0..1) of each 8-bit sRGB code (the sRGB transfer function, as a table)
+_LINEAR = np.where(_CODES <= 0.04045, _CODES / 12.92, ((_CODES + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
+
 def linear_rgb(rgb: np.ndarray) -> np.ndarray:
     """Return linear-light values (float32, 0..1) of sRGB uint8 values of any shape."""
-    c = np.asarray(rgb, np.float32) / np.float32(255.0)
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4).astype(np.float32)
+    return _LINEAR[np.asarray(rgb, np.uint8)]
 
 
 def crop(ctx: FaceContext, centre: np.ndarray, half: float) -> tuple[np.ndarray, int, int]:
@@ -171,8 +175,11 @@ def skin_stats(ctx: FaceContext) -> Skin:
     side = lambda vals: float(np.median(vals if vals.size else v)) / 255.0  # noqa: E731
     lin = lambda px: np.median(linear_rgb(px if px.size else both[0]), axis=0)  # noqa: E731
     white = float(np.percentile(whiteness(both), 98)) / 255.0
-    lightness = float(np.median(srgb_to_lab(both)[..., 0]))
-    return Skin(side(v_right), side(v_left), white, float(np.median(s)) / 255.0, lightness, lin(right), lin(left))
+    right_lin, left_lin = lin(right), lin(left)
+    # L* of the cheeks' median colour (Rec. 709 / sRGB luminance, CIE lightness)
+    y = float(np.dot((right_lin + left_lin) / 2, (0.2126, 0.7152, 0.0722)))
+    lightness = 116.0 * y ** (1 / 3) - 16.0 if y > 0.008856 else 903.3 * y
+    return Skin(side(v_right), side(v_left), white, float(np.median(s)) / 255.0, lightness, right_lin, left_lin)
 
 
 def _glare_weight(spec: np.ndarray, lens: np.ndarray, zone: np.ndarray, iris: np.ndarray, sclera: np.ndarray,
@@ -198,13 +205,16 @@ def _glare_weight(spec: np.ndarray, lens: np.ndarray, zone: np.ndarray, iris: np
 def _coating_count(crop_rgb: np.ndarray, lens: np.ndarray, zone: np.ndarray, opening: np.ndarray,
                    skin: Skin) -> float:
     """Return the number of coloured-glare pixels on the lens outside the eye opening, in blobs reaching `zone`."""
-    lab = srgb_to_lab(crop_rgb)
-    chroma = np.hypot(lab[..., 1], lab[..., 2])
-    hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1])) % 360.0
-    coloured = (hue >= COATING_HUE_DEG[0]) & (hue <= COATING_HUE_DEG[1]) & (chroma >= COATING_MIN_CHROMA)
-    coloured &= (lab[..., 0] >= skin.lightness) & lens & ~opening
-    if not coloured.any():
+    where = lens & ~opening
+    lab = srgb_to_lab(crop_rgb[where])  # only the lens pixels outside the eye are converted
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    hue = np.degrees(np.arctan2(lab[:, 2], lab[:, 1])) % 360.0
+    hit = (hue >= COATING_HUE_DEG[0]) & (hue <= COATING_HUE_DEG[1]) & (chroma >= COATING_MIN_CHROMA)
+    hit &= lab[:, 0] >= skin.lightness
+    if not hit.any():
         return 0.0
+    coloured = np.zeros(lens.shape, bool)
+    coloured[where] = hit
     n, labels = cv2.connectedComponents(coloured.astype(np.uint8), connectivity=8)
     keep = np.bincount(labels[zone], minlength=n) > 0
     keep[0] = False
