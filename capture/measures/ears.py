@@ -50,7 +50,7 @@ TEXTURE_WINDOW = 0.04
 SMOOTH_OF_CHEEK = 2.0
 CHEEK_SPREAD_FLOOR = 0.5
 #: the bands are read on every n-th px, n chosen so that at least WORK_FACE_WIDTH px span the face (speed)
-WORK_FACE_WIDTH = 120
+WORK_FACE_WIDTH = 80
 #: yaw beyond which a turned head is taken to hide an ear, degrees, and the value lost per further degree
 TURN_FREE_DEG = 8.0
 TURN_PENALTY = 0.1

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -59,6 +60,8 @@ SPEC_MAX_S = 0.25
 #: COATING_MIN_CHROMA, L* at least the cheeks' median; skin's hue is 20–90°
 COATING_HUE_DEG = (120.0, 330.0)
 COATING_MIN_CHROMA = 12.0
+#: the cheap first cut for coloured glare: green within this (0..255) of red, or blue within this of green
+COATING_RGB_SLACK = 8
 #: glare counts only in blobs reaching the eye zone: an ellipse of these semi-axes (× eye width) around the eye
 #: (reflections at the rim of a lens, and white hat brims or hair above it, do not hide the eye)
 EYE_ZONE_HALF_WIDTH = 0.65
@@ -202,70 +205,90 @@ def _glare_weight(spec: np.ndarray, lens: np.ndarray, zone: np.ndarray, iris: np
     return float(np.sum((area - on_sclera - on_iris + IRIS_WEIGHT * on_iris)[keep]))
 
 
-def _coating_count(crop_rgb: np.ndarray, lens: np.ndarray, zone: np.ndarray, opening: np.ndarray,
-                   skin: Skin) -> float:
-    """Return the number of coloured-glare pixels on the lens outside the eye opening, in blobs reaching `zone`."""
-    where = lens & ~opening
-    lab = srgb_to_lab(crop_rgb[where])  # only the lens pixels outside the eye are converted
+def _coating_count(f: "_Frame", skin: Skin) -> float:
+    """Return the number of coloured-glare pixels on the lens outside the eye opening, in blobs reaching the eye."""
+    r, g, b = (f.rgb[..., i].astype(np.int16) for i in range(3))
+    # a hue of COATING_HUE_DEG needs a* < 0 (green over red) or b* < 0 (blue over green): a cheap first cut that
+    # leaves out skin, so only the few candidates are converted to CIELAB
+    candidates = f.lens & ((g > r - COATING_RGB_SLACK) | (b > g - COATING_RGB_SLACK))
+    if candidates.any():
+        candidates &= ~f.opening
+    if not candidates.any():
+        return 0.0
+    lab = srgb_to_lab(f.rgb[candidates])
     chroma = np.hypot(lab[:, 1], lab[:, 2])
     hue = np.degrees(np.arctan2(lab[:, 2], lab[:, 1])) % 360.0
     hit = (hue >= COATING_HUE_DEG[0]) & (hue <= COATING_HUE_DEG[1]) & (chroma >= COATING_MIN_CHROMA)
     hit &= lab[:, 0] >= skin.lightness
     if not hit.any():
         return 0.0
-    coloured = np.zeros(lens.shape, bool)
-    coloured[where] = hit
+    coloured = np.zeros(f.lens.shape, bool)
+    coloured[candidates] = hit
     n, labels = cv2.connectedComponents(coloured.astype(np.uint8), connectivity=8)
-    keep = np.bincount(labels[zone], minlength=n) > 0
+    keep = np.bincount(labels[f.zone], minlength=n) > 0
     keep[0] = False
     return float(np.count_nonzero(keep[labels]))
 
 
-@dataclass(frozen=True)
 class _Frame:
-    """One eye's crop and the masks drawn on it."""
+    """One eye's crop and the masks drawn on it (bool, crop-sized); the eye's own masks are drawn when first read."""
 
-    rgb: np.ndarray
-    lens: np.ndarray  # bool
-    zone: np.ndarray
-    opening: np.ndarray
-    iris: np.ndarray
-    cornea: np.ndarray
-    iris_radius: float
-    under: np.ndarray  # skin under the eye inside the lens
+    def __init__(self, rgb: np.ndarray, pts: np.ndarray, eye: EyePoints, origin: np.ndarray) -> None:
+        self.rgb, self._pts, self._eye, self._origin = rgb, pts, eye, origin
+        a, b = pts[eye.corners[0]], pts[eye.corners[1]]
+        self.width = float(np.linalg.norm(b - a))
+        self._cc = tuple(int(v) for v in np.round((a + b) / 2 - origin))
+        self._angle = math.degrees(math.atan2(*(b - a)[::-1]))
+        self.lens = self._ellipse(LENS_HALF_WIDTH, LENS_HALF_HEIGHT)
+        below = np.arange(rgb.shape[0])[:, None] + origin[1] > pts[list(eye.ring)][:, 1].max() \
+            + UNDER_EYE_MARGIN * self.width
+        self.under = self._ellipse(UNDER_EYE_SCALE * LENS_HALF_WIDTH, UNDER_EYE_SCALE * LENS_HALF_HEIGHT) & below
+        self.iris_radius = float(np.mean(np.linalg.norm(pts[list(eye.iris_ring)] - pts[eye.iris], axis=1)))
+
+    def _ellipse(self, half_w: float, half_h: float) -> np.ndarray:
+        mask = np.zeros(self.rgb.shape[:2], np.uint8)
+        axes = (max(1, round(half_w * self.width)), max(1, round(half_h * self.width)))
+        cv2.ellipse(mask, self._cc, axes, self._angle, 0, 360, 1, -1)
+        return mask.astype(bool)
+
+    def _disc(self, radius: float) -> np.ndarray:
+        mask = np.zeros(self.rgb.shape[:2], np.uint8)
+        centre = tuple(int(v) for v in np.round(self._pts[self._eye.iris] - self._origin))
+        cv2.circle(mask, centre, max(1, round(radius)), 1, -1)
+        return mask.astype(bool)
+
+    @cached_property
+    def zone(self) -> np.ndarray:
+        """The eye zone: glare must reach it to hide the eye."""
+        return self._ellipse(EYE_ZONE_HALF_WIDTH, EYE_ZONE_HALF_HEIGHT)
+
+    @cached_property
+    def opening(self) -> np.ndarray:
+        """The eye opening between the lids."""
+        mask = np.zeros(self.rgb.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(self._pts[list(self._eye.ring)] - self._origin).astype(np.int32)], 1)
+        return mask.astype(bool)
+
+    @cached_property
+    def iris(self) -> np.ndarray:
+        """The visible iris: its disc within the opening."""
+        return self.opening & self._disc(self.iris_radius)
+
+    @cached_property
+    def cornea(self) -> np.ndarray:
+        """The iris disc enlarged CATCHLIGHT_DISC times (where a catchlight may sit)."""
+        return self._disc(CATCHLIGHT_DISC * self.iris_radius)
 
 
 def _frame(ctx: FaceContext, eye: EyePoints) -> _Frame | None:
-    """Return the crop around `eye` with its lens, eye-zone, opening, iris and under-eye masks; None if out of frame."""
+    """Return the crop around `eye` with its masks; None when the eye is out of the frame."""
     pts = ctx.face.points[:, :2].astype(np.float64)
     a, b = pts[eye.corners[0]], pts[eye.corners[1]]
     width = float(np.linalg.norm(b - a))
-    centre = (a + b) / 2
-    rgb, x0, y0 = crop(ctx, centre, LENS_HALF_WIDTH * width)
+    rgb, x0, y0 = crop(ctx, (a + b) / 2, LENS_HALF_WIDTH * width)
     if width < 2 or min(rgb.shape[:2]) < 3:
         return None
-    origin = np.array([x0, y0], np.float64)
-    cc = tuple(int(v) for v in np.round(centre - origin))
-    angle = math.degrees(math.atan2(*(b - a)[::-1]))
-
-    def ellipse(half_w: float, half_h: float) -> np.ndarray:
-        mask = np.zeros(rgb.shape[:2], np.uint8)
-        cv2.ellipse(mask, cc, (max(1, round(half_w * width)), max(1, round(half_h * width))), angle, 0, 360, 1, -1)
-        return mask.astype(bool)
-
-    def disc(radius: float) -> np.ndarray:
-        mask = np.zeros(rgb.shape[:2], np.uint8)
-        cv2.circle(mask, tuple(int(v) for v in np.round(pts[eye.iris] - origin)), max(1, round(radius)), 1, -1)
-        return mask.astype(bool)
-
-    opening = np.zeros(rgb.shape[:2], np.uint8)
-    cv2.fillPoly(opening, [np.round(pts[list(eye.ring)] - origin).astype(np.int32)], 1)
-    opening = opening.astype(bool)
-    radius = float(np.mean(np.linalg.norm(pts[list(eye.iris_ring)] - pts[eye.iris], axis=1)))
-    below = np.arange(rgb.shape[0])[:, None] + y0 > pts[list(eye.ring)][:, 1].max() + UNDER_EYE_MARGIN * width
-    under = ellipse(UNDER_EYE_SCALE * LENS_HALF_WIDTH, UNDER_EYE_SCALE * LENS_HALF_HEIGHT) & below
-    return _Frame(rgb, ellipse(LENS_HALF_WIDTH, LENS_HALF_HEIGHT), ellipse(EYE_ZONE_HALF_WIDTH, EYE_ZONE_HALF_HEIGHT),
-                  opening, opening & disc(radius), disc(CATCHLIGHT_DISC * radius), radius, under)
+    return _Frame(rgb, pts, eye, np.array([x0, y0], np.float64))
 
 
 def _colour_shift(f: _Frame, cheek_linear: np.ndarray) -> float:
@@ -284,7 +307,7 @@ def measure_lens(ctx: FaceContext, eye: EyePoints, skin: Skin) -> Lens:
     v, s = value_saturation(f.rgb)
     brightness = float(np.median(v[f.lens])) / 255.0
     shift = _colour_shift(f, skin.right_linear if eye is RIGHT_EYE else skin.left_linear)
-    coated = _coating_count(f.rgb, f.lens, f.zone, f.opening, skin)
+    coated = _coating_count(f, skin)
     max_s = min(SPEC_MAX_S, max(SPEC_MIN_S, SPEC_S_OF_SKIN * skin.saturation))
     spec = (v > 255.0 * SPEC_MIN_V) & (s < 255.0 * max_s)
     spec &= whiteness(f.rgb) > 255.0 * (skin.high_white + SPEC_OVER_SKIN)
