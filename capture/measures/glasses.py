@@ -24,7 +24,8 @@ allowance of the less coloured eye (a tinted pair colours both lenses; coloured 
 
 Limits: a light grey lens (a third of the light or more) dims the eye area no more than shade does on real photos,
 so only dark grey lenses fail; a light orange or brown lens (shift under 0.7) looks like shaded skin and passes; dim grey veils of reflected light on low-quality photos are not caught; coating
-reflections over a blue or green iris are not caught.
+reflections over a blue or green iris are not caught; light blue or green eye make-up, as light as the cheeks,
+would read as coloured glare (none on the development photos).
 """
 from __future__ import annotations
 
