@@ -31,6 +31,8 @@ class LabelRule:
       outside `known_values` when those are given, says nothing;
     - `over_threshold`: `column` is a number; the defect is |number| above the profile's threshold of that name;
     - `note_words`: when `column` is filled, the defect is one of these words in the row's `note`.
+
+    `fallback` is read when this rule says nothing (an older manifest without the column, an empty cell).
     """
 
     column: str
@@ -38,6 +40,7 @@ class LabelRule:
     known_values: tuple[str, ...] | None = None
     over_threshold: str | None = None
     note_words: tuple[str, ...] = ()
+    fallback: LabelRule | None = None
 
 
 @dataclass(frozen=True)
@@ -94,15 +97,18 @@ GATE_SPECS: tuple[GateSpec, ...] = (
     _share("head_covering", "covering.covering_ratio", "at_most", "head_covering_max_ratio", subject=True,
            label=LabelRule("hat", ("yes",))),
     _share("tinted_glasses", "eyes.tint_ratio", "at_least", "tint_min_ratio", subject=True,
-           label=LabelRule("glasses", ("sunglasses",))),
+           label=LabelRule("glasses", ("sunglasses", "tinted"))),
     _share("eyes_open", "eyes.open_min_ratio", "at_least", "eyes_open_min_ratio", subject=True,
            label=LabelRule("eyes_closed", ("yes",))),
     _share("mouth_closed", "mouth.open_ratio", "at_most", "mouth_open_max_ratio", subject=True,
            label=LabelRule("mouth_open", ("yes",))),
     _share("glasses_glare", "eyes.glare_max_ratio", "at_most", "glare_max_ratio", subject=True,
-           label=LabelRule("glasses", note_words=("glare", "reflection"))),
+           # the `glare` column (clear glasses only); older rows: "glare"/"reflection" in the note of a glasses row
+           label=LabelRule("glare", ("yes",), known_values=("yes", "no"),
+                           fallback=LabelRule("glasses", note_words=("glare", "reflection")))),
     _share("ears_visible", "ears.min_visible_ratio", "at_least", "ears_visible_min_ratio", subject=False,
-           label=LabelRule("ears_visible", ("no",))),
+           # partial (one ear, or ears partly under hair) is not "both ears visible"
+           label=LabelRule("ears_visible", ("no", "partial"), known_values=("yes", "no", "partial"))),
     GateSpec("shoulders_level", "shoulders.tilt_deg", "abs_at_most", ("shoulders_tilt_max_deg",),
              hints=("shoulders_level",), missing_hint="shoulders_level", unit="deg", rule=rules.shoulders_level),
     _share("lighting_even", "light.balance_ratio", "at_least", "lighting_balance_min_ratio", subject=True,

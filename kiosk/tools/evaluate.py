@@ -16,9 +16,24 @@ GOOD_PHOTO = {"frontal": "yes", "glasses": "none", "eyes_closed": "no", "mouth_o
               "lighting": "even", "single_face": "yes"}
 
 
+def _cell(row: Mapping[str, str], column: str) -> str:
+    """Return a label cell, lower-cased, with the newer rows' `glasses = no` read as the older `none`."""
+    value = (row.get(column) or "").strip().lower()
+    return "none" if column == "glasses" and value == "no" else value
+
+
 def label_defect(rule: LabelRule, row: Mapping[str, str], profile: Profile) -> bool | None:
     """Return True when label row `row` says the photo has the defect `rule` describes (the gate should fail), False
-    when it says the photo is free of it, None when the labels do not say (see capture.gates.LabelRule)."""
+    when it says the photo is free of it, None when the labels do not say (see capture.gates.LabelRule); a rule that
+    says nothing hands over to its fallback."""
+    said = _own_label(rule, row, profile)
+    if said is None and rule.fallback is not None:
+        return label_defect(rule.fallback, row, profile)
+    return said
+
+
+def _own_label(rule: LabelRule, row: Mapping[str, str], profile: Profile) -> bool | None:
+    """Return what `rule` itself (not its fallback) reads in `row`: True defect, False none, None silent."""
     cell = (row.get(rule.column) or "").strip()
     if not cell:
         return None
@@ -98,9 +113,72 @@ class Confusion:
                 "unlabelled_fail": self.unlabelled_fail, "unlabelled_pass": self.unlabelled_pass}
 
 
+#: ground-truth angle columns and the gate measuring each (same sign convention: see capture.gates.spec)
+POSE_AXES: tuple[tuple[str, str], ...] = (("yaw_deg", "yaw"), ("pitch_deg", "pitch"), ("roll_deg", "roll"))
+#: rows whose every |angle| is at most this are "near frontal" for the pose-error figure, degrees
+NEAR_FRONTAL_MAX_DEG = 20.0
+#: the combined pose row: every |angle| ≤ FRONTAL must pass yaw + pitch + roll, any |angle| ≥ TURNED must fail one
+POSE_FRONTAL_MAX_DEG = 5.0
+POSE_TURNED_MIN_DEG = 12.0
+#: good ID-style portraits (the false-reject goal): these file prefixes, labelled frontal with no closed eyes, open
+#: mouth, hat or tinted lenses (clear glasses are fine)
+ID_STYLE_PREFIXES: tuple[str, ...] = ("frl_london__", "jp_glasses__")
+ID_STYLE_GOOD = {"frontal": "yes", "eyes_closed": "no", "mouth_open": "no", "hat": "no"}
+TINTED_LENSES = ("sunglasses", "tinted")
+
+
+def truth_angles(row: Mapping[str, str]) -> tuple[float, float, float] | None:
+    """Return the row's ground-truth (yaw, pitch, roll) in degrees, or None unless all three are given."""
+    try:
+        return tuple(float(row[col]) for col, _ in POSE_AXES)  # type: ignore[return-value]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def pose_defect(angles: tuple[float, ...]) -> bool | None:
+    """Return True (clearly turned: the pose gates must fail), False (clearly frontal: they must pass) or None (the
+    band between, not scored) for ground-truth angles in degrees."""
+    worst = max(abs(a) for a in angles)
+    if worst >= POSE_TURNED_MIN_DEG:
+        return True
+    return False if worst <= POSE_FRONTAL_MAX_DEG else None
+
+
+def is_id_style_good(row: Mapping[str, str]) -> bool:
+    """Return True for a good ID-style portrait row (see ID_STYLE_PREFIXES)."""
+    name = Path(row.get("file") or "").name
+    if not name.startswith(ID_STYLE_PREFIXES):
+        return False
+    if (row.get("glasses") or "").strip().lower() in TINTED_LENSES:
+        return False
+    return all((row.get(k) or "").strip().lower() == v for k, v in ID_STYLE_GOOD.items())
+
+
+@dataclass
+class PoseError:
+    """Mean absolute error of the measured pose angles against the ground truth, degrees per axis."""
+
+    photos: int = 0  # rows with all three angles and a measured pose
+    unmeasured: int = 0  # rows with all three angles but no measured pose (no face found, unreadable)
+    abs_sum: dict[str, float] = field(default_factory=lambda: {col: 0.0 for col, _ in POSE_AXES})
+
+    def add(self, truth: tuple[float, ...], measured: tuple[float | None, ...]) -> None:
+        if any(v is None for v in measured):
+            self.unmeasured += 1
+            return
+        self.photos += 1
+        for (col, _), t, v in zip(POSE_AXES, truth, measured):
+            self.abs_sum[col] += abs(float(v) - t)
+
+    def to_dict(self) -> dict:
+        mae = {col: (round(total / self.photos, 2) if self.photos else None) for col, total in self.abs_sum.items()}
+        return {"photos": self.photos, "unmeasured": self.unmeasured, "mae_deg": mae}
+
+
 @dataclass
 class EvalReport:
-    """Per-gate confusion counts plus the false-reject rate on good frontal photos."""
+    """Per-gate confusion counts plus the false-reject rate on good frontal photos, the pose error against ground
+    truth, the combined pose row, and the false-reject rate of good ID-style portraits."""
 
     profile: str
     photos: int = 0
@@ -110,12 +188,27 @@ class EvalReport:
     good_rejected_subject: int = 0  # good photos failing any subject gate
     good_rejected_any: int = 0  # good photos failing any gate at all
     good_failed_by_gate: dict[str, int] = field(default_factory=dict)  # which gates reject the good photos
+    pose: Confusion = field(default_factory=Confusion)  # yaw + pitch + roll together against the angles
+    pose_error: dict[str, PoseError] = field(default_factory=lambda: {"all": PoseError(), "near_frontal": PoseError()})
+    id_style_photos: int = 0  # good ID-style portraits (is_id_style_good)
+    id_style_rejected: int = 0  # of them, refused by a blocking subject gate (or not readable at all)
+    id_style_failed_by_gate: dict[str, int] = field(default_factory=dict)  # blocking subject gates refusing them
+
+    @property
+    def id_style_false_reject_rate(self) -> float | None:
+        return self.id_style_rejected / self.id_style_photos if self.id_style_photos else None
 
     def to_dict(self) -> dict:
+        frr = self.id_style_false_reject_rate
         return {"profile": self.profile, "photos": self.photos, "errors": self.errors,
                 "good_photos": self.good_photos, "good_rejected_subject": self.good_rejected_subject,
                 "good_rejected_any": self.good_rejected_any, "good_failed_by_gate": dict(self.good_failed_by_gate),
-                "gates": {name: c.to_dict() for name, c in self.gates.items()}}
+                "gates": {name: c.to_dict() for name, c in self.gates.items()},
+                "pose": self.pose.to_dict(),
+                "pose_error": {name: e.to_dict() for name, e in self.pose_error.items()},
+                "id_style": {"photos": self.id_style_photos, "rejected": self.id_style_rejected,
+                             "false_reject_rate": None if frr is None else round(frr, 4),
+                             "failed_by_gate": dict(self.id_style_failed_by_gate)}}
 
 
 def read_labels(path: str | Path) -> list[dict[str, str]]:
@@ -140,14 +233,42 @@ def evaluate_labelled(rows: Iterable[Mapping[str, str]], results: Iterable[Check
         for name, confusion in report.gates.items():
             rule = LABEL_RULES.get(name)
             confusion.add(rule(row, profile) if rule else None, failed[name])
-        if all((row.get(k) or "").strip().lower() == v for k, v in GOOD_PHOTO.items()):
+        if all(_cell(row, k) == v for k, v in GOOD_PHOTO.items()):
             report.good_photos += 1
             report.good_rejected_subject += any(failed[n] for n in SUBJECT_GATES if n in failed)
             report.good_rejected_any += any(failed.values())
             for name, fail in failed.items():
                 if fail:
                     report.good_failed_by_gate[name] = report.good_failed_by_gate.get(name, 0) + 1
+        _add_pose(report, row, result)
+        if is_id_style_good(row):
+            _add_id_style(report, result)
     return report
+
+
+def _add_pose(report: EvalReport, row: Mapping[str, str], result: CheckResult) -> None:
+    """Add a row with all three ground-truth angles to the pose error and the combined pose row."""
+    truth = truth_angles(row)
+    if truth is None:
+        return
+    gates = [result.gates.get(gate) if result.error is None else None for _, gate in POSE_AXES]
+    measured = tuple(g.value if g is not None else None for g in gates)
+    report.pose_error["all"].add(truth, measured)
+    if max(abs(a) for a in truth) <= NEAR_FRONTAL_MAX_DEG:
+        report.pose_error["near_frontal"].add(truth, measured)
+    report.pose.add(pose_defect(truth), not all(g is not None and g.ok for g in gates))
+
+
+def _add_id_style(report: EvalReport, result: CheckResult) -> None:
+    """Count a good ID-style portrait, and which blocking subject gates refuse it ("unreadable": no verdicts)."""
+    report.id_style_photos += 1
+    if result.error is not None:
+        refusing = ["unreadable"]
+    else:
+        refusing = [n for n in SUBJECT_GATES if n in result.gates and result.gates[n].blocks]
+    report.id_style_rejected += bool(refusing)
+    for name in refusing:
+        report.id_style_failed_by_gate[name] = report.id_style_failed_by_gate.get(name, 0) + 1
 
 
 def format_report(report: EvalReport) -> str:
@@ -168,7 +289,33 @@ def format_report(report: EvalReport) -> str:
                      f"by any gate: {report.good_rejected_any} ({report.good_rejected_any / report.good_photos:.1%})")
         ranked = sorted(report.good_failed_by_gate.items(), key=lambda kv: -kv[1])
         lines.append("good photos failed, by gate: " + ", ".join(f"{n} {c}" for n, c in ranked))
-    return "\n".join(lines)
+    return "\n".join(lines + _pose_lines(report) + _id_style_lines(report))
+
+
+def _pose_lines(report: EvalReport) -> list[str]:
+    """Return the combined pose row and the mean absolute angle error lines (nothing without angle labels)."""
+    c = report.pose
+    if not c.labelled and not report.pose_error["all"].photos:
+        return []
+    bal = "–" if c.balanced_accuracy is None else f"{c.balanced_accuracy:.2f}"
+    lines = [f"pose (yaw+pitch+roll; frontal = every angle ≤ {POSE_FRONTAL_MAX_DEG:g}° must pass, turned = any "
+             f"≥ {POSE_TURNED_MIN_DEG:g}° must fail): TP {c.tp} FN {c.fn} FP {c.fp} TN {c.tn}, bal.acc {bal}, "
+             f"{c.unlabelled_fail + c.unlabelled_pass} in between not scored"]
+    for name, e in report.pose_error.items():
+        d = e.to_dict()
+        mae = ", ".join(f"{k[:-4]} {'–' if v is None else f'{v:.1f}°'}" for k, v in d["mae_deg"].items())
+        lines.append(f"pose error ({name}): {e.photos} photos ({e.unmeasured} unmeasured); mean absolute {mae}")
+    return lines
+
+
+def _id_style_lines(report: EvalReport) -> list[str]:
+    """Return the false-reject line of good ID-style portraits (nothing when there are none)."""
+    if not report.id_style_photos:
+        return []
+    ranked = sorted(report.id_style_failed_by_gate.items(), key=lambda kv: -kv[1])
+    return [f"good ID-style portraits: {report.id_style_photos}; refused by a blocking subject gate: "
+            f"{report.id_style_rejected} ({report.id_style_false_reject_rate:.1%})"
+            + (" — " + ", ".join(f"{n} {c}" for n, c in ranked) if ranked else "")]
 
 
 def format_held_out(report: EvalReport, held: Mapping, folds: int) -> str:

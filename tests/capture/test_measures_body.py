@@ -1,4 +1,4 @@
-"""Ears, shoulders and head covering on the packaged portraits and synthetic changes of them."""
+"""Shoulders and head covering on the packaged portraits and synthetic changes of them."""
 from __future__ import annotations
 
 import cv2
@@ -7,11 +7,9 @@ import pytest
 
 from capture.faces.landmarks import PoseDetector
 from capture.measures.covering import measure_head_covering
-from capture.measures.ears import measure_ears
 from capture.measures.shoulders import measure_shoulders, shoulders_can_show
 from profiles.defaults import GATE_DEFAULTS
 
-EARS_MIN = GATE_DEFAULTS["ears_visible_min_ratio"]
 TILT_MAX = GATE_DEFAULTS["shoulders_tilt_max_deg"]
 COVERING_MAX = GATE_DEFAULTS["head_covering_max_ratio"]
 GREY = (200, 200, 200)
@@ -30,23 +28,6 @@ def rotate(rgb: np.ndarray, degrees: float) -> np.ndarray:
     return cv2.warpAffine(rgb, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def paint_ears(analyzer, rgb: np.ndarray, colour: tuple[int, int, int] | None) -> np.ndarray:
-    """Return `rgb` with an ear-sized ellipse painted beside each cheek; None = the subject's own cheek colour."""
-    ctx = analyzer.context(rgb)
-    face, fw = ctx.face, ctx.face.face_width_px
-    if colour is None:
-        x, y = face.xy(50)
-        half = int(0.04 * fw)
-        patch = rgb[int(y) - half:int(y) + half, int(x) - half:int(x) + half].reshape(-1, 3)
-        colour = tuple(int(v) for v in patch.mean(axis=0))
-    out = rgb.copy()
-    cy = (face.eye_mid[1] + face.xy(2)[1]) / 2 + 0.05 * fw
-    for index, side in ((234, -1), (454, 1)):
-        cx = face.xy(index)[0] + side * 0.11 * fw
-        cv2.ellipse(out, (int(cx), int(cy)), (int(0.09 * fw), int(0.26 * fw)), 0, 0, 360, colour, -1)
-    return out
-
-
 def paint_cap(analyzer, rgb: np.ndarray, colour: tuple[int, int, int]) -> np.ndarray:
     """Return `rgb` with a cap-like half-ellipse of `colour` from the forehead line up over the head."""
     ctx = analyzer.context(rgb)
@@ -55,40 +36,6 @@ def paint_cap(analyzer, rgb: np.ndarray, colour: tuple[int, int, int]) -> np.nda
     centre = (int(face.face_centre_x), int(face.forehead_y))
     cv2.ellipse(out, centre, (int(0.6 * fw), int(0.55 * fw)), 0, 180, 360, colour, -1)
     return out
-
-
-# --- ears -------------------------------------------------------------------------------------------------------
-
-
-def test_astronauts_bob_covers_her_ears(analyzer, astronaut_framed):
-    """Her bob hangs over the upper two thirds of both ears (only the lobes show): the measure calls them covered."""
-    m = measure_ears(analyzer.context(astronaut_framed))
-    assert m.min_visible_ratio < EARS_MIN
-    assert m.min_visible_ratio == min(m.left_visible_ratio, m.right_visible_ratio)
-
-
-def test_skin_coloured_ears_pass(analyzer, astronaut_framed):
-    """Ears in her own skin colour painted over the hair beside the cheeks make both ears visible."""
-    painted = paint_ears(analyzer, astronaut_framed, None)
-    m = measure_ears(analyzer.context(painted))
-    assert m.right_visible_ratio >= EARS_MIN
-    assert m.left_visible_ratio >= EARS_MIN
-
-
-def test_hair_coloured_blobs_over_ears_fail(analyzer, astronaut_framed):
-    """The same ellipses in dark brown (hair) leave no skin where the ears should be."""
-    skin = measure_ears(analyzer.context(paint_ears(analyzer, astronaut_framed, None)))
-    hair = measure_ears(analyzer.context(paint_ears(analyzer, astronaut_framed, (62, 40, 24))))
-    assert hair.min_visible_ratio < EARS_MIN
-    assert hair.right_visible_ratio < skin.right_visible_ratio - 0.3
-    assert hair.left_visible_ratio < skin.left_visible_ratio - 0.3
-
-
-def test_ears_measure_is_a_share(analyzer, grace_framed, astronaut_framed):
-    for rgb in (grace_framed, astronaut_framed):
-        m = measure_ears(analyzer.context(rgb))
-        for value in (m.right_visible_ratio, m.left_visible_ratio, m.min_visible_ratio):
-            assert 0.0 <= value <= 1.0
 
 
 # --- shoulders --------------------------------------------------------------------------------------------------

@@ -200,6 +200,30 @@ def test_overexposed_pale_skin_is_not_glare(name, gain, contexts):
     assert measure_eyes(with_pixels(ctx, rgb)).glare_max_ratio <= GLARE_MAX
 
 
+def test_coloured_coating_reflection_fails_glare(contexts):
+    """A green or purple reflection (an anti-reflection coating) on the lens beside the eye is glare; the same
+    patch in the subject's own skin colour is not."""
+    ctx = contexts["grace"]
+    assert measure_eyes(ctx).glare_max_ratio <= GLARE_MAX
+    for colour in ((150, 235, 170), (215, 170, 250)):
+        rgb = ctx.rgb.copy()
+        for side in ("right", "left"):
+            centre, width, angle = eye_frame(ctx, side)
+            paint_ellipse(rgb, centre + (0.0, 0.3 * width), (0.35 * width, 0.12 * width), angle, colour)
+        m = measure_eyes(with_pixels(ctx, rgb))
+        assert m.glare_right_ratio > GLARE_MAX and m.glare_left_ratio > GLARE_MAX, colour
+
+
+def test_blue_green_iris_is_not_coloured_glare(contexts):
+    """A coloured iris is no reflection: pixels inside the eye opening never count as coloured glare."""
+    ctx = contexts["astronaut"]
+    rgb = ctx.rgb.copy()
+    for side in ("right", "left"):
+        centre, radius = iris_circle(ctx, side)
+        paint_ellipse(rgb, centre, (radius, radius), 0.0, (90, 190, 200))
+    assert measure_eyes(with_pixels(ctx, rgb)).glare_max_ratio == measure_eyes(ctx).glare_max_ratio
+
+
 # --- tinted lenses -----------------------------------------------------------------------------------------
 
 
@@ -221,10 +245,57 @@ def test_dark_lenses_fail_tint(name, contexts):
     assert measure_eyes(darken_lenses(ctx, 0.3)).tint_ratio < TINT_MIN
 
 
+#: lens transmissions per linear-light channel (R, G, B): fashion tints and a clear lens
+LENSES = {"orange": (0.9, 0.55, 0.2), "brown": (0.5, 0.3, 0.15), "blue": (0.35, 0.5, 0.85),
+          "dark grey": (0.12, 0.12, 0.12), "clear": (0.92, 0.92, 0.92)}
+
+
+def filter_lenses(ctx: FaceContext, transmission: tuple[float, float, float]) -> FaceContext:
+    """Return `ctx` with lens-shaped ellipses around both eyes filtered in linear light (a coloured lens)."""
+    mask = np.zeros(ctx.rgb.shape[:2], np.uint8)
+    for side in ("right", "left"):
+        centre, width, angle = eye_frame(ctx, side)
+        paint_ellipse(mask, centre + (0.0, 0.05 * width), (0.95 * width, 0.7 * width), angle, (1, 1, 1))
+    c = ctx.rgb.astype(np.float64) / 255.0
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    lin[mask.astype(bool)] *= np.asarray(transmission)
+    out = np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055)
+    return with_pixels(ctx, np.clip(np.round(out * 255.0), 0, 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize("name", ["grace", "astronaut"])
+@pytest.mark.parametrize("lens", ["orange", "brown", "blue", "dark grey"])
+def test_coloured_and_grey_fashion_lenses_fail_tint(name, lens, contexts):
+    """Orange, brown and blue lenses fail by their colour though they take little light; a dark grey one by its
+    darkness."""
+    m = measure_eyes(filter_lenses(contexts[name], LENSES[lens]))
+    assert m.tint_ratio < TINT_MIN
+    shift = (m.colour_shift_right, m.colour_shift_left)
+    if lens in ("orange", "brown"):  # red passes, blue is stopped: warmer than any shaded skin
+        assert min(shift) > 0.7
+    elif lens == "blue":
+        assert max(shift) < -0.35
+    else:  # grey: no colour, fails by darkness
+        assert max(abs(x) for x in shift) < 0.35
+
+
 @pytest.mark.parametrize("name", ["grace", "astronaut"])
 def test_clear_lenses_pass_tint(name, contexts):
-    """Clear lenses that take a little light (×0.85) still pass."""
+    """Clear lenses that take a little light (×0.85 in sRGB, or 8 % in linear light) still pass."""
     assert measure_eyes(darken_lenses(contexts[name], 0.85)).tint_ratio >= TINT_MIN
+    m = measure_eyes(filter_lenses(contexts[name], LENSES["clear"]))
+    assert m.tint_ratio >= TINT_MIN
+    assert max(abs(m.colour_shift_right), abs(m.colour_shift_left)) < 0.35
+
+
+def test_coloured_light_on_one_side_is_not_a_tint(contexts):
+    """An orange cast over one eye only (coloured light from one side) is not a tinted pair of glasses."""
+    ctx = contexts["grace"]
+    tinted = filter_lenses(ctx, LENSES["orange"])
+    rgb = ctx.rgb.copy()
+    half = round(ctx.face.eye_mid[0])
+    rgb[:, :half] = tinted.rgb[:, :half]  # the image-left lens only
+    assert measure_eyes(with_pixels(ctx, rgb)).tint_ratio >= TINT_MIN
 
 
 def test_tint_compares_each_eye_with_its_own_cheek(contexts):

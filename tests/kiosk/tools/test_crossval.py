@@ -87,3 +87,79 @@ def test_eval_folds_usage(tmp_path, capsys):
 
     assert main(["eval", str(tmp_path), "--folds", "1"]) == 2
     assert "2 or more folds" in capsys.readouterr().err
+
+
+# --- the labels eval reads (capture.gates.spec) and its pose / ID-style figures -----------------------------------
+
+
+def test_glare_reads_its_column_first_then_the_note(all_profiles):
+    profile = all_profiles["chsi-graduation"]
+    glare = LABEL_RULES["glasses_glare"]
+    assert glare({"glare": "yes", "glasses": "clear", "note": ""}, profile) is True
+    assert glare({"glare": "no", "glasses": "clear", "note": "strong reflection"}, profile) is False
+    # older rows without the column: "glare"/"reflection" in the note of a row that says which glasses
+    assert glare({"glare": "", "glasses": "clear", "note": "lens reflections"}, profile) is True
+    assert glare({"glasses": "none", "note": "plain"}, profile) is False
+    assert glare({"glasses": "", "note": "reflection"}, profile) is None
+
+
+def test_partial_ears_are_not_both_ears_visible(all_profiles):
+    profile = all_profiles["chsi-graduation"]
+    ears = LABEL_RULES["ears_visible"]
+    assert ears({"ears_visible": "partial"}, profile) is True
+    assert ears({"ears_visible": "no"}, profile) is True
+    assert ears({"ears_visible": "yes"}, profile) is False
+    assert ears({"ears_visible": ""}, profile) is None and ears({"ears_visible": "maybe"}, profile) is None
+
+
+def test_tinted_lenses_in_either_spelling_are_a_tint(all_profiles):
+    profile = all_profiles["chsi-graduation"]
+    tint = LABEL_RULES["tinted_glasses"]
+    assert tint({"glasses": "tinted"}, profile) is True and tint({"glasses": "sunglasses"}, profile) is True
+    assert tint({"glasses": "no"}, profile) is False and tint({"glasses": "clear"}, profile) is False
+
+
+def _pose_result(yaw: float, pitch: float, roll: float, limits=(8.0, 10.0, 6.0)) -> CheckResult:
+    gates = {name: GateResult(name, abs(v) <= lim, v, lim, name, "deg")
+             for name, v, lim in zip(("yaw", "pitch", "roll"), (yaw, pitch, roll), limits)}
+    return CheckResult(file="x.jpg", profile="p", gates=gates)
+
+
+def test_pose_error_and_the_combined_pose_row(all_profiles):
+    from kiosk.tools.evaluate import evaluate_labelled
+
+    profile = all_profiles["chsi-graduation"]
+    rows = [{"file": "a.jpg", "yaw_deg": "2", "pitch_deg": "-3", "roll_deg": "1"},  # frontal, measured well
+            {"file": "b.jpg", "yaw_deg": "30", "pitch_deg": "0", "roll_deg": "0"},  # turned, measured 27°
+            {"file": "c.jpg", "yaw_deg": "8", "pitch_deg": "0", "roll_deg": "0"},  # between: not scored
+            {"file": "d.jpg", "yaw_deg": "", "pitch_deg": "", "roll_deg": "20"}]  # roll only: not an angle row
+    results = [_pose_result(3.0, -1.0, 1.5), _pose_result(27.0, 2.0, 0.0), _pose_result(9.0, 0.0, 0.0),
+               _pose_result(0.0, 0.0, 20.0)]
+    report = evaluate_labelled(rows, results, profile, ("yaw", "pitch", "roll"))
+    assert (report.pose.tp, report.pose.fn, report.pose.fp, report.pose.tn) == (1, 0, 0, 1)
+    assert report.pose.unlabelled_fail == 1  # the 8° row failed yaw but is not scored
+    every = report.pose_error["all"].to_dict()
+    assert every["photos"] == 3 and every["mae_deg"] == {"yaw_deg": 1.67, "pitch_deg": 1.33, "roll_deg": 0.17}
+    near = report.pose_error["near_frontal"].to_dict()
+    assert near["photos"] == 2 and near["mae_deg"]["yaw_deg"] == 1.0
+    assert report.to_dict()["pose"]["balanced_accuracy"] == 1.0
+
+
+def test_false_rejects_of_good_id_style_portraits(all_profiles):
+    from kiosk.tools.evaluate import evaluate_labelled
+
+    profile = all_profiles["chsi-graduation"]
+    good = {"frontal": "yes", "eyes_closed": "no", "mouth_open": "no", "hat": "no", "glasses": "clear"}
+    rows = [{"file": "frl_london__001.jpg", **good}, {"file": "jp_glasses__a.jpg", **good},
+            {"file": "jp_glasses__b.jpg", **good, "glasses": "tinted"},  # not a good portrait
+            {"file": "lfw__c.jpg", **good}]  # not an ID-style source
+    blocking = GateResult("mouth_closed", False, 0.1, 0.04, "mouth_closed", "ratio")
+    advisory = GateResult("ears_visible", False, 0.1, 0.31, "ears_visible", "ratio", advisory=True)
+    results = [CheckResult(file="1", profile="p", gates={"mouth_closed": blocking}),
+               CheckResult(file="2", profile="p", gates={"ears_visible": advisory}),
+               CheckResult(file="3", profile="p", gates={"mouth_closed": blocking}),
+               CheckResult(file="4", profile="p", gates={"mouth_closed": blocking})]
+    report = evaluate_labelled(rows, results, profile, ("mouth_closed", "ears_visible"))
+    assert (report.id_style_photos, report.id_style_rejected) == (2, 1)
+    assert report.id_style_failed_by_gate == {"mouth_closed": 1}  # an advisory gate refuses nobody
+    assert report.to_dict()["id_style"]["false_reject_rate"] == 0.5
