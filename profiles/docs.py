@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from profiles.defaults import GATE_NAMES
 from profiles.model import Band, Profile
 
 TITLE = "# Photo profiles"
@@ -14,7 +15,9 @@ LEGEND = (
     "head height crown to chin; \"–\" means no rule. Gate overrides replace the defaults in `profiles/defaults.toml`. "
     "Each backdrop colour has its own tolerance, ΔE2000 ≤ the figure after it (`delta_e_max` of its `[[background]]`; "
     "without one, the `background_delta_e_max` threshold). \"colour\": the spec wants a colour picture (a greyscale "
-    "photo is refused). The reasons behind each figure are in the `notes` of each profile file."
+    "photo is refused). \"advisory gates\": the gates that only warn for this profile (shown and reported, the "
+    "picture is still made); every other gate of `profiles/defaults.toml` blocks. The reasons behind each figure are "
+    "in the `notes` of each profile file."
 )
 COLUMNS = (
     "id",
@@ -31,6 +34,7 @@ COLUMNS = (
     "head height px",
     "chin max px",
     "gate overrides",
+    "advisory gates",
     "naming",
     "verified",
     "sources",
@@ -73,6 +77,7 @@ def _row(p: Profile) -> list[str]:
         _band(comp.head_height),
         NONE if comp.chin_max is None else _num(comp.chin_max),
         gates,
+        ", ".join(sorted(g for g in GATE_NAMES if p.is_advisory(g))) or "none (all block)",
         f"`{p.naming}`",
         p.verified.isoformat(),
         "; ".join(p.sources),
