@@ -30,7 +30,7 @@ ROSTER_CODES: dict[str, tuple[str, ...]] = {
     "roster_xlsx": ("detail",),  # an .xlsx that is not a readable workbook
     "roster_no_rows": (),  # a header and nothing under it (or nothing at all)
     "roster_row_empty": (),  # a row with a name or class but no number
-    "roster_row_duplicate": ("first",),  # the number was already on line `first`
+    "roster_row_duplicate": ("count",),  # the number was already on line `count`
     "roster_row_lost_digits": (),  # Excel stored a long number as a number and rounded its last digits
 }
 

@@ -161,7 +161,7 @@ def _entry(line: int, raw: str, name: str, group: str, rules: IdentityRules, see
     except IdentityError as exc:
         return RowProblem(line, raw, exc)
     if code in seen:
-        return RowProblem(line, raw, RosterError(None, "roster_row_duplicate", first=seen[code]))
+        return RowProblem(line, raw, RosterError(None, "roster_row_duplicate", count=seen[code]))
     seen[code] = line
     return RosterEntry(code, name, group, line)
 

@@ -58,8 +58,8 @@ STORE: dict[str, dict[str, str]] = {
     "roster_no_rows": {"zh": "名单文件中标题行下面没有任何号码。",
                        "en": "The class-list file has no numbers under its header row."},
     "roster_row_empty": {"zh": "这一行有内容但没有号码。", "en": "This row has no number."},
-    "roster_row_duplicate": {"zh": "这个号码在第 {first} 行已经出现过。",
-                             "en": "This number is already on line {first}."},
+    "roster_row_duplicate": {"zh": "这个号码在第 {count} 行已经出现过。",
+                             "en": "This number is already on line {count}."},
     "roster_row_lost_digits": {
         "zh": "Excel 把这个长号码存成了数字，末几位已被舍入；请把该列设为“文本”格式后重新输入这些号码。",
         "en": "Excel stored this long number as a number and rounded its last digits; format the column as "

@@ -163,7 +163,7 @@ def test_bad_rows_are_reported_by_line(tmp_path):
     assert [(p.line, p.code) for p in parsed.problems] == [
         (3, "roster_row_duplicate"), (4, "bad_characters"), (5, "roster_row_empty"), (6, "reserved_name"),
         (7, "id_check_digit")]  # line 8 is blank: skipped, not a problem
-    assert parsed.problems[0].error.fields == {"first": 2}
+    assert parsed.problems[0].error.fields == {"count": 2}
     assert [e.identity for e in parsed.entries] == ["2023001", "2023002"]
     assert error_text(parsed.problems[0].error, "en") == "This number is already on line 2."
 
@@ -177,7 +177,7 @@ def test_the_stations_number_rules_apply(tmp_path):
 def test_every_roster_code_has_both_sentences():
     assert set(ROSTER_CODES) <= set(STORE_CODES)
     for code in ROSTER_CODES:
-        assert all(text(f"store.{code}", lang, first=2, error="EACCES", detail="x") != f"store.{code}"
+        assert all(text(f"store.{code}", lang, count=2, error="EACCES", detail="x") != f"store.{code}"
                    for lang in LANGS)
     assert text("identity.not_on_list", "zh") == "这个号码不在名单上，请核对后重新输入，或联系工作人员。"
     assert text("identity.not_on_list", "en") == "This number is not on the class list; check it or ask staff."
