@@ -38,7 +38,9 @@ class ImportOutcome:
     source: Path
     identity: str | None
     filed: bool
-    code: str  # "filed", a PhotoError code ("resolution_too_low", ...), "bad_name", "gates", "not_allowed" (the record's status), "not_on_list" or "rejected"
+    # "filed", a PhotoError code ("resolution_too_low", ...), "bad_name", "not_on_list" (a class list is loaded and
+    # the number is not on it), "gates", "not_allowed" (the record's status) or "rejected"
+    code: str
     message: str
     hints: tuple[str, ...] = field(default=())  # gate hint keys to pass on to the person
     seconds: float = 0.0

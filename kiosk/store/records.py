@@ -5,8 +5,8 @@ protocol and re-exports the store's names; they live in lifecycle.py (Status, TR
 errors.py (StoreError, PictureRejected, STORE_CODES), model.py (Record, Attempt, RecoveryReport), verify.py
 (verify_for_profile) and sqlite.py (SqliteRecordStore). `SqliteRecordStore` keeps everything in the store folder:
 
-    DIR/records.sqlite3          records, attempts, audit, operators, the class list (WAL, synchronous=FULL; schema versioned
-                                 and migrated by kiosk.store.migrations)
+    DIR/records.sqlite3          records, attempts, audit, operators, the class list (WAL, synchronous=FULL;
+                                 schema versioned and migrated by kiosk.store.migrations)
     DIR/pictures/<name>.jpg      the filed pictures, named by the profile (kiosk.store.identity.picture_file_name)
     DIR/pictures/.pending/       pictures written but not yet moved into place (see below)
     DIR/pictures/.orphans/       picture files no record points at, moved aside by `recover()`

@@ -86,7 +86,7 @@ def _numbers(parsed) -> list[tuple[str, str, str, int]]:
 EXPECTED = [("2023001", "张三", "高三1班", 2), ("2023002", "李四", "高三1班", 3), (ID_NUMBER, "王五", "高三2班", 4)]
 
 
-# ----- reading files ---------------------------------------------------------------------------------------------------
+# ----- reading files --------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("encoding, name", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gbk"),
                                             ("utf-16", "utf-16")])
 def test_csv_in_every_encoding_excel_writes(tmp_path, encoding, name):
@@ -243,7 +243,7 @@ def test_who_is_missing_by_class(store):
         {"number": "2023004", "name": "赵六", "class": "2班", "status": Status.NOT_UPLOADED.value}]
 
 
-# ----- export ----------------------------------------------------------------------------------------------------------
+# ----- export ---------------------------------------------------------------------------------------------------------
 def test_export_writes_the_missing_students_beside_the_zip_never_inside(store, tmp_path):
     store.replace_roster([RosterEntry("2023001", "张三", "1班", 2), RosterEntry("2023002", "李四", "1班", 3)])
     store.file_picture("2023001", PROFILE, picture(0), GATES_OK)
@@ -267,3 +267,23 @@ def test_export_without_a_list_writes_no_missing_file(store, tmp_path):
     report = export_batch(store, tmp_path / "batch.zip")
     assert report.missing is None and report.missing_path is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["batch.zip", "store"]
+
+
+def test_an_older_store_read_without_changing_it_has_no_list(tmp_path):
+    from kiosk.store import migrations
+    from kiosk.store.roster import roster_problem_at
+
+    folder = tmp_path / "old"
+    folder.mkdir()
+    db = sqlite3.connect(folder / "records.sqlite3", isolation_level=None)
+    for version, sql in migrations.STEPS[:2]:  # a store made before the class list
+        for statement in filter(str.strip, sql.split(";")):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {version}")
+    db.close()
+    assert roster_problem_at(folder, "2023009") is None and roster_problem_at(tmp_path / "none", "2023009") is None
+    with SqliteRecordStore(folder, readonly=True) as s:
+        assert s.roster() == [] and s.on_list("2023009") is None and s.schema_version() == 2
+    with SqliteRecordStore(folder) as s:  # opened for writing: migrated, then a list works
+        s.replace_roster([RosterEntry("2023001")])
+    assert roster_problem_at(folder, "2023009").code == "not_on_list" and roster_problem_at(folder, "2023001") is None
