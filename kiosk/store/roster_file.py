@@ -25,9 +25,7 @@ SUFFIXES = (".csv", ".xlsx")
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a class list of a whole province is far smaller; also caps each xlsx member
 #: a cell an .xlsx stored as a number too long to keep every digit (Excel keeps 15 significant digits)
 LOST_DIGITS = "\x00lost-digits"
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_NS = "{*}"  # any namespace: transitional and strict OOXML name the same elements in different namespaces
 _CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
 
 
@@ -123,9 +121,9 @@ def _first_sheet(zf: zipfile.ZipFile) -> str:
     sheet = workbook.find(f"{_NS}sheets/{_NS}sheet")
     if sheet is None:
         raise ValueError("the workbook has no sheet")
-    rel_id = sheet.get(f"{_REL_NS}id")
+    rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)  # r:id, in either namespace
     rels = _xml(zf, "xl/_rels/workbook.xml.rels")
-    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
+    for rel in rels.iterfind(f".//{_NS}Relationship"):
         if rel.get("Id") == rel_id:
             target = rel.get("Target", "")
             return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
@@ -136,7 +134,7 @@ def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
     """Return the workbook's shared strings; a rich-text string is the text of its runs (phonetic guides left out)."""
     if "xl/sharedStrings.xml" not in zf.namelist():
         return []
-    return [_string_item(si) for si in _xml(zf, "xl/sharedStrings.xml").iter(f"{_NS}si")]
+    return [_string_item(si) for si in _xml(zf, "xl/sharedStrings.xml").iterfind(f".//{_NS}si")]
 
 
 def _string_item(item: ElementTree.Element) -> str:
@@ -191,7 +189,7 @@ def _xlsx_rows(path: Path):
         detail = str(exc) if type(exc) is ValueError else type(exc).__name__  # our own words, or the kind of damage
         raise RosterError(path, "roster_xlsx", detail=detail) from None
     next_row = 1
-    for row in sheet.iter(f"{_NS}row"):
+    for row in sheet.iterfind(f".//{_NS}row"):
         number = int(row.get("r") or next_row)
         next_row = number + 1
         cells: list[str] = []

@@ -39,11 +39,15 @@ def _col(i: int) -> str:
     return "ABCDEFGHIJ"[i]
 
 
-def write_xlsx(path: Path, rows, numbers: tuple[str, ...] = ()) -> Path:
+TRANSITIONAL = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"  # "Strict Open XML" as Excel can save it
+
+
+def write_xlsx(path: Path, rows, numbers: tuple[str, ...] = (), main_ns: str = TRANSITIONAL) -> Path:
     """Write a minimal workbook the way spreadsheet programs do: a zip of XML parts. Texts go to the shared strings
     (the header as rich text runs), the cells listed in `numbers` ("B3") are numeric, the last column of each row
     is an inline string, and rows say their own numbers (a blank row 2 is left out, as Excel does)."""
-    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    ns = f'xmlns="{main_ns}"'
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     shared: list[str] = []
     sheet_rows = []
@@ -117,6 +121,11 @@ def test_xlsx_with_shared_inline_and_numeric_cells(tmp_path):
                                 ("2023004", "赵六", "高三2班", 6)]
     [problem] = parsed.problems  # an 18-digit ID number Excel kept as a number lost its last digits
     assert (problem.line, problem.code) == (5, "roster_row_lost_digits")
+
+
+def test_a_strict_open_xml_workbook_reads_the_same(tmp_path):
+    parsed = read_roster(write_xlsx(tmp_path / "strict.xlsx", ROWS, main_ns=STRICT))
+    assert [(i, n, c) for i, n, c, _ in _numbers(parsed)] == [(i, n, c) for i, n, c, _ in EXPECTED]
 
 
 def test_number_cells_read_as_typed():
