@@ -157,3 +157,13 @@ def test_export_says_how_many_are_missing_and_where_they_are_listed(tmp_path, ca
     assert lines[-1] == (f"class list: 1 student on it still without a picture; listed in {missing} (names "
                          "inside: keep it private).")
     assert missing.read_text(encoding="utf-8-sig").splitlines()[1] == "2023002,李四,2班,未上传"
+
+
+@pytest.mark.parametrize("argv, words", [(["roster", "import"], "roster import needs the class-list file"),
+                                         (["roster", "show", "list.csv"], "roster show takes no file"),
+                                         (["roster", "show"], "give the kiosk's store folder with --store DIR")])
+def test_usage_mistakes_are_one_sentence(tmp_path, capsys, argv, words):
+    store = [] if argv == ["roster", "show"] else ["--store", str(tmp_path / "store")]
+    assert main(argv + store) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and words in err and "Traceback" not in err
