@@ -41,6 +41,17 @@ def run(args: argparse.Namespace) -> int:
         print("nothing to export: no records in " + ", ".join(s.value for s in statuses) + ".")
     else:
         print(f"wrote {report.zip_path}: {len(report.exported)} pictures (verified; those records are now locked).")
+    if report.missing is not None:
+        print(missing_sentence(report.missing, report.missing_path))
     for identity, why in report.refused.items():
         print(f"refused {identity}: {why}", file=sys.stderr)
     return EXIT_FAILED if report.refused else EXIT_OK
+
+
+def missing_sentence(missing: int, path: Path | None) -> str:
+    """Return the summary line about the class list: how many students on it have no picture yet, and where they
+    are listed (a CSV beside the zip, names inside: private)."""
+    if missing == 0:
+        return "class list: every student on it has a picture."
+    where = f"; listed in {path} (names inside: keep it private)" if path else ""
+    return f"class list: {missing} student{'' if missing == 1 else 's'} on it still without a picture{where}."

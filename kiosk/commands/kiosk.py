@@ -112,9 +112,13 @@ def _run_knobs(args: argparse.Namespace, values: dict[str, Any]) -> RunKnobs:
     if args.identity is not None:
         from kiosk.station.settings import identity_rules
         from kiosk.store.identity import IdentityError, validate_identity
+        from kiosk.store.roster import roster_problem_at
 
         try:
             identity = validate_identity(args.identity, identity_rules(values), "command").code
+            problem = roster_problem_at(values["store"], identity)  # with a class list, only numbers on it
+            if problem is not None:
+                raise problem
         except IdentityError as exc:
             raise UsageError(f"--identity: {error_text(exc, 'en')}") from None
     return RunKnobs(headless=args.headless, auto_confirm=args.auto_confirm, exit_after=args.exit_after,

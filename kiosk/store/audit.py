@@ -11,7 +11,7 @@ from typing import Any, Mapping
 __all__ = ["AuditEntry", "ACTIONS", "write_audit", "read_audit"]
 
 #: what an audit row records
-ACTIONS = ("reopen", "lock", "export", "purge")
+ACTIONS = ("reopen", "lock", "export", "purge", "roster_import", "roster_clear")
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,21 @@ FILING_CODES: dict[str, tuple[str, ...]] = {
     "operator_name": (),  # OperatorError: a name must be 1-32 printable characters
 }
 
+#: every RosterError code (a class-list file that cannot be read) and row problem (kiosk.store.roster) -> its fields
+ROSTER_CODES: dict[str, tuple[str, ...]] = {
+    "roster_missing": (),  # the file given does not exist
+    "roster_kind": (),  # neither .csv nor .xlsx
+    "roster_unreadable": ("error",),  # the disk refused (an errno name)
+    "roster_encoding": (),  # a CSV in neither UTF-8 nor GBK
+    "roster_xlsx": ("detail",),  # an .xlsx that is not a readable workbook
+    "roster_no_rows": (),  # a header and nothing under it (or nothing at all)
+    "roster_row_empty": (),  # a row with a name or class but no number
+    "roster_row_duplicate": ("count",),  # the number was already on line `count`
+    "roster_row_lost_digits": (),  # Excel stored a long number as a number and rounded its last digits
+}
+
 #: every code of the "store" domain -> its fields
-STORE_CODES: dict[str, tuple[str, ...]] = {**TRANSITION_CODES, **FILING_CODES}
+STORE_CODES: dict[str, tuple[str, ...]] = {**TRANSITION_CODES, **FILING_CODES, **ROSTER_CODES}
 
 
 class StoreError(CodedError):

@@ -10,6 +10,9 @@ The zip holds, for every exported record:
 The zip is written to a temporary file next to the target, re-opened and checked against the profiles and the
 manifest, and only then renamed into place; only after that are the records locked. A record whose picture is
 missing or does not pass is left out with a reason (`ExportReport.refused`) and keeps its status.
+
+With a class list loaded (kiosk.store.roster), the students on it still without a picture are written beside the
+zip, never inside it: `<zip stem>-missing.csv` (number, name, class, status; UTF-8 with BOM; owner-only 0600).
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from PIL import Image
 from capture.files import write_atomic
 from capture.filespec import FileSpec, check_file_spec
 from kiosk.store.records import Record, RecordStore, SqliteRecordStore, Status, verify_for_profile
+from kiosk.store.roster import missing_students, write_missing_csv
 from profiles import get_profile
 from profiles.model import Profile
 
@@ -52,11 +56,15 @@ class ExportReport:
     exported: list[str] = field(default_factory=list)  # identities, in zip order
     refused: dict[str, str] = field(default_factory=dict)  # identity -> why it was left out
     rows: list[dict] = field(default_factory=list)  # the manifest rows
+    missing: int | None = None  # students on the class list without a picture after the export (None: no list)
+    missing_path: Path | None = None  # the missing list written beside the zip
 
     def to_dict(self) -> dict:
-        """Return {"zip": path or None, "exported": [identities], "refused": {identity: why}}."""
+        """Return {"zip": path or None, "exported": [identities], "refused": {identity: why}, "missing": count or
+        None, "missing_csv": path or None}."""
         return {"zip": str(self.zip_path) if self.zip_path else None, "exported": self.exported,
-                "refused": self.refused}
+                "refused": self.refused, "missing": self.missing,
+                "missing_csv": str(self.missing_path) if self.missing_path else None}
 
 
 def gate_summary(gates: Mapping[str, Mapping]) -> str:
@@ -218,14 +226,30 @@ def _export(store: SqliteRecordStore, out_zip: Path, statuses: list[Status],
                 entries.append(entry)
     finally:
         margins.close()
-    if not entries:
-        return report
-    _write_zip(out_zip, entries, profile_lookup)
-    report.zip_path = out_zip
-    report.exported = [row["identity"] for _, _, _, row in entries]
-    report.rows = [row for _, _, _, row in entries]
-    store.lock(report.exported, reason=f"export {out_zip.name}")
+    if entries:
+        _write_zip(out_zip, entries, profile_lookup)
+        report.zip_path = out_zip
+        report.exported = [row["identity"] for _, _, _, row in entries]
+        report.rows = [row for _, _, _, row in entries]
+        store.lock(report.exported, reason=f"export {out_zip.name}")
+    _missing(store, report)
     return report
+
+
+def missing_csv_path(out_zip: Path) -> Path:
+    """Return where the missing list of export `out_zip` goes: beside it, batch-1.zip -> batch-1-missing.csv."""
+    return out_zip.with_name(f"{out_zip.stem}-missing.csv")
+
+
+def _missing(store: SqliteRecordStore, report: ExportReport) -> None:
+    """With a class list loaded, count the students still without a picture and, when a zip was written, list
+    them beside it (see the module text)."""
+    if not store.roster():
+        return
+    missing = missing_students(store)
+    report.missing = len(missing)
+    if report.zip_path is not None:
+        report.missing_path = write_missing_csv(missing_csv_path(report.zip_path), missing)
 
 
 def verify_zip(path: str | Path, profile_lookup: Callable[[str], Profile] = get_profile) -> list[str]:

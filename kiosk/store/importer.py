@@ -22,6 +22,7 @@ from kiosk.texts import error_text, hint_text
 from capture.picture import make_picture
 from capture.gates import SUBJECT_GATES
 from kiosk.store.identity import IdentityError, clean_identity
+from kiosk.store.roster import roster_problem
 from kiosk.store.records import PictureRejected, RecordStore, TransitionError
 from profiles.model import Background, Profile
 
@@ -37,7 +38,9 @@ class ImportOutcome:
     source: Path
     identity: str | None
     filed: bool
-    code: str  # "filed", a PhotoError code ("resolution_too_low", ...), "bad_name", "gates", "not_allowed" (the record's status) or "rejected"
+    # "filed", a PhotoError code ("resolution_too_low", ...), "bad_name", "not_on_list" (a class list is loaded and
+    # the number is not on it), "gates", "not_allowed" (the record's status) or "rejected"
+    code: str
     message: str
     hints: tuple[str, ...] = field(default=())  # gate hint keys to pass on to the person
     seconds: float = 0.0
@@ -67,6 +70,11 @@ def import_photo(path: Path, store: RecordStore, profile: Profile, checker: Stil
     except IdentityError as exc:
         return outcome(None, False, "bad_name", f"the file name is not a person's number: {error_text(exc, 'en')} "
                                                 "Name the photo after the student or ID number, e.g. 2023001.jpg.")
+    off_list = roster_problem(store, identity)
+    if off_list is not None:
+        return outcome(identity, False, "not_on_list", f"not filed: {error_text(off_list, 'en')} Rename the photo to "
+                                                       "the number on the class list, or add the student to the list "
+                                                       "(idphoto roster import).")
     # a photo too small for the picture is refused for its size first (its gates would blame it in other words)
     result = checker.check_file(path, profile, keep_image=True, refuse_too_small=True)
     if result.error:

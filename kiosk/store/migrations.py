@@ -3,6 +3,7 @@ today's, in order. The version lives in SQLite's `PRAGMA user_version` (0: made 
 
     1  records + attempts (the schema of the first stores; a file without a version has exactly this)
     2  the station on records and attempts; the audit trail; operators with their own PINs
+    3  the class list (名单): the numbers expected at this store, with names and classes (kiosk.store.roster)
 
 `migrate` runs the missing steps, each in one IMMEDIATE transaction that re-reads the version first, so two
 processes opening the same old file cannot both migrate it; a file newer than this program is refused.
@@ -62,8 +63,26 @@ CREATE TABLE operators (
 )
 """
 
+
+
+def roster_step() -> str:
+    """Return the SQL of the class-list step: one row per expected number, with the person's name and class (personal
+    data: the records file is owner-only) and the line of the file it came from. Kept apart from the other steps so
+    that it can be renumbered when steps are added alongside it."""
+    return """
+CREATE TABLE roster (
+    identity TEXT PRIMARY KEY,
+    name     TEXT NOT NULL DEFAULT '',
+    class    TEXT NOT NULL DEFAULT '',
+    line     INTEGER NOT NULL,
+    loaded   TEXT NOT NULL
+);
+CREATE INDEX roster_class ON roster(class)
+"""
+
+
 #: (version, SQL statements separated by ";") in order; the last version is the one this program writes
-STEPS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2))
+STEPS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, roster_step()))
 SCHEMA_VERSION = STEPS[-1][0]
 
 

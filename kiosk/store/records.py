@@ -5,8 +5,8 @@ protocol and re-exports the store's names; they live in lifecycle.py (Status, TR
 errors.py (StoreError, PictureRejected, STORE_CODES), model.py (Record, Attempt, RecoveryReport), verify.py
 (verify_for_profile) and sqlite.py (SqliteRecordStore). `SqliteRecordStore` keeps everything in the store folder:
 
-    DIR/records.sqlite3          records, attempts, audit, operators (WAL, synchronous=FULL; schema versioned
-                                 and migrated by kiosk.store.migrations)
+    DIR/records.sqlite3          records, attempts, audit, operators, the class list (WAL, synchronous=FULL;
+                                 schema versioned and migrated by kiosk.store.migrations)
     DIR/pictures/<name>.jpg      the filed pictures, named by the profile (kiosk.store.identity.picture_file_name)
     DIR/pictures/.pending/       pictures written but not yet moved into place (see below)
     DIR/pictures/.orphans/       picture files no record points at, moved aside by `recover()`
@@ -27,7 +27,7 @@ refers to, which `recover()` deletes); after it commits, the new picture is comp
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from kiosk.store.audit import AuditEntry
 from kiosk.store.errors import STORE_CODES, OperatorError, PictureRejected, RecordMissing, StoreError
@@ -36,6 +36,7 @@ from kiosk.store.lifecycle import (FILED_STATUSES, REOPENABLE, TRANSITIONS, Stat
 from kiosk.store.model import Attempt, Record, RecoveryReport
 from kiosk.store.operators import FIRST_OPERATOR, Operator
 from kiosk.store.purge import PurgeReport
+from kiosk.store.roster import RosterChange, RosterEntry
 from kiosk.store.sqlite import DB_NAME, ORPHANS, PENDING, PICTURES, SqliteRecordStore
 from kiosk.store.verify import verify_for_profile
 from profiles.model import Profile
@@ -51,6 +52,8 @@ __all__ = [
     "Operator",
     "FIRST_OPERATOR",
     "PurgeReport",
+    "RosterEntry",
+    "RosterChange",
     "FILED_STATUSES",
     "TransitionError",
     "StoreError",
@@ -107,5 +110,14 @@ class RecordStore(Protocol):
     def set_operator_pin(self, name: str, pin_hash: str) -> None: ...
 
     def purge(self, exported_before: dt.date, operator: str | None = None) -> PurgeReport: ...
+
+    # the class list (名单, kiosk.store.roster): on_list is None when no list is loaded
+    def roster(self) -> list[RosterEntry]: ...
+
+    def on_list(self, identity: str) -> bool | None: ...
+
+    def replace_roster(self, entries: Sequence[RosterEntry], operator: str | None = None) -> RosterChange: ...
+
+    def clear_roster(self, operator: str | None = None) -> int: ...
 
     def close(self) -> None: ...

@@ -36,4 +36,6 @@ IDENTITY: dict[str, dict[str, str]] = {
                      "en": "This number already has a filed photo. To take a new one, please ask the operator."},
     "record_not_fileable": {"zh": "这个号码现在不能存档照片，请联系工作人员。",
                             "en": "No photo can be filed under this number now; please ask the operator."},
+    "not_on_list": {"zh": "这个号码不在名单上，请核对后重新输入，或联系工作人员。",
+                    "en": "This number is not on the class list; check it or ask staff."},
 }

@@ -43,4 +43,26 @@ STORE: dict[str, dict[str, str]] = {
     "operator_unknown": {"zh": "没有名为 {name} 的工作人员。", "en": "No operator is named {name}."},
     "operator_name": {"zh": "工作人员名称须为 1–32 个可见字符。",
                       "en": "An operator's name has 1 to 32 printable characters."},
+    # the class list (名单): a file that cannot be read, and its bad rows (kiosk.store.roster)
+    "roster_missing": {"zh": "找不到这个名单文件，请检查路径。", "en": "There is no such class-list file; check the path."},
+    "roster_kind": {"zh": "名单必须是 .csv 或 .xlsx 文件；请在 Excel 中另存为其中一种格式。",
+                    "en": "A class list must be a .csv or .xlsx file; save it as one of them from Excel."},
+    "roster_unreadable": {"zh": "名单文件无法读取（{error}），请检查文件和权限。",
+                          "en": "The class-list file cannot be read ({error}); check the file and its permissions."},
+    "roster_encoding": {"zh": "名单文件既不是 UTF-8 也不是 GBK 编码；请在 Excel 中另存为“CSV UTF-8”。",
+                        "en": "The class-list file is neither UTF-8 nor GBK text; save it from Excel as "
+                              "\"CSV UTF-8\"."},
+    "roster_xlsx": {"zh": "这个 .xlsx 文件不是可读取的工作簿（{detail}）；请在 Excel 中重新保存，或另存为 CSV。",
+                    "en": "This .xlsx file is not a readable workbook ({detail}); save it again from Excel, or save "
+                          "it as CSV."},
+    "roster_no_rows": {"zh": "名单文件中标题行下面没有任何号码。",
+                       "en": "The class-list file has no numbers under its header row."},
+    "roster_row_empty": {"zh": "这一行有内容但没有号码。", "en": "This row has no number."},
+    "roster_row_duplicate": {"zh": "这个号码在第 {count} 行已经出现过。",
+                             "en": "This number is already on line {count}."},
+    "roster_row_lost_digits": {
+        "zh": "Excel 把这个长号码存成了数字，末几位已被舍入；请把该列设为“文本”格式后重新输入这些号码。",
+        "en": "Excel stored this long number as a number and rounded its last digits; format the column as "
+              "Text and type these numbers again.",
+    },
 }

@@ -12,6 +12,7 @@ from kiosk.station.states.qr_scan import scan_for_code
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame
 from kiosk.store.identity import IdentityError, filing_problem, mask_identity, validate_identity
+from kiosk.store.roster import roster_problem
 
 MAX_TYPED = 40  # characters
 log = logging.getLogger("idphoto.kiosk")
@@ -27,13 +28,13 @@ def refuse(ctx: Context, reason: IdentityError) -> None:
 
 def settle(ctx: Context, code: str) -> Event | None:
     """Return IDENTIFIED when a picture can be filed under `code` now (the session's identity is then set), else
-    None with the refusal shown (its record is locked or already filed: kiosk.store.lifecycle decides)."""
+    None with the refusal shown (not on the class list; its record is locked or already filed)."""
     try:
-        record = ctx.store.get(code)
+        record, listed = ctx.store.get(code), roster_problem(ctx.store, code)
     except (OSError, sqlite3.Error) as exc:  # the store is checked again at filing, which reports its failure
         log.warning("record not read at identify: %s", type(exc).__name__)
-        record = None
-    problem = filing_problem(code, record.status if record is not None else None)
+        record = listed = None
+    problem = listed or filing_problem(code, record.status if record is not None else None)
     if problem is not None:
         refuse(ctx, problem)
         return None
