@@ -103,6 +103,7 @@ class OperatorState:
     letters: bool = False  # the search keypad shows letters (the station's number patterns allow them)
     origins: Mapping[str, str] = field(default_factory=dict)  # setting name -> default / file / console / flag
     camera_checking: str = ""  # the camera being tried (not yet saved)
+    rows_per_page: int = ROWS_PER_PAGE  # queue rows a page (rows_for_height of the screen)
 
 
 class OperatorConsole(RecordPages):
@@ -177,7 +178,8 @@ class OperatorConsole(RecordPages):
             page_count=view.page_count, counts=view.counts, total_records=view.total, record=view.record,
             profiles=self.profiles, cameras=self.cameras, profile_id=self.profile_id, camera_spec=self.camera_spec,
             replace_backdrop=self.replace_backdrop, today=today, query=self.browser.query, matches=view.matches,
-            letters=self.letters, origins=dict(self.origins), camera_checking=self.camera_checking)
+            letters=self.letters, origins=dict(self.origins), camera_checking=self.camera_checking,
+            rows_per_page=self.browser.rows_per_page)
 
     # -- input -------------------------------------------------------------------------------------------------
     def tick(self) -> list[Action]:
