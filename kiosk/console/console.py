@@ -195,6 +195,8 @@ class OperatorConsole(RecordPages):
         search and record pages the start of a number to search for (the scanner's Enter then opens it)."""
         if self.page in SEARCH_PAGES:
             self._last_input = self.clock()
+            if self.page != "search":  # a new number (e.g. the next student's, scanned): a new search
+                self.browser.clear()
             self._go("search")
             self.browser.type(typed)
             return []
