@@ -10,7 +10,7 @@ import pygame
 from kiosk.console.console import OperatorState, attempt_count, when_text
 from kiosk.texts import has, text
 from kiosk.ui.common import THEME, Targets, Typesetter, draw_button
-from kiosk.ui.operator_parts import STATUS_COLOURS, draw_disabled, draw_wrapped, header, message, status_text
+from kiosk.ui.operator_parts import STATUS_COLOURS, draw_disabled, draw_wrapped, header, status_text
 
 
 _THUMBS: dict[tuple[str, int, int, int], pygame.Surface | None] = {}  # (identity, bytes, w, h) -> scaled picture
@@ -125,7 +125,9 @@ def draw_record(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -
         draw_disabled(surface, ts, pr, text("op_print", state.lang))
     back = pygame.Rect(int(w * 0.025), int(h * 0.895), int(w * 0.16), int(h * 0.08))
     targets.rects["back"] = draw_button(surface, ts, back, text("back", state.lang), THEME.button_alt, 3.6)
-    message(surface, ts, state, (w * 0.6, h * 0.935))
+    if state.message and has(state.message):  # wrapped beside Back: a printed sheet's path is long
+        draw_wrapped(surface, ts, text(state.message, state.lang, **state.message_fields), (w * 0.2, h * 0.895),
+                     2.6, THEME.bad if state.message_bad else THEME.good, w * 0.775, 2)
     return targets
 
 
