@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pygame
 
@@ -84,6 +84,29 @@ def _profiles() -> tuple[Choice, ...]:
                 Choice("id-card", "居民身份证", "Resident ID card"))
 
 
+def _records_shots(console: OperatorConsole, shot: Callable[[OperatorConsole, str], None]) -> None:
+    """Shoot the queue (first and last page), the search, and the records (filed, reopened, nothing filed, printed)."""
+    shot(console, "queue")
+    console.handle("page:last")
+    shot(console, "queue-last")
+    console.handle("goto:search")
+    for key in "20231":
+        console.handle(f"key:{key}")
+    shot(console, "search")
+    console.handle("back")
+    for identity, name in (("2023001", "record"), ("2023017", "record-reopen"),
+                           ("12345678901234", "record-disabled")):
+        console.handle("goto:queue")
+        console.handle(f"open:{identity}")
+        shot(console, name)
+    console.handle("goto:queue")
+    console.type_text("2023001")  # a keyboard-wedge scanner types the number, then Enter
+    console.handle("ok")
+    console.notify("op_print_saved", n=1, path="/var/lib/idphoto/kiosk-store/exports/"
+                                               "2023001-sheet-20261123-153000.jpg")
+    shot(console, "record-print")
+
+
 def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (1280, 800)) -> list[Path]:
     """Render every operator page in Chinese and English to out_dir/operator-<page>-<lang>.png; return the paths.
     Pages: who (choose the operator), pin, queue, queue-last (the last page), search (the matches of "20231"),
@@ -119,25 +142,7 @@ def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (12
         for key in "26":
             console.handle(f"key:{key}")
         console.handle("ok")
-        shot(console, "queue")
-        console.handle("page:last")
-        shot(console, "queue-last")
-        console.handle("goto:search")
-        for key in "20231":
-            console.handle(f"key:{key}")
-        shot(console, "search")
-        console.handle("back")
-        for identity, name in (("2023001", "record"), ("2023017", "record-reopen"),
-                               ("12345678901234", "record-disabled")):
-            console.handle("goto:queue")
-            console.handle(f"open:{identity}")
-            shot(console, name)
-        console.handle("goto:queue")
-        console.type_text("2023001")  # a keyboard-wedge scanner types the number, then Enter
-        console.handle("ok")
-        console.notify("op_print_saved", n=1, path="/var/lib/idphoto/kiosk-store/exports/"
-                                                   "2023001-sheet-20261123-153000.jpg")
-        shot(console, "record-print")
+        _records_shots(console, shot)
         console.handle("goto:settings")
         shot(console, "settings")
         console.handle("goto:export")
