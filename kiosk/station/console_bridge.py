@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from kiosk.console.console import (ChooseBackdrop, ChooseCamera, ChooseProfile, ExitConsole, Export, LockRecord,
+from kiosk.console.console import (ChooseBackdrop, ChooseCamera, ChooseProfile, Choice, ExitConsole, Export, LockRecord,
                                    MarkRecapture, OperatorConsole, PrintSheet, SavePin, profile_choices,
                                    rows_for_height)
 from kiosk.console.pages import SEARCH_PAGES
@@ -102,9 +102,10 @@ class ConsoleBridge:
         """Open the PIN-protected operator console over the kiosk."""
         from profiles import load_profiles
 
-        cameras = [("demo", "demo"), ("0", "webcam 0"), ("1", "webcam 1")]
+        cameras = [Choice("demo", "演示视频", "Demo video"), Choice("0", "摄像头 0", "Webcam 0"),
+                   Choice("1", "摄像头 1", "Webcam 1")]
         if self.o.camera not in ("demo", "0", "1"):
-            cameras.append((self.o.camera, self.o.camera))
+            cameras.append(Choice(self.o.camera))  # a file or folder: shown by its path
         self.console = OperatorConsole(self.store.list, None, profile_choices(load_profiles()), cameras,
                                        self.o.profile.id, self.o.camera, self.lang(), self.clock,
                                        replace_backdrop=self.o.replace_backdrop, operators=self.operators(),
