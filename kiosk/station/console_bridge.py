@@ -69,6 +69,7 @@ class ConsoleBridge:
         self.camera_check: Callable[[str], bool] = check_camera  # replaced in tests
         self._checking: tuple[str, threading.Thread, list[bool]] | None = None
         self._last_scan: tuple[float, str] = (-SCAN_REPEAT_S, "")
+        self._scan: tuple[threading.Thread, list[str | None]] | None = None
         self._scan_at = -SCAN_EVERY_S
         self._corner_taps: list[float] = []
 
@@ -115,30 +116,53 @@ class ConsoleBridge:
         log.info("operator console opened")
 
     def poll(self) -> None:
-        """Called every frame while the console is open: finish a camera check, read a QR held to the camera."""
+        """Called every frame while the console is open: finish a camera check; look for a QR held to the camera
+        (decoded on a helper thread, at most every SCAN_EVERY_S) and search for the number it holds."""
         self._finish_camera_check()
+        self._finish_scan()
         console = self.console
         now = self.clock()
-        if (console is None or self.frame is None or console.page not in SEARCH_PAGES
+        if (console is None or self.frame is None or console.page not in SEARCH_PAGES or self._scan is not None
                 or now - self._scan_at < SCAN_EVERY_S):
             return
         self._scan_at = now
         rgb = self.frame()
         if rgb is None:
             return
-        from kiosk.station.qr import decode_collection_code, payload_identity
+        from kiosk.station.qr import decode_collection_code
+
+        found: list[str | None] = []
+        frame = rgb.copy()
+        thread = threading.Thread(target=lambda: found.append(decode_collection_code(frame)), daemon=True,
+                                  name="console-qr")
+        self._scan = (thread, found)
+        thread.start()
+
+    def wait_scan(self, timeout_s: float = 5.0) -> None:
+        """Wait for the QR being looked for and apply it (tests)."""
+        if self._scan is not None:
+            self._scan[0].join(timeout_s)
+        self._finish_scan()
+
+    def _finish_scan(self) -> None:
+        if self._scan is None or self._scan[0].is_alive():
+            return
+        payload = self._scan[1][0] if self._scan[1] else None
+        self._scan = None
+        console = self.console
+        if not payload or console is None:
+            return
+        from kiosk.station.qr import payload_identity
         from kiosk.store.identity import IdentityError
 
-        payload = decode_collection_code(rgb)
-        if not payload:
-            return
         try:
             code = payload_identity(payload, self.o.identity_rules)
         except IdentityError as exc:
             console.notify(f"{exc.domain}.{exc.code}", bad=True, **exc.fields)
             return
+        now = self.clock()
         if code == self._last_scan[1] and now - self._last_scan[0] < SCAN_REPEAT_S:
-            return
+            return  # the same code still held up
         self._last_scan = (now, code)
         console.scanned(code)
 

@@ -282,8 +282,20 @@ def test_a_qr_held_to_the_camera_opens_its_record(tmp_path):
         frame = np.full((720, 1280, 3), 255, np.uint8)
         frame[100:100 + big.shape[0], 100:100 + big.shape[1]] = big[..., None]
         bridge.frame = lambda: frame
-        bridge.poll()
+        bridge.poll()  # decoding starts on a helper thread
+        bridge.wait_scan()
         assert bridge.console.page == "record" and bridge.console.state().record["identity"] == "2023001"
+        bridge.console_input("back", None)
+        bridge.console_input("goto:queue", None)
+        now = [1.0]
+        bridge.clock = lambda: now[0]
+        bridge.poll()  # 1 s later the same code is still held up: the same scan, not opened again
+        bridge.wait_scan()
+        assert bridge.console.page == "queue"
+        now[0] = 5.0  # held up again later: a new scan
+        bridge.poll()
+        bridge.wait_scan()
+        assert bridge.console.page == "record"
     finally:
         store.close()
 
