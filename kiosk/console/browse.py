@@ -54,8 +54,9 @@ class Browser:
 
     # -- search --------------------------------------------------------------------------------------------
     def type(self, chars: str) -> None:
-        """Add `chars` (upper-cased letters and digits only) to the search."""
-        add = "".join(c for c in chars.upper() if c.isascii() and c.isalnum())
+        """Add `chars` to the search: upper-cased letters, digits, "-" and "_" (what a number may hold, e.g. a
+        scanned collection code's key "QR-3F2A…"); anything else is dropped."""
+        add = "".join(c for c in chars.upper() if c.isascii() and (c.isalnum() or c in "-_"))
         if add:
             self.query = (self.query + add)[:QUERY_MAX]
             self.page_index = 0

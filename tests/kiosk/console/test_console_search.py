@@ -147,6 +147,9 @@ def test_a_scanned_code_opens_its_record(tmp_path):
         c = _console(store)
         c.scanned("2023007")
         assert c.page == "record" and c.state().record["identity"] == "2023007"
+        store.ensure("QR-3F2A9C1B7E4D5A60", PROFILE.id)
+        c.scanned("QR-3F2A9C1B7E4D5A60")  # a collection code's key, as the QR reader gives it
+        assert c.page == "record" and c.state().record["identity"] == "QR-3F2A9C1B7E4D5A60"
         c.scanned("2024")  # no such record: the search page says so
         assert c.page == "search" and c.state().message == "op_search_none"
     finally:
