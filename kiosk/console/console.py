@@ -341,7 +341,11 @@ class OperatorConsole(RecordPages):
         """Let the app report back on the current page: a text key (e.g. "op_export_done_where", "store.locked")
         and the fields its sentence names (e.g. path=..., n=...)."""
         self._say(message_key, bad, **fields)
-        self.browser.version += 1  # what the app did may have changed the records: read them again
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the records afresh at the next state() (the app changed them, e.g. after carrying out an action)."""
+        self.browser.version += 1
 
     # -- helpers -----------------------------------------------------------------------------------------------
     def _go(self, page: str, keep_page: bool = False) -> None:

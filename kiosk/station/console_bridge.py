@@ -225,6 +225,8 @@ class ConsoleBridge:
             actions = console.handle(action)
         for act in actions:
             self.carry_out(act)
+        if actions and self.console is not None:
+            self.console.refresh()  # the records may have changed: the next frame shows them as they are now
 
     def carry_out(self, act: object) -> None:
         """Carry out one console request; a refusal is logged (its code) and shown on the console with its sentence,

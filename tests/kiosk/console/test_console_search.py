@@ -303,6 +303,19 @@ def test_a_qr_held_to_the_camera_opens_its_record(tmp_path):
         store.close()
 
 
+def test_the_record_shows_a_change_at_once(tmp_path):
+    bridge, store = _bridge(tmp_path)
+    try:
+        store.file_picture("2023001", PROFILE, picture(2), GATES_OK)
+        bridge.console_input("open:2023001", None)
+        assert bridge.console.state().record["status"] == "filed"
+        bridge.console_input("recapture:blurred", None)  # the clock stands still: no refresh by time
+        state = bridge.console.state()
+        assert state.record["status"] == "needs_recapture" and state.record["refusals"]["recapture"]
+    finally:
+        store.close()
+
+
 def test_profile_and_backdrop_changes_are_saved(tmp_path):
     bridge, store = _bridge(tmp_path)
     try:
