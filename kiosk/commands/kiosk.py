@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.commands.common import CommandError, UsageError, load_config, new_backdrop, unusable_store
-from kiosk.station.settings import SETTINGS, RunKnobs, Setting, SettingError, resolve, worded
+from kiosk.station.settings import SETTINGS, RunKnobs, Setting, SettingError, resolve, saved_layer, worded
 from kiosk.texts import error_text, text
 from profiles import get_profile
 
@@ -79,10 +79,11 @@ def flag_values(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def kiosk_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """Return every station setting's value: the --config file's, then the flags' (flags win), else built-in."""
+    """Return every station setting's value: the flag's, else the one saved from the operator console, else the
+    --config file's, else built-in (with where each came from)."""
     file_values = load_config(args.config).values if args.config else {}
-    saved_values: dict[str, Any] = {}  # settings saved from the operator console go here (a later addition)
-    return resolve(file_values, saved_values, flag_values(args))
+    flags = flag_values(args)
+    return resolve(file_values, saved_layer(file_values, flags), flags)  # saved: from the operator console
 
 
 def _camera(asked: str | None) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 __all__ = ["RECAPTURE_REASONS", "MarkRecapture", "LockRecord", "ChooseProfile", "ChooseCamera", "ChooseBackdrop", "Export", "SavePin",
-           "ExitConsole", "Action", "Choice", "choices", "profile_choices"]
+           "ExitConsole", "PrintSheet", "Action", "Choice", "choices", "profile_choices"]
 
 RECAPTURE_REASONS = ("blurred", "eyes_closed", "background", "wrong_person", "student_request")
 
@@ -65,13 +65,23 @@ class SavePin:
 
 
 @dataclass(frozen=True)
+class PrintSheet:
+    """Print the print sheet (冲印排版) of the record of `identity`: through the system's `lp` when there is one,
+    else saved in the station's exports folder (the station says which)."""
+
+    identity: str
+    operator: str = ""  # who asks
+
+
+@dataclass(frozen=True)
 class ExitConsole:
     """Close the console and return to the kiosk."""
 
     pass
 
 
-Action = MarkRecapture | LockRecord | ChooseProfile | ChooseCamera | ChooseBackdrop | Export | SavePin | ExitConsole
+Action = (MarkRecapture | LockRecord | ChooseProfile | ChooseCamera | ChooseBackdrop | Export | SavePin | PrintSheet
+          | ExitConsole)
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,22 @@ station that only had the shared PIN file has one operator, "operator 1"). With 
 A wrong PIN five times in a row locks the pad for 60 s (whichever names were chosen); the factory PIN "0000" must be
 changed before anything else. What the operator does carries their name (for the store's audit). Behind the PIN:
 
-    queue     today's counts and the records (newest first, paged)
-    record    one record with its attempts: reopen it for re-capture (with a reason; locked records too), lock it;
+    queue     today's counts and the records (newest change first; as many rows a page as the screen's height
+              holds, `rows_per_page`; first / previous / next / last page)
+    search    the start of a number typed on the console's keypad (digits, X, letters when the number patterns
+              allow them), on a keyboard or by a keyboard-wedge scanner (its Enter opens the record), or a 采集码 QR
+              held to the camera (`scanned`): the matches listed, the exact (or only) one opened
+    record    one record with its picture and attempts (each failed one with the gates it failed, in words):
+              reopen it for re-capture (with a reason; locked records too), lock it, print its sheet (冲印排版);
               a button the lifecycle would refuse is drawn disabled with the refusal's sentence
-    settings  choose the photo profile and the camera; change the PIN
+    settings  choose the photo profile, the camera and 换底, each with where its value comes from (默认 / 配置文件 /
+              控制台 / 命令行); change the PIN. A camera is only "saved" once the station opened it
+              (`camera_checked`)
     export    hand the records over (the app does the work)
 
-The records come from a provider callable (the store is not imported here). It may return kiosk.store.records.Record
-objects (store.list) or plain dicts; either becomes a dict:
+The records come from a kiosk.console.source.RecordSource (`source`: the store itself, a page at a time) or a
+provider callable returning them all (tests, screenshots). It may return kiosk.store.records.Record objects
+(store.list) or plain dicts; either becomes a dict:
 
     {"identity": "2023001", "status": Status | "已上传" | "filed", "attempts": 2 or [attempt, ...],
      "updated": datetime | ISO str | epoch, optional "profile" / "profile_id", "kind", "reason"}
@@ -24,7 +32,8 @@ Statuses are shown by key: the store's Status names lower-cased (not_uploaded, f
 locked); an optional attempts provider (store.attempts) fills the record page.
 
 `OperatorConsole.handle(action)` takes the touch-target names the operator views return and gives back a list of
-action objects (MarkRecapture, LockRecord, ChooseProfile, ChooseCamera, ChooseBackdrop, Export, SavePin, ExitConsole)
+action objects (MarkRecapture, LockRecord, ChooseProfile, ChooseCamera, ChooseBackdrop, Export, SavePin, PrintSheet,
+ExitConsole)
 for the app to do; `notify(key, bad, **fields)` lets the app report back (e.g. where an export was written).
 """
 from __future__ import annotations
@@ -35,18 +44,22 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from kiosk.console.actions import (RECAPTURE_REASONS, Action, ChooseBackdrop, ChooseCamera, ChooseProfile, Choice,
-                                   ExitConsole, Export, LockRecord, MarkRecapture, SavePin, choices, profile_choices)
+                                   ExitConsole, Export, LockRecord, MarkRecapture, PrintSheet, SavePin, choices,
+                                   profile_choices)
+from kiosk.console.browse import Browser, rows_for_height
+from kiosk.console.pages import SEARCH_PAGES, RecordPages
+from kiosk.console.source import ListSource, RecordSource
 from kiosk.console.pin import (DEFAULT_PIN, LOCKOUT_S, MAX_WRONG_PINS, PBKDF2_ITERATIONS, PIN_MAX_LEN, PIN_MIN_LEN,
                                PinGuard, hash_pin, is_default_pin, pin_problem, verify_pin)
 from kiosk.console.rows import (STORE_STATUSES, as_row, attempt_count, attempt_row, record_refusals, status_key,
-                                today_counts, updated_key, when_text)
+                                today_counts, when_text)
 from kiosk.store.operators import FIRST_OPERATOR
 
 __all__ = [
     "OperatorConsole", "OperatorState", "IDLE_TIMEOUT_S", "ROWS_PER_PAGE", "PAGES",
     # re-exported, so the station and the views import the console's names from one place
     "RECAPTURE_REASONS", "Action", "ChooseBackdrop", "ChooseCamera", "ChooseProfile", "Choice", "ExitConsole", "Export",
-    "LockRecord", "MarkRecapture", "SavePin", "profile_choices",
+    "LockRecord", "MarkRecapture", "PrintSheet", "SavePin", "profile_choices", "rows_for_height",
     "DEFAULT_PIN", "LOCKOUT_S", "MAX_WRONG_PINS", "PBKDF2_ITERATIONS", "PIN_MAX_LEN", "PIN_MIN_LEN", "PinGuard",
     "hash_pin", "is_default_pin", "pin_problem", "verify_pin",
     "STORE_STATUSES", "as_row", "attempt_count", "attempt_row", "status_key", "today_counts", "when_text",
@@ -54,7 +67,7 @@ __all__ = [
 
 IDLE_TIMEOUT_S = 180.0
 ROWS_PER_PAGE = 8
-PAGES = ("who", "pin", "change_pin", "queue", "record", "settings", "export")
+PAGES = ("who", "pin", "change_pin", "queue", "search", "record", "settings", "export")
 
 
 @dataclass(frozen=True)
@@ -85,9 +98,15 @@ class OperatorState:
     camera_spec: str = ""
     replace_backdrop: bool = False
     today: dt.date = field(default_factory=dt.date.today)
+    query: str = ""  # the search typed so far
+    matches: int = 0  # records the search found
+    letters: bool = False  # the search keypad shows letters (the station's number patterns allow them)
+    origins: Mapping[str, str] = field(default_factory=dict)  # setting name -> default / file / console / flag
+    camera_checking: str = ""  # the camera being tried (not yet saved)
+    rows_per_page: int = ROWS_PER_PAGE  # queue rows a page (rows_for_height of the screen)
 
 
-class OperatorConsole:
+class OperatorConsole(RecordPages):
     """The console's state machine. Feed it target names with handle(); draw from state()."""
 
     def __init__(self, records: Callable[[], Sequence[Any]], pin_hash: str | None = None,
@@ -98,12 +117,19 @@ class OperatorConsole:
                  today: Callable[[], dt.date] = dt.date.today,
                  pin_iterations: int = PBKDF2_ITERATIONS, idle_timeout_s: float = IDLE_TIMEOUT_S,
                  attempts: Callable[[str], Sequence[Any]] | None = None, replace_backdrop: bool = False,
-                 operators: Sequence[tuple[str, str | None]] = ()) -> None:
+                 operators: Sequence[tuple[str, str | None]] = (), source: RecordSource | None = None,
+                 rows_per_page: int = ROWS_PER_PAGE, letters: bool = False,
+                 origins: Mapping[str, str] | None = None) -> None:
         """`operators`: (name, PIN hash or None for the factory PIN) of every operator; none given: one operator,
-        "operator 1", with `pin_hash`."""
-        self._records = records
+        "operator 1", with `pin_hash`. `source` (else `records` and `attempts`) gives the records; `rows_per_page`
+        (rows_for_height of the screen); `letters`: the search keypad has letters; `origins`: where each setting's
+        value came from."""
         self.replace_backdrop = replace_backdrop
-        self._attempts = attempts
+        self.browser = Browser(source or ListSource(records, attempts), rows_per_page, clock)
+        self.letters = letters
+        self.origins: dict[str, str] = dict(origins or {})
+        self.camera_checking = ""
+        self.on_tick: Callable[[], None] | None = None  # the station's per-frame work while open (camera, QR)
         self.operators: list[tuple[str, str | None]] = list(operators) or [(FIRST_OPERATOR, pin_hash)]
         self.guard = PinGuard(self.operators[0][1], clock, iterations=pin_iterations)
         self.operator = ""
@@ -123,65 +149,57 @@ class OperatorConsole:
         self.message_bad = False
         self.message_fields: dict[str, Any] = {}
         self.selected: str | None = None
-        self.page_index = 0
         self._last_input = clock()
         self._lock_console()
 
     # -- reading -----------------------------------------------------------------------------------------------
     def records(self) -> list[Mapping[str, Any]]:
-        """Return the provider's records, newest first (a failing provider gives an empty list and a notice)."""
-        try:
-            rows = [as_row(r) for r in (self._records() or ())]
-        except Exception:  # the store belongs to someone else: never let it take the console down
-            self._say("op_records_failed", bad=True)
-            return []
-        return sorted((r for r in rows if r is not None), key=updated_key, reverse=True)
+        """Return the rows on the queue's current page, newest first (a failing source gives none and a notice)."""
+        return list(self._view("queue").rows)
 
-    def _with_attempts(self, record: dict[str, Any]) -> dict[str, Any]:
-        """Fill in the record's attempt list from the attempts provider (if any) or its own "attempts" list."""
-        attempts: Any = record.get("attempts")
-        if self._attempts is not None:
-            try:
-                attempts = list(self._attempts(str(record.get("identity"))) or ())
-            except Exception:
-                self._say("op_records_failed", bad=True)
-        if isinstance(attempts, (list, tuple)):
-            record = dict(record, attempts=[attempt_row(a) for a in attempts])
-        return record
+    def _view(self, page: str):
+        view = self.browser.view(page, self.selected, self.today())
+        if view.failed and self.message != "op_records_failed":
+            self._say("op_records_failed", bad=True)
+        return view
 
     def state(self) -> OperatorState:
         """Return the snapshot the current page draws."""
         today = self.today()
-        rows = self.records() if self.page in ("queue", "record", "export") else []
-        pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
-        self.page_index = min(self.page_index, pages - 1)
-        shown = tuple(rows[self.page_index * ROWS_PER_PAGE:(self.page_index + 1) * ROWS_PER_PAGE])
+        view = self._view(self.page)
         prompt = "op_pin_enter"
         if self.page == "change_pin":
             prompt = "op_pin_new" if self.new_pin is None else "op_pin_repeat"
-        record = None
-        if self.page == "record":
-            record = next((r for r in rows if str(r.get("identity")) == self.selected), None)
-            if record is not None:
-                record = dict(self._with_attempts(record), refusals=record_refusals(record.get("status")))
         return OperatorState(
             page=self.page, lang=self.lang, entered=len(self.entry), prompt=prompt, message=self.message,
             message_bad=self.message_bad, message_fields=dict(self.message_fields), operator=self.operator,
-            operators=tuple(name for name, _ in self.operators), locked_left_s=self.guard.locked_for(), must_change=self.guard.must_change,
-            records=shown, page_index=self.page_index, page_count=pages, counts=today_counts(rows, today),
-            total_records=len(rows),
-            record=record, profiles=self.profiles, cameras=self.cameras, profile_id=self.profile_id,
-            camera_spec=self.camera_spec, replace_backdrop=self.replace_backdrop, today=today)
+            operators=tuple(name for name, _ in self.operators), locked_left_s=self.guard.locked_for(),
+            must_change=self.guard.must_change, records=view.rows, page_index=view.page_index,
+            page_count=view.page_count, counts=view.counts, total_records=view.total, record=view.record,
+            profiles=self.profiles, cameras=self.cameras, profile_id=self.profile_id, camera_spec=self.camera_spec,
+            replace_backdrop=self.replace_backdrop, today=today, query=self.browser.query, matches=view.matches,
+            letters=self.letters, origins=dict(self.origins), camera_checking=self.camera_checking,
+            rows_per_page=self.browser.rows_per_page)
 
     # -- input -------------------------------------------------------------------------------------------------
     def tick(self) -> list[Action]:
         """Call every frame: after `idle_timeout_s` without input the console locks itself again."""
         if self.page not in ("pin", "who") and self.clock() - self._last_input > self.idle_timeout_s:
             self._lock_console()
+        if self.on_tick is not None:
+            self.on_tick()
         return []
 
     def type_text(self, typed: str) -> list[Action]:
-        """Digits from a hardware keyboard on the PIN pages."""
+        """Typed text from a hardware keyboard or a keyboard-wedge scanner: digits on the PIN pages; on the queue,
+        search and record pages the start of a number to search for (the scanner's Enter then opens it)."""
+        if self.page in SEARCH_PAGES:
+            self._last_input = self.clock()
+            if self.page != "search":  # a new number (e.g. the next student's, scanned): a new search
+                self.browser.clear()
+            self._go("search")
+            self.browser.type(typed)
+            return []
         actions: list[Action] = []
         for ch in typed:
             if ch.isascii() and ch.isdigit():
@@ -203,7 +221,7 @@ class OperatorConsole:
             return [ExitConsole()]
         if action.startswith("goto:"):
             target = action[5:]
-            if target in ("queue", "settings", "export"):
+            if target in ("queue", "settings", "export", "search"):
                 self._go(target)
             elif target == "change_pin":
                 self._go("change_pin")
@@ -283,12 +301,9 @@ class OperatorConsole:
 
     def _on_queue(self, action: str) -> list[Action]:
         if action.startswith("open:"):
-            self.selected = action[5:]
-            self._go("record")
-        elif action == "page:next":
-            self.page_index += 1  # clamped by state()
-        elif action == "page:prev":
-            self.page_index = max(0, self.page_index - 1)
+            self._open(action[5:])
+        elif action.startswith("page:"):
+            self.browser.turn(action[5:], self.state().page_count)
         elif action == "back":
             self._lock_console()
             return [ExitConsole()]
@@ -297,7 +312,12 @@ class OperatorConsole:
     def _on_record(self, action: str) -> list[Action]:
         identity = self.selected or ""
         if action == "back":
-            self._go("queue", keep_page=True)
+            self._go("search" if self.browser.query else "queue", keep_page=True)
+        elif action == "print":
+            if (self._view("record").record or {}).get("picture_bytes"):
+                self._say("op_print_started")
+                return [PrintSheet(identity, self.operator)]
+            self._say("op_print_no_picture", bad=True)
         elif action.startswith("recapture:") and action[10:] in RECAPTURE_REASONS:
             if not self._refused("recapture"):
                 self._say("op_marked")
@@ -311,45 +331,21 @@ class OperatorConsole:
     def _refused(self, what: str) -> bool:
         """Say why the lifecycle refuses `what` ("recapture" or "lock") for the open record; return whether it does
         (the screen draws that button disabled; a key press on it ends here instead of failing in the store)."""
-        record = next((r for r in self.records() if str(r.get("identity")) == self.selected), None)
+        record = self._view("record").record
         code = record_refusals(record.get("status") if record else None).get(what)
         if code:
             self._say(f"store.{code}", bad=True)
         return bool(code)
 
-    def _on_settings(self, action: str) -> list[Action]:
-        if action == "back":
-            self._go("queue")
-        elif action.startswith("profile:"):
-            pid = action[8:]
-            if any(c.id == pid for c in self.profiles):
-                self.profile_id = pid
-                self._say("op_saved_setting")
-                return [ChooseProfile(pid)]
-        elif action.startswith("camera:"):
-            spec = action[7:]
-            if any(c.id == spec for c in self.cameras):
-                self.camera_spec = spec
-                self._say("op_saved_setting")
-                return [ChooseCamera(spec)]
-        elif action in ("backdrop:keep", "backdrop:replace"):
-            self.replace_backdrop = action == "backdrop:replace"
-            self._say("op_saved_setting")
-            return [ChooseBackdrop(self.replace_backdrop)]
-        return []
-
-    def _on_export(self, action: str) -> list[Action]:
-        if action == "back":
-            self._go("queue")
-        elif action == "export":
-            self._say("op_export_started")
-            return [Export(self.operator)]
-        return []
-
     def notify(self, message_key: str, bad: bool = False, **fields: Any) -> None:
         """Let the app report back on the current page: a text key (e.g. "op_export_done_where", "store.locked")
         and the fields its sentence names (e.g. path=..., n=...)."""
         self._say(message_key, bad, **fields)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the records afresh at the next state() (the app changed them, e.g. after carrying out an action)."""
+        self.browser.version += 1
 
     # -- helpers -----------------------------------------------------------------------------------------------
     def _go(self, page: str, keep_page: bool = False) -> None:
@@ -357,8 +353,9 @@ class OperatorConsole:
         self.entry = ""
         self.new_pin = None
         self._say("")
+        self.browser.version += 1
         if not keep_page and page == "queue":
-            self.page_index = 0
+            self.browser.page_index = 0
 
     def _say(self, key: str, bad: bool = False, **fields: Any) -> None:
         self.message, self.message_bad, self.message_fields = key, bad, fields

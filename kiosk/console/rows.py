@@ -9,7 +9,7 @@ from typing import Any, Mapping, Sequence
 from kiosk.store.lifecycle import Status, refusal
 
 __all__ = ["STORE_STATUSES", "when_text", "status_key", "as_row", "attempt_row", "attempt_count", "today_counts",
-           "updated_key", "record_refusals"]
+           "updated_key", "record_refusals", "failed_gates"]
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
@@ -68,24 +68,29 @@ def as_row(item: Any) -> dict[str, Any] | None:
 
 
 def attempt_row(item: Any) -> dict[str, Any]:
-    """Return an attempt as {"at", "result", "note"}: kiosk.store.records.Attempt (accepted, picture, gates) or a dict."""
+    """Return an attempt as {"at", "result", "note", "failed"} ("failed": the names of the gates it failed):
+    kiosk.store.records.Attempt (accepted, picture, gates) or a dict."""
     row = as_row(item) or {"result": str(item)}
     if "result" not in row:
         if "accepted" in row:
             row["result"] = "filed" if row.get("accepted") else "rejected"
         else:
             row["result"] = status_key(row.get("status", ""))
+    gates = row.get("gates")
+    row["failed"] = failed_gates(gates) if isinstance(gates, Mapping) else []
     if not row.get("note"):
         picture = row.get("picture") or row.get("file")
-        gates = row.get("gates")
         if picture:
             row["note"] = str(picture).replace("\\", "/").rsplit("/", 1)[-1]
-        elif isinstance(gates, Mapping):
-            failed = [str(k) for k, v in gates.items()
-                      if v is False or (isinstance(v, str) and v.lower() in ("fail", "failed", "bad"))
-                      or (isinstance(v, Mapping) and (v.get("passed") is False or v.get("ok") is False))]
-            row["note"] = ", ".join(failed)
     return row
+
+
+def failed_gates(gates: Mapping[str, Any]) -> list[str]:
+    """Return the names of the gates that failed in an attempt's gate results (False, "fail", {"ok": False} ...),
+    in their order; the screen words them (kiosk.texts "gate.NAME" and "hint.NAME"), never shows the names."""
+    return [str(k) for k, v in gates.items()
+            if v is False or (isinstance(v, str) and v.lower() in ("fail", "failed", "bad"))
+            or (isinstance(v, Mapping) and (v.get("passed") is False or v.get("ok") is False))]
 
 
 def attempt_count(record: Mapping[str, Any]) -> int:

@@ -1,5 +1,10 @@
 """The operator console inside the running kiosk: opening it (F12 or five corner taps), routing input to it, and
-carrying out what it asks (PIN, re-capture, lock, profile, backdrop, camera, export).
+carrying out what it asks (PIN, re-capture, lock, profile, backdrop, camera, export, print).
+
+Settings the operator changes (profile, camera, 换底) are saved in the store for this station and read at the next
+start (kiosk.station.settings.saved_layer). A camera is tried first, on a helper thread (`camera_check`, at most
+CAMERA_CHECK_S): only one that opens is used and saved; else the console says so and the old camera stays. While a
+records page is open, a 采集码 QR held to the camera searches for its number (at most every SCAN_EVERY_S).
 
 Operators and their PINs live in the store. A store without operators gets its first one, "operator 1", from the
 shared PIN file of older stations (operator-pin.txt in the store folder: its hash, so its must-change state too)
@@ -8,11 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import subprocess
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from kiosk.console.console import (ChooseBackdrop, ChooseCamera, ChooseProfile, ExitConsole, Export, LockRecord,
-                                   MarkRecapture, OperatorConsole, SavePin, profile_choices)
+from kiosk.console.console import (ChooseBackdrop, ChooseCamera, ChooseProfile, Choice, ExitConsole, Export, LockRecord,
+                                   MarkRecapture, OperatorConsole, PrintSheet, SavePin, profile_choices,
+                                   rows_for_height)
+from kiosk.console.pages import SEARCH_PAGES
+from kiosk.console.source import StoreSource
 from capture.errors import CodedError
 from kiosk.store.records import FIRST_OPERATOR, SqliteRecordStore
 
@@ -23,6 +33,22 @@ log = logging.getLogger("idphoto.kiosk")
 
 CORNER_TAPS = 5  # taps in the top-left corner that open the console (touch screens have no F12) ...
 CORNER_WINDOW_S = 3.0  # ... within this many seconds
+CAMERA_CHECK_S = 3.0  # a camera chosen in the console must deliver a frame within this many seconds
+SCAN_EVERY_S = 0.5  # a QR is looked for in the camera frame at most this often while a records page is open
+SCAN_REPEAT_S = 3.0  # the same code read again within this many seconds is the same scan
+
+
+def check_camera(spec: str, timeout_s: float = CAMERA_CHECK_S) -> bool:
+    """Return True when camera `spec` ("0", "/dev/video2", "demo", a file or folder) opens and gives a frame within
+    `timeout_s` seconds (real time; call it off the UI thread)."""
+    from capture.camera import CameraError, first_frame, open_source, probe_device
+
+    if spec.isdigit():
+        return probe_device(int(spec), timeout_s)
+    try:
+        return first_frame(open_source(spec), timeout_s) is not None
+    except CameraError:
+        return False
 
 
 class ConsoleBridge:
@@ -30,15 +56,33 @@ class ConsoleBridge:
     reads `restart_camera` and `profile_changed` and acts on them."""
 
     def __init__(self, options: "KioskOptions", store: SqliteRecordStore, clock: Callable[[], float],
-                 lang: Callable[[], str]) -> None:
+                 lang: Callable[[], str], frame: Callable[[], Any] | None = None) -> None:
+        """`frame`: the newest camera frame (H×W×3 RGB) or None, for reading a QR while the console is open."""
         self.o = options
         self.store = store
         self.clock = clock
         self.lang = lang
+        self.frame = frame
         self.console: OperatorConsole | None = None
-        self.restart_camera = False  # the operator chose another camera
+        self._restart_camera = False
         self.profile_changed = False  # the gates must judge by another profile
+        self.camera_check: Callable[[str], bool] = check_camera  # replaced in tests
+        self._checking: tuple[str, threading.Thread, list[bool]] | None = None
+        self._last_scan: tuple[float, str] = (-SCAN_REPEAT_S, "")
+        self._scan: tuple[threading.Thread, list[str | None]] | None = None
+        self._scan_at = -SCAN_EVERY_S
         self._corner_taps: list[float] = []
+
+    @property
+    def restart_camera(self) -> bool:
+        """Return True when the operator chose another camera and it opened (the loop reads this every frame, so
+        a camera check that answered is applied here even with the console closed)."""
+        self._finish_camera_check()
+        return self._restart_camera
+
+    @restart_camera.setter
+    def restart_camera(self, value: bool) -> None:
+        self._restart_camera = value
 
     @property
     def pin_file(self) -> Path:
@@ -59,14 +103,107 @@ class ConsoleBridge:
         """Open the PIN-protected operator console over the kiosk."""
         from profiles import load_profiles
 
-        cameras = [("demo", "demo"), ("0", "webcam 0"), ("1", "webcam 1")]
+        cameras = [Choice("demo", "演示视频", "Demo video"), Choice("0", "摄像头 0", "Webcam 0"),
+                   Choice("1", "摄像头 1", "Webcam 1")]
         if self.o.camera not in ("demo", "0", "1"):
-            cameras.append((self.o.camera, self.o.camera))
+            cameras.append(Choice(self.o.camera))  # a file or folder: shown by its path
         self.console = OperatorConsole(self.store.list, None, profile_choices(load_profiles()), cameras,
                                        self.o.profile.id, self.o.camera, self.lang(), self.clock,
-                                       attempts=self.store.attempts, replace_backdrop=self.o.replace_backdrop,
-                                       operators=self.operators())
+                                       replace_backdrop=self.o.replace_backdrop, operators=self.operators(),
+                                       source=StoreSource(self.store), rows_per_page=rows_for_height(self.o.size[1]),
+                                       letters=self.o.identity_rules.typed_letters(), origins=self.o.origins)
+        self.console.on_tick = self.poll
         log.info("operator console opened")
+
+    def poll(self) -> None:
+        """Called every frame while the console is open: finish a camera check; look for a QR held to the camera
+        (decoded on a helper thread, at most every SCAN_EVERY_S) and search for the number it holds."""
+        self._finish_camera_check()
+        self._finish_scan()
+        console = self.console
+        now = self.clock()
+        if (console is None or self.frame is None or console.page not in SEARCH_PAGES or self._scan is not None
+                or now - self._scan_at < SCAN_EVERY_S):
+            return
+        self._scan_at = now
+        rgb = self.frame()
+        if rgb is None:
+            return
+        from kiosk.station.qr import decode_collection_code
+
+        found: list[str | None] = []
+        frame = rgb.copy()
+        thread = threading.Thread(target=lambda: found.append(decode_collection_code(frame)), daemon=True,
+                                  name="console-qr")
+        self._scan = (thread, found)
+        thread.start()
+
+    def wait_scan(self, timeout_s: float = 5.0) -> None:
+        """Wait for the QR being looked for and apply it (tests)."""
+        if self._scan is not None:
+            self._scan[0].join(timeout_s)
+        self._finish_scan()
+
+    def _finish_scan(self) -> None:
+        if self._scan is None or self._scan[0].is_alive():
+            return
+        payload = self._scan[1][0] if self._scan[1] else None
+        self._scan = None
+        console = self.console
+        if not payload or console is None:
+            return
+        from kiosk.station.qr import payload_identity
+        from kiosk.store.identity import IdentityError
+
+        try:
+            code = payload_identity(payload, self.o.identity_rules)
+        except IdentityError as exc:
+            console.notify(f"{exc.domain}.{exc.code}", bad=True, **exc.fields)
+            return
+        now = self.clock()
+        if code == self._last_scan[1] and now - self._last_scan[0] < SCAN_REPEAT_S:
+            return  # the same code still held up
+        self._last_scan = (now, code)
+        console.scanned(code)
+
+    def _start_camera_check(self, spec: str) -> None:
+        """Try camera `spec` on a helper thread; `_finish_camera_check` uses it once it answered."""
+        answer: list[bool] = []
+        thread = threading.Thread(target=lambda: answer.append(bool(self._safe_check(spec))), daemon=True,
+                                  name="console-camera-check")
+        self._checking = (spec, thread, answer)
+        thread.start()
+
+    def _safe_check(self, spec: str) -> bool:
+        try:
+            return self.camera_check(spec)
+        except Exception:  # any trouble opening it: it did not open
+            return False
+
+    def wait_camera_check(self, timeout_s: float = CAMERA_CHECK_S + 2.0) -> None:
+        """Wait for the camera being tried and apply its answer (tests, and before the station closes)."""
+        if self._checking is not None:
+            self._checking[1].join(timeout_s)
+        self._finish_camera_check()
+
+    def _finish_camera_check(self) -> None:
+        if self._checking is None or self._checking[1].is_alive():
+            return
+        spec, _, answer = self._checking
+        self._checking = None
+        ok = bool(answer and answer[0])
+        if ok:
+            self.o.camera = spec
+            self._restart_camera = True
+            self.store.save_setting("camera", spec, self._operator())
+            log.info("camera changed in the console")
+        else:
+            log.warning("camera chosen in the console did not open; the old one stays")
+        if self.console is not None:
+            self.console.camera_checked(spec, ok)
+
+    def _operator(self) -> str | None:
+        return (self.console.operator or None) if self.console is not None else None
 
     def corner_tap(self) -> None:
         """Count a tap in the top-left corner; five within three seconds open the console."""
@@ -88,6 +225,8 @@ class ConsoleBridge:
             actions = console.handle(action)
         for act in actions:
             self.carry_out(act)
+        if actions and self.console is not None:
+            self.console.refresh()  # the records may have changed: the next frame shows them as they are now
 
     def carry_out(self, act: object) -> None:
         """Carry out one console request; a refusal is logged (its code) and shown on the console with its sentence,
@@ -115,17 +254,53 @@ class ConsoleBridge:
 
             self.o.profile = get_profile(act.id)
             self.profile_changed = True
+            self.store.save_setting("profile", act.id, self._operator())
         elif isinstance(act, ChooseBackdrop):
             self.o.replace_backdrop = act.replace
             self.profile_changed = True  # the gates judge the backdrop differently
+            self.store.save_setting("replace_backdrop", act.replace, self._operator())
         elif isinstance(act, ChooseCamera):
-            self.o.camera = act.spec
-            self.restart_camera = True
+            self._start_camera_check(act.spec)
         elif isinstance(act, Export):
             self._export()
+        elif isinstance(act, PrintSheet):
+            self._print(act.identity)
         elif isinstance(act, ExitConsole):
             self.console = None
             log.info("operator console closed")
+
+    def _print(self, identity: str) -> None:
+        """Print (or save) the record's sheet and say what happened on the console."""
+        from kiosk.station.console_print import nearest_size, print_record_sheet
+
+        record = self.store.get(identity)
+        path = self.store.path_of(record) if record is not None else None
+        if path is None or not path.is_file():
+            if self.console is not None:
+                self.console.notify("op_print_no_picture", bad=True)
+            return
+        profile = self._profile_of(record.profile_id)
+        size = nearest_size(profile.width_px / profile.dpi * 25.4, profile.height_px / profile.dpi * 25.4)
+        try:
+            result = print_record_sheet(path, Path(self.o.store) / "exports", size, record.identity)
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("print sheet failed: %s", type(exc).__name__)
+            if self.console is not None:
+                self.console.notify("op_print_failed", bad=True, reason=type(exc).__name__)
+            return
+        log.info("print sheet: %d file(s), sent %s", len(result.files), result.sent)
+        if self.console is not None:
+            where = ", ".join(str(f) for f in result.files)
+            self.console.notify("op_print_sent" if result.sent else "op_print_saved", n=len(result.files), path=where)
+
+    def _profile_of(self, profile_id: str):
+        """Return the record's profile (the station's current one when it is no longer known)."""
+        from profiles import get_profile
+
+        try:
+            return get_profile(profile_id)
+        except Exception:  # a profile removed since: the sheet is still laid out, at the station's print size
+            return self.o.profile
 
     def _export(self) -> None:
         from kiosk.store.export import export_batch

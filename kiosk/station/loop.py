@@ -69,7 +69,8 @@ class KioskApp:
         self.sound = SoundPlayer(options.sound)
         self.ctx = Context(options, self.store, self.sound, clock, self.flow.config, lang=options.lang,
                            started_s=self.started_s, entered_at_s=self.flow.entered_at_s)
-        self.console_bridge = ConsoleBridge(options, self.store, clock, lambda: self.ctx.lang)
+        self.console_bridge = ConsoleBridge(options, self.store, clock, lambda: self.ctx.lang,
+                                            frame=lambda: self.ctx.camera_rgb)
         self.operator_gate = OperatorGate()  # in fullscreen, Space and quitting wait for the operator PIN
         self.frames_shown = 0
         self.first_guided_frame_s: float | None = None

@@ -2,8 +2,10 @@
 its command-line flag.
 
 A station's settings come in layers, each overriding the one before: the built-in values here, the site's config
-file (`idphoto kiosk --config FILE`, read by kiosk/station/config.py), values saved from the operator console (a
-later addition: `resolve` already takes them), and the flags given on the command line. `resolve` is that order.
+file (`idphoto kiosk --config FILE`, read by kiosk/station/config.py), the values saved from the operator console
+(profile, camera, 换底: `SAVED`, kept in the store by station, read at start by `saved_layer`), and the flags given
+on the command line. `resolve` is that order; the values it returns know where each came from (`origins`: default,
+file, console, flag), which the console's settings page shows.
 
 Settings are what a site decides for its station (profile, camera, language, screen, store, which numbers are
 accepted). How one run behaves for tests, demos and benches (headless, auto-confirm, a time limit, an injected
@@ -172,19 +174,66 @@ def built_in(name: str) -> Any:
     return SETTINGS_BY_NAME[name].default
 
 
+#: the settings the operator console changes and saves in the store (they survive a restart)
+SAVED: tuple[str, ...] = ("profile", "camera", "replace_backdrop")
+#: where a value comes from, weakest first: built in, the config file, saved from the console, a command-line flag
+ORIGINS: tuple[str, ...] = ("default", "file", "console", "flag")
+
+
+class Resolved(dict):
+    """Every setting's value by name (a dict), and `origins`: where each came from (one of ORIGINS)."""
+
+    origins: dict[str, str]
+
+
 def resolve(file_values: Mapping[str, Any], saved_values: Mapping[str, Any],
-            flag_values: Mapping[str, Any]) -> dict[str, Any]:
+            flag_values: Mapping[str, Any]) -> Resolved:
     """Return every setting's value: the command-line flag's if given, else the one saved from the operator console,
-    else the config file's, else the built-in one. Each mapping holds only the settings it sets, values already
-    cleaned (`Setting.clean`). A list that `adds_up` is the built-in one plus those of every layer, in that order."""
-    values: dict[str, Any] = {}
+    else the config file's, else the built-in one, with `origins` saying which. Each mapping holds only the settings
+    it sets, values already cleaned (`Setting.clean`). A list that `adds_up` is the built-in one plus those of every
+    layer, in that order (its origin: the strongest layer that added to it)."""
+    values = Resolved()
+    values.origins = {}
+    named = tuple(zip(ORIGINS[1:], (file_values, saved_values, flag_values)))
     for setting in SETTINGS:
-        layers = [layer[setting.name] for layer in (file_values, saved_values, flag_values) if setting.name in layer]
+        layers = [(origin, layer[setting.name]) for origin, layer in named if setting.name in layer]
         if setting.adds_up:
-            values[setting.name] = tuple(setting.default) + tuple(v for layer in layers for v in layer)
+            values[setting.name] = tuple(setting.default) + tuple(v for _, layer in layers for v in layer)
         else:
-            values[setting.name] = layers[-1] if layers else setting.default
+            values[setting.name] = layers[-1][1] if layers else setting.default
+        values.origins[setting.name] = layers[-1][0] if layers else "default"
     return values
+
+
+def saved_layer(file_values: Mapping[str, Any], flag_values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the settings saved from the operator console for this station (its name and store folder as the
+    flags, else the config file, else the built-in values say), cleaned; a saved value this program no longer
+    takes (a profile removed since) is left out, so the layers below apply."""
+    from kiosk.store.saved import saved_settings
+
+    def given(name: str) -> Any:
+        return flag_values.get(name, file_values.get(name, built_in(name)))
+
+    out: dict[str, Any] = {}
+    for name, value in saved_settings(given("store"), station_name(given("station"))).items():
+        if name not in SAVED:
+            continue
+        try:
+            out[name] = SETTINGS_BY_NAME[name].clean(value)
+        except SettingError:
+            continue
+    if "profile" in out and not _profile_known(out["profile"], given("profiles_dir")):
+        del out["profile"]
+    return out
+
+
+def _profile_known(profile_id: str, folders: Any) -> bool:
+    from profiles import load_profiles
+
+    try:
+        return profile_id in load_profiles(tuple(folders or ()))
+    except Exception:  # a broken profile folder is reported when the kiosk loads its profile
+        return True
 
 
 def identity_rules(values: Mapping[str, Any]) -> IdentityRules:
@@ -212,6 +261,8 @@ class StationSettings:
     identity_rules: IdentityRules = DEFAULT_RULES  # which typed numbers are accepted
     station: str = ""  # this station's name (the store files under it; "" until decided: the host name)
     camera_size: tuple[int, int] = parse_size(built_in("camera_size"))  # the frame size asked of a webcam, px
+    #: where each setting's value came from (ORIGINS; missing: "default"), shown on the console's settings page
+    origins: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def station_settings(values: Mapping[str, Any], profile: Profile, camera: str) -> StationSettings:
@@ -221,7 +272,8 @@ def station_settings(values: Mapping[str, Any], profile: Profile, camera: str) -
                            store=Path(values["store"]), size=parse_size(values["size"]), sound=values["sound"],
                            replace_backdrop=values["replace_backdrop"], backdrop=values["backdrop"],
                            identity_rules=identity_rules(values), station=station_name(values["station"]),
-                           camera_size=parse_size(values["camera_size"]))
+                           camera_size=parse_size(values["camera_size"]),
+                           origins=dict(getattr(values, "origins", {})))
 
 
 @dataclass

@@ -4,6 +4,7 @@ today's, in order. The version lives in SQLite's `PRAGMA user_version` (0: made 
     1  records + attempts (the schema of the first stores; a file without a version has exactly this)
     2  the station on records and attempts; the audit trail; operators with their own PINs
     3  the class list (名单): the numbers expected at this store, with names and classes (kiosk.store.roster)
+    4  settings saved from the operator console (kiosk.store.saved), an index for paging by last change
 
 `migrate` runs the missing steps, each in one IMMEDIATE transaction that re-reads the version first, so two
 processes opening the same old file cannot both migrate it; a file newer than this program is refused.
@@ -81,8 +82,15 @@ CREATE INDEX roster_class ON roster(class)
 """
 
 
+def v4_settings() -> str:
+    """Return step 4's statements: the console's saved settings and the records' `updated` index."""
+    from kiosk.store.saved import SETTINGS_SQL
+
+    return SETTINGS_SQL
+
+
 #: (version, SQL statements separated by ";") in order; the last version is the one this program writes
-STEPS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, roster_step()))
+STEPS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, roster_step()), (4, v4_settings()))
 SCHEMA_VERSION = STEPS[-1][0]
 
 

@@ -5,8 +5,8 @@ protocol and re-exports the store's names; they live in lifecycle.py (Status, TR
 errors.py (StoreError, PictureRejected, STORE_CODES), model.py (Record, Attempt, RecoveryReport), verify.py
 (verify_for_profile) and sqlite.py (SqliteRecordStore). `SqliteRecordStore` keeps everything in the store folder:
 
-    DIR/records.sqlite3          records, attempts, audit, operators, the class list (WAL, synchronous=FULL;
-                                 schema versioned and migrated by kiosk.store.migrations)
+    DIR/records.sqlite3          records, attempts, audit, operators, the class list, saved settings (WAL,
+                                 synchronous=FULL; schema versioned and migrated by kiosk.store.migrations)
     DIR/pictures/<name>.jpg      the filed pictures, named by the profile (kiosk.store.identity.picture_file_name)
     DIR/pictures/.pending/       pictures written but not yet moved into place (see below)
     DIR/pictures/.orphans/       picture files no record points at, moved aside by `recover()`
@@ -35,6 +35,7 @@ from kiosk.store.lifecycle import (FILED_STATUSES, REOPENABLE, TRANSITIONS, Stat
                                    check_transition, refusal)
 from kiosk.store.model import Attempt, Record, RecoveryReport
 from kiosk.store.operators import FIRST_OPERATOR, Operator
+from kiosk.store.pages import RecordPage
 from kiosk.store.purge import PurgeReport
 from kiosk.store.roster import RosterChange, RosterEntry
 from kiosk.store.sqlite import DB_NAME, ORPHANS, PENDING, PICTURES, SqliteRecordStore
@@ -54,6 +55,7 @@ __all__ = [
     "PurgeReport",
     "RosterEntry",
     "RosterChange",
+    "RecordPage",
     "FILED_STATUSES",
     "TransitionError",
     "StoreError",
@@ -100,6 +102,16 @@ class RecordStore(Protocol):
              ) -> list[Record]: ...
 
     def counts_today(self) -> dict[str, int]: ...
+
+    def page(self, status: Status | None = None, offset: int = 0, limit: int = 50) -> RecordPage: ...
+
+    def search(self, prefix: str, limit: int = 50) -> list[Record]: ...
+
+    def picture_bytes(self, record: Record | None) -> bytes | None: ...
+
+    def settings(self) -> dict[str, Any]: ...
+
+    def save_setting(self, name: str, value: Any, operator: str | None = None) -> None: ...
 
     def audit(self, identity: str | None = None) -> list[AuditEntry]: ...
 

@@ -30,13 +30,22 @@ def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
     return Targets({"dismiss": surface.get_rect()})
 
 
+BANNER_SHARE = 0.065  # the camera banner's height, a share of the screen height
+
+
+def banner_shown(vm: ViewModel) -> bool:
+    """Return True when the camera banner is drawn over this screen (the camera is not delivering frames)."""
+    return vm.camera != "ok"
+
+
 def draw_camera_banner(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> None:
-    """Draw a banner across the top when the camera is not delivering frames."""
-    if vm.camera == "ok":
+    """Draw a banner across the top (BANNER_SHARE of the height) when the camera is not delivering frames; screens
+with a title at the top move it below the banner (`banner_shown`)."""
+    if not banner_shown(vm):
         return
     w, h = surface.get_size()
-    bar = pygame.Rect(0, 0, w, int(h * 0.09))
+    bar = pygame.Rect(0, 0, w, int(h * BANNER_SHARE))
     pygame.draw.rect(surface, THEME.bad if vm.camera in ("lost", "reconnecting") else THEME.button_alt, bar)
     key = "camera_starting" if vm.camera == "starting" else "camera_lost"
-    ts.draw(surface, f"{text(key, vm.lang)}  {text(key, 'en' if vm.lang == 'zh' else 'zh')}", bar.center, 3.6,
+    ts.draw(surface, f"{text(key, vm.lang)}  {text(key, 'en' if vm.lang == 'zh' else 'zh')}", bar.center, 3.2,
             anchor="center", max_width=w * 0.95)

@@ -6,6 +6,7 @@ import pygame
 
 from kiosk.texts import error_text, text
 from kiosk.ui.common import THEME, Targets, Typesetter, draw_button
+from kiosk.ui.error import banner_shown
 from kiosk.station.view_model import ViewModel
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "delete")
@@ -70,8 +71,10 @@ def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
     w, h = surface.get_size()
     surface.fill(THEME.background)
     other = "en" if vm.lang == "zh" else "zh"
-    ts.draw(surface, text("identify_title", vm.lang), (w / 2, h * 0.08), 6, anchor="center", max_width=w * 0.92)
-    ts.draw(surface, text("identify_title", other), (w / 2, h * 0.15), 3.2, THEME.muted, anchor="center")
+    # the title moves below the camera banner when it is shown (kiosk.ui.error.draw_camera_banner)
+    (y, size), (sub_y, sub_size) = ((0.12, 5.2), (0.17, 2.8)) if banner_shown(vm) else ((0.08, 6), (0.15, 3.2))
+    ts.draw(surface, text("identify_title", vm.lang), (w / 2, h * y), size, anchor="center", max_width=w * 0.92)
+    ts.draw(surface, text("identify_title", other), (w / 2, h * sub_y), sub_size, THEME.muted, anchor="center")
     field_rect = pygame.Rect(int(w * 0.2), int(h * 0.2), int(w * 0.6), int(h * 0.1))
     pygame.draw.rect(surface, THEME.panel, field_rect, border_radius=12)
     pygame.draw.rect(surface, THEME.bad if vm.identity_error else THEME.accent, field_rect, 3, border_radius=12)

@@ -10,13 +10,15 @@ from typing import Any, Callable
 
 import pygame
 
-from kiosk.console.console import ROWS_PER_PAGE, Choice, OperatorState, attempt_count, when_text
+from kiosk.console.console import Choice, OperatorState
 from kiosk.texts import text
 from kiosk.ui.common import THEME, Targets, Typesetter, draw_button
 from kiosk.ui.operator_parts import STATUS_COLOURS, header, message, status_text, wrap_lines
+from kiosk.ui.operator_queue import draw_paging, draw_search, draw_table
 from kiosk.ui.operator_record import draw_record
 
-__all__ = ["STATUS_COLOURS", "PIN_KEYS", "status_text", "draw", "draw_who", "draw_pin", "draw_queue", "draw_record",
+__all__ = ["STATUS_COLOURS", "PIN_KEYS", "status_text", "draw", "draw_who", "draw_pin", "draw_queue", "draw_search",
+           "draw_record",
            "draw_settings", "draw_export", "sample_records", "render_operator_screenshots", "wrap_lines"]
 
 PIN_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok")
@@ -109,9 +111,10 @@ def _status_rank(status: str) -> tuple[int, str]:
     return (order.index(status) if status in order else len(order), status)
 
 
-def _counts_strip(surface: pygame.Surface, ts: Typesetter, state: OperatorState, top: float) -> None:
+def _counts_strip(surface: pygame.Surface, ts: Typesetter, state: OperatorState, top: float,
+                  width: float | None = None) -> None:
     w, h = surface.get_size()
-    strip = pygame.Rect(int(w * 0.025), int(top), int(w * 0.95), int(h * 0.1))
+    strip = pygame.Rect(int(w * 0.025), int(top), int(width or w * 0.95), int(h * 0.1))
     pygame.draw.rect(surface, THEME.panel, strip, border_radius=10)
     x = strip.x + ts.unit * 2
     r = ts.draw(surface, text("op_today", state.lang), (x, strip.centery), 3.4, THEME.muted, anchor="midleft")
@@ -128,48 +131,23 @@ def _counts_strip(surface: pygame.Surface, ts: Typesetter, state: OperatorState,
 
 
 def draw_queue(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> Targets:
-    """Today's counts, then the records table (tap a row to open it), with paging."""
+    """Today's counts and the search button, then the records table (tap a row to open it; as many rows as the
+    screen's height holds), with first / previous / next / last page."""
     w, h = surface.get_size()
     targets = header(surface, ts, state, "op_queue_title")
-    _counts_strip(surface, ts, state, h * 0.135)
-    cols = ((0.04, "op_col_identity"), (0.42, "op_col_status"), (0.62, "op_col_attempts"), (0.78, "op_col_updated"))
-    head_y = h * 0.28
-    for x, key in cols:
-        ts.draw(surface, text(key, state.lang), (w * x, head_y), 3.0, THEME.muted, anchor="midleft")
-    row_h = h * 0.058
-    y = h * 0.31
+    _counts_strip(surface, ts, state, h * 0.135, w * 0.7)
+    find = pygame.Rect(int(w * 0.745), int(h * 0.135), int(w * 0.23), int(h * 0.1))
+    targets.rects["goto:search"] = draw_button(surface, ts, find, text("op_search", state.lang), THEME.button, 3.6)
     if not state.records:
         ts.draw(surface, text("op_no_records", state.lang), (w / 2, h * 0.5), 4, THEME.muted, anchor="center")
-    for i, record in enumerate(state.records):
-        row = pygame.Rect(int(w * 0.025), int(y + i * row_h), int(w * 0.95), int(row_h - 4))
-        pygame.draw.rect(surface, THEME.panel if i % 2 == 0 else THEME.background, row, border_radius=6)
-        status = str(record.get("status", ""))
-        cy = row.centery
-        ts.draw(surface, str(record.get("identity", "")), (w * 0.04, cy), 3.4, anchor="midleft", max_width=w * 0.36)
-        pygame.draw.circle(surface, STATUS_COLOURS.get(status, THEME.muted), (int(w * 0.425), cy), int(ts.unit))
-        ts.draw(surface, status_text(status, state.lang), (w * 0.44, cy), 3.2, anchor="midleft", max_width=w * 0.17)
-        ts.draw(surface, str(attempt_count(record)), (w * 0.62, cy), 3.2, anchor="midleft")
-        ts.draw(surface, when_text(record.get("updated"), state.today), (w * 0.78, cy), 3.2, anchor="midleft")
-        targets.rects[f"open:{record.get('identity', '')}"] = row
-    bottom = h * (0.31 + 0.058 * ROWS_PER_PAGE) + h * 0.015
-    bh = int(h * 0.08)
-    if state.page_count > 1:
-        prev = pygame.Rect(int(w * 0.025), int(bottom), int(w * 0.15), bh)
-        nxt = pygame.Rect(int(w * 0.825), int(bottom), int(w * 0.15), bh)
-        if state.page_index > 0:
-            targets.rects["page:prev"] = draw_button(surface, ts, prev, text("op_prev", state.lang),
-                                                     THEME.button_alt, 3.2)
-        if state.page_index < state.page_count - 1:
-            targets.rects["page:next"] = draw_button(surface, ts, nxt, text("op_next", state.lang),
-                                                     THEME.button_alt, 3.2)
-        ts.draw(surface, text("op_page", state.lang, n=state.page_index + 1, of=state.page_count),
-                (w / 2, bottom + bh / 2), 3.0, THEME.muted, anchor="center")
-    message(surface, ts, state, (w / 2, h * 0.97), anchor="midbottom")
+    draw_table(surface, ts, state, targets, w * 0.025, w * 0.95)
+    draw_paging(surface, ts, state, targets, w * 0.025, w * 0.95)
+    message(surface, ts, state, (w / 2, h * 0.99), anchor="midbottom")
     return targets
 
 
 def _choice_grid(surface: pygame.Surface, ts: Typesetter, targets: Targets, choices: tuple[Choice, ...],
-                 current: str, prefix: str, box: pygame.Rect, columns: int, lang: str) -> None:
+                 current: str, prefix: str, box: pygame.Rect, columns: int, lang: str, trying: str = "") -> None:
     if not choices:
         return
     rows = -(-len(choices) // columns)
@@ -178,7 +156,8 @@ def _choice_grid(surface: pygame.Surface, ts: Typesetter, targets: Targets, choi
     for i, choice in enumerate(choices):
         r = pygame.Rect(int(box.x + (i % columns) * cw + 4), int(box.y + (i // columns) * ch + 4),
                         int(cw - 8), int(ch - 8))
-        colour = THEME.accent if choice.id == current else THEME.panel
+        colour = THEME.panel if choice.id not in (current, trying) else (
+            THEME.accent if choice.id == current else THEME.waiting)
         targets.rects[f"{prefix}:{choice.id}"] = draw_button(surface, ts, r, choice.label(lang), colour, 2.8)
         if choice.id == current:
             pygame.draw.rect(surface, THEME.outline, r, 2, border_radius=int(r.height * 0.25))
@@ -188,14 +167,15 @@ def draw_settings(surface: pygame.Surface, ts: Typesetter, state: OperatorState)
     """Photo profile (grid, current one highlighted), camera (list), backdrop replacement (toggle), Change PIN."""
     w, h = surface.get_size()
     targets = header(surface, ts, state, "op_settings")
-    ts.draw(surface, text("op_profile", state.lang), (w * 0.03, h * 0.14), 3.4, THEME.muted)
+    _setting_title(surface, ts, state, "op_profile", "profile", (w * 0.03, h * 0.14))
     _choice_grid(surface, ts, targets, state.profiles, state.profile_id, "profile",
                  pygame.Rect(int(w * 0.025), int(h * 0.19), int(w * 0.68), int(h * 0.68)), 3, state.lang)
-    ts.draw(surface, text("op_camera", state.lang), (w * 0.74, h * 0.14), 3.4, THEME.muted)
+    _setting_title(surface, ts, state, "op_camera", "camera", (w * 0.74, h * 0.14))
     _choice_grid(surface, ts, targets, state.cameras, state.camera_spec, "camera",
-                 pygame.Rect(int(w * 0.735), int(h * 0.19), int(w * 0.24), int(h * 0.4)), 1, state.lang)
+                 pygame.Rect(int(w * 0.735), int(h * 0.19), int(w * 0.24), int(h * 0.4)), 1, state.lang,
+                 state.camera_checking)
     # 换底: one button that says what it is now and switches it
-    ts.draw(surface, text("op_backdrop", state.lang), (w * 0.74, h * 0.61), 3.4, THEME.muted)
+    _setting_title(surface, ts, state, "op_backdrop", "replace_backdrop", (w * 0.74, h * 0.61))
     on = state.replace_backdrop
     toggle = pygame.Rect(int(w * 0.74), int(h * 0.66), int(w * 0.23), int(h * 0.09))
     targets.rects["backdrop:keep" if on else "backdrop:replace"] = draw_button(
@@ -206,6 +186,15 @@ def draw_settings(surface: pygame.Surface, ts: Typesetter, state: OperatorState)
                                                    THEME.button, 3.4)
     message(surface, ts, state, (w / 2, h * 0.95))
     return targets
+
+
+def _setting_title(surface: pygame.Surface, ts: Typesetter, state: OperatorState, key: str, setting: str,
+                   pos: tuple[float, float]) -> None:
+    """Draw a setting's title and, after it, where its value comes from (默认 / 配置文件 / 控制台 / 命令行)."""
+    r = ts.draw(surface, text(key, state.lang), pos, 3.4, THEME.muted)
+    origin = text(f"op_origin_{state.origins.get(setting, 'default')}", state.lang)
+    ts.draw(surface, text("op_origin", state.lang, origin=origin), (r.right + ts.unit * 1.5, r.centery), 2.4,
+            THEME.advise if state.origins.get(setting) == "flag" else THEME.accent, anchor="midleft")
 
 
 def draw_export(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> Targets:
@@ -240,7 +229,8 @@ def _export_result(surface: pygame.Surface, ts: Typesetter, state: OperatorState
 
 
 SCREENS: dict[str, Callable[[pygame.Surface, Typesetter, OperatorState], Targets]] = {
-    "who": draw_who, "pin": draw_pin, "change_pin": draw_pin, "queue": draw_queue, "record": draw_record,
+    "who": draw_who, "pin": draw_pin, "change_pin": draw_pin, "queue": draw_queue, "search": draw_search,
+    "record": draw_record,
     "settings": draw_settings, "export": draw_export,
 }
 

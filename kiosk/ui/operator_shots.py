@@ -3,13 +3,14 @@ Chinese and English, drawn with the console's own state machine."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pygame
 
-from kiosk.console.console import Choice, OperatorConsole, hash_pin, profile_choices
+from kiosk.console.console import Choice, OperatorConsole, hash_pin, profile_choices, rows_for_height
 from kiosk.ui.common import Typesetter
 from kiosk.ui.operator import draw
 
@@ -34,19 +35,43 @@ def sample_records(now: dt.datetime) -> list[dict[str, Any]]:
         {"identity": "2022105", "status": "已上传", "updated": at(60 * 26), "attempts": 1},
         {"identity": "2022106", "status": "已采集(锁定)", "updated": at(60 * 27), "attempts": 1},
     ]
+    # a school's day: enough records for several pages
+    rows += [{"identity": f"2023{100 + i:03d}", "status": ("已上传", "已采集(锁定)", "未上传")[i % 3],
+              "updated": at(120 + 7 * i), "attempts": 1 + i % 3} for i in range(40)]
     return rows
+
+
+def sample_picture() -> bytes | None:
+    """Return a made-up filed picture (the demo still cut to 3:4, 480×640 JPEG), or None without the demo still."""
+    try:
+        from PIL import Image
+
+        from capture.camera import find_demo_still
+
+        with Image.open(find_demo_still()) as image:
+            rgb = image.convert("RGB")
+    except Exception:  # the screenshots do not depend on the demo still
+        return None
+    w, h = rgb.size
+    cw = min(w, h * 3 // 4)
+    box = ((w - cw) // 2, 0, (w - cw) // 2 + cw, min(h, cw * 4 // 3))
+    out = io.BytesIO()
+    rgb.crop(box).resize((480, 640)).save(out, "JPEG", quality=90)
+    return out.getvalue()
 
 
 OPERATORS_PIN = "4826"
 
 
 def _shot_console(records: list[dict[str, Any]], lang: str, now: dt.datetime, profiles, cameras,
-                  names: tuple[str, ...]) -> OperatorConsole:
-    """Return a console of the made-up records with operators `names` (all with PIN 4826)."""
+                  names: tuple[str, ...], rows: int = 11) -> OperatorConsole:
+    """Return a console of the made-up records with operators `names` (all with PIN 4826), `rows` rows a page;
+    the profile comes from the config file, the camera from the command line, 换底 from the console."""
     stored = hash_pin(OPERATORS_PIN, iterations=1000)
     return OperatorConsole(lambda: records, None, profiles, cameras, profile_id="chsi-graduation", camera_spec="0",
                            lang=lang, clock=lambda: 0.0, today=now.date, pin_iterations=1000,
-                           operators=[(name, stored) for name in names])
+                           operators=[(name, stored) for name in names], rows_per_page=rows,
+                           origins={"profile": "file", "camera": "flag", "replace_backdrop": "console"})
 
 
 def _profiles() -> tuple[Choice, ...]:
@@ -59,9 +84,33 @@ def _profiles() -> tuple[Choice, ...]:
                 Choice("id-card", "居民身份证", "Resident ID card"))
 
 
+def _records_shots(console: OperatorConsole, shot: Callable[[OperatorConsole, str], None]) -> None:
+    """Shoot the queue (first and last page), the search, and the records (filed, reopened, nothing filed, printed)."""
+    shot(console, "queue")
+    console.handle("page:last")
+    shot(console, "queue-last")
+    console.handle("goto:search")
+    for key in "20231":
+        console.handle(f"key:{key}")
+    shot(console, "search")
+    console.handle("back")
+    for identity, name in (("2023001", "record"), ("2023017", "record-reopen"),
+                           ("12345678901234", "record-disabled")):
+        console.handle("goto:queue")
+        console.handle(f"open:{identity}")
+        shot(console, name)
+    console.handle("goto:queue")
+    console.type_text("2023001")  # a keyboard-wedge scanner types the number, then Enter
+    console.handle("ok")
+    console.notify("op_print_saved", n=1, path="/var/lib/idphoto/kiosk-store/exports/"
+                                               "2023001-sheet-20261123-153000.jpg")
+    shot(console, "record-print")
+
+
 def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (1280, 800)) -> list[Path]:
     """Render every operator page in Chinese and English to out_dir/operator-<page>-<lang>.png; return the paths.
-    Pages: who (choose the operator), pin, queue, record (filed), record-reopen (a locked record reopened for
+    Pages: who (choose the operator), pin, queue, queue-last (the last page), search (the matches of "20231"),
+    record (filed, with its picture), record-print (the sheet saved without a printer), record-reopen (a locked record reopened for
     re-capture), record-disabled (nothing filed yet: buttons disabled with the reason), settings, export,
     export-done (where the file is and how many pictures), change-pin, pin-locked."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -69,6 +118,7 @@ def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (12
     out.mkdir(parents=True, exist_ok=True)
     now = dt.datetime(2026, 11, 23, 15, 30)
     records = sample_records(now)
+    records[0]["picture_bytes"] = sample_picture()
     profiles = _profiles()
     cameras = [Choice("0", "摄像头 0", "Camera 0"), Choice("1", "摄像头 1", "Camera 1"),
                Choice("demo", "演示视频", "Demo video")]
@@ -82,7 +132,8 @@ def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (12
             pygame.image.save(surface, str(path))
             written.append(path)
 
-        console = _shot_console(records, lang, now, profiles, cameras, ("王老师", "李老师", "operator 1"))
+        console = _shot_console(records, lang, now, profiles, cameras, ("王老师", "李老师", "operator 1"),
+                                rows_for_height(size[1]))
         shot(console, "who")
         console.handle("operator:1")
         for key in "48":
@@ -91,12 +142,7 @@ def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (12
         for key in "26":
             console.handle(f"key:{key}")
         console.handle("ok")
-        shot(console, "queue")
-        for identity, name in (("2023001", "record"), ("2023017", "record-reopen"),
-                               ("12345678901234", "record-disabled")):
-            console.handle("goto:queue")
-            console.handle(f"open:{identity}")
-            shot(console, name)
+        _records_shots(console, shot)
         console.handle("goto:settings")
         shot(console, "settings")
         console.handle("goto:export")

@@ -33,7 +33,7 @@ class FakeClock:
 
 
 def records() -> list[dict]:
-    return views.sample_records(NOW)
+    return views.sample_records(NOW)[:9]  # the hand-made ones (the rest fill pages for the screenshots)
 
 
 def console(pin: str | None = "4826", clock: FakeClock | None = None, provider=records, **kw) -> OperatorConsole:
@@ -308,7 +308,9 @@ def test_store_objects_are_read_as_rows() -> None:
     c.handle("open:2023001")
     shown = c.state().record["attempts"]
     assert [a["result"] for a in shown] == ["rejected", "filed"]
-    assert shown[0]["note"] == "eyes_open" and shown[1]["note"] == "2023001.jpg"
+    # a failed attempt carries the gates it failed (the screen words them), never a gate id as its note
+    assert shown[0]["failed"] == ["eyes_open"] and not shown[0].get("note")
+    assert shown[1]["note"] == "2023001.jpg" and shown[1]["thumb"] is True and shown[0]["thumb"] is False
     assert attempt_row({"at": stamp, "result": "filed"})["result"] == "filed"
 
 

@@ -240,3 +240,44 @@ def test_the_station_name_comes_from_the_flag_the_config_or_the_host(all_profile
         assert app.store.station == "desk-9"
     finally:
         app.store.close()
+
+
+def test_console_settings_survive_a_restart_flags_win_and_origins_are_known(all_profiles, tmp_path):
+    from kiosk.commands.kiosk import kiosk_settings
+    from kiosk.commands.main import build_parser
+    from kiosk.console.console import ChooseBackdrop, ChooseProfile
+    from kiosk.station.settings import resolve, station_settings
+
+    profile = all_profiles["chsi-graduation"]
+    store = tmp_path / "store"
+    app = KioskApp(_options(profile, tmp_path, None, station="desk-1"))
+    try:
+        app.console_bridge.open_console()
+        app.console_bridge.carry_out(ChooseProfile("id-card"))  # said 设置已保存: now it is
+        app.console_bridge.carry_out(ChooseBackdrop(True))
+    finally:
+        app.store.close()
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'store = "{store}"\nstation = "desk-1"\nprofile = "kaoyan"\ncamera = "demo"\n',
+                      encoding="utf-8")
+
+    def settings(*argv: str):
+        return kiosk_settings(build_parser().parse_args(["kiosk", "--config", str(config), *argv]))
+
+    values = settings()  # the restart: saved values win over the config file
+    assert (values["profile"], values["replace_backdrop"], values["camera"]) == ("id-card", True, "demo")
+    assert values.origins["profile"] == "console" and values.origins["camera"] == "file"
+    assert values.origins["lang"] == "default"
+    values = settings("--profile", "cn-passport")  # a flag wins over the saved value
+    assert values["profile"] == "cn-passport" and values.origins["profile"] == "flag"
+    assert station_settings(values, profile, "demo").origins["replace_backdrop"] == "console"
+    other = kiosk_settings(build_parser().parse_args(["kiosk", "--store", str(store), "--station", "desk-2"]))
+    assert other["profile"] == "chsi-graduation" and other.origins["profile"] == "default"  # another station's
+    # a saved profile that no longer exists is left out: the config file's applies
+    resolved = resolve({"profile": "kaoyan"}, {}, {})
+    assert resolved["profile"] == "kaoyan" and resolved.origins["profile"] == "file"
+    from kiosk.store.records import SqliteRecordStore
+
+    with SqliteRecordStore(store, station="desk-1") as s:
+        s.save_setting("profile", "no-such-profile")
+    assert settings()["profile"] == "kaoyan"

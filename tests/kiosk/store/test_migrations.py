@@ -90,7 +90,7 @@ def test_an_old_store_opens_migrates_and_keeps_everything(tmp_path, data):
 
 def test_migrate_applies_each_missing_step_once(tmp_path):
     db = sqlite3.connect(tmp_path / "x.sqlite3", isolation_level=None)
-    assert migrations.migrate(db, tmp_path / "x.sqlite3") == [v for v, _ in migrations.STEPS] == [1, 2, 3]
+    assert migrations.migrate(db, tmp_path / "x.sqlite3") == [v for v, _ in migrations.STEPS]
     assert migrations.migrate(db, tmp_path / "x.sqlite3") == []
     assert {"station"} <= migrations.columns(db, "attempts") and migrations.columns(db, "audit")
     db.close()
