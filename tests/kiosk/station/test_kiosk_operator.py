@@ -181,16 +181,23 @@ def test_switching_camera_from_the_console_restarts_the_feed(all_profiles, tmp_p
     app = KioskApp(_options(profile, tmp_path, None, camera=str(empty_room), exit_after=1, max_runtime_s=40.0))
     seen_before_switch: list[int] = []
 
-    def switch() -> None:
-        seen_before_switch.append(app.frames_shown)
-        app.console_bridge.carry_out(ChooseCamera("demo"))
+    stop = threading.Event()
 
-    timer = threading.Timer(1.5, switch)
-    timer.start()
+    def switch() -> None:
+        # switch once the first camera has shown a few frames, however slow the machine is (no fixed delay)
+        while app.frames_shown < 5 and not stop.wait(0.05):
+            pass
+        if not stop.is_set():
+            seen_before_switch.append(app.frames_shown)
+            app.console_bridge.carry_out(ChooseCamera("demo"))
+
+    switcher = threading.Thread(target=switch, daemon=True)
+    switcher.start()
     try:
         assert app.run() == 0
     finally:
-        timer.cancel()
+        stop.set()
+        switcher.join(5.0)
     assert seen_before_switch and seen_before_switch[0] > 0  # the first camera was running, showing nobody
     assert app.o.camera == "demo" and app.filed == 1
     store = app.store.__class__(tmp_path / "store")
