@@ -172,7 +172,7 @@ class HallServer:
             except psycopg.OperationalError:
                 if time.monotonic() > deadline:
                     self.stop()
-                    raise StoreError(self.data, "hall_start_failed", detail="no answer") from None
+                    raise StoreError(self.data, "hall_start_failed", detail="timeout") from None
                 time.sleep(0.1)
 
     def _start_error(self) -> StoreError:
@@ -236,4 +236,4 @@ def _log_tail(path: Path, size: int = 4000) -> str:
 
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return lines[-1][:200] if lines else "no message"
+    return lines[-1][:200] if lines else "-"
