@@ -163,3 +163,17 @@ def test_the_records_command_works_on_a_server_url_and_never_prints_the_password
     assert main(["records", "--store", bad]) == 2
     err = capsys.readouterr().err
     assert "refused the user name or password" in err and password not in err and "wrong" not in err
+
+
+def test_the_postgres_store_implements_the_protocol_exactly():
+    import inspect
+
+    from kiosk.store.postgres import PostgresRecordStore
+    from kiosk.store.records import RecordStore
+
+    members = [n for n, v in vars(RecordStore).items() if callable(v) and not n.startswith("_")]
+    for name in members:
+        wanted = list(inspect.signature(getattr(RecordStore, name)).parameters)
+        given = list(inspect.signature(getattr(PostgresRecordStore, name)).parameters)
+        assert given == wanted, name
+    assert {"recover", "picture_bytes", "schema_version"} <= set(dir(PostgresRecordStore))
