@@ -129,8 +129,9 @@ class HallServer:
             command = [*self.who.prefix, str(bin_dir() / "postgres"), "-D", str(self.pgdata),
                        "-c", f"listen_addresses={self.listen.host}", "-c", f"port={self.listen.port}",
                        "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256"]
-            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                            start_new_session=True, env=_env())
+            self.process = subprocess.Popen(_orphan_safe(command, self.who), stdin=subprocess.DEVNULL, stdout=log,
+                                            stderr=log, start_new_session=True, env=_env(),
+                                            preexec_fn=None if self.who.prefix else _die_with_parent)
         finally:
             os.close(log)
         self._wait_ready(timeout_s)
@@ -193,7 +194,9 @@ class HallServer:
             role = sql.Identifier(STATION_ROLE)
             if db.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (STATION_ROLE,)).fetchone() is None:
                 db.execute(sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE").format(role))
-            db.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(role, sql.Literal(password)))
+            # the server gets the SCRAM verifier made here, never the password itself (not even in its log)
+            verifier = db.pgconn.encrypt_password(password.encode(), STATION_ROLE.encode(), b"scram-sha-256")
+            db.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(role, sql.Literal(verifier.decode("ascii"))))
             if db.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone() is None:
                 db.execute(sql.SQL("CREATE DATABASE {} OWNER {} ENCODING 'UTF8'").format(
                     sql.Identifier(DATABASE), role))
@@ -216,6 +219,23 @@ class HallServer:
     def wait(self) -> int:
         """Block until PostgreSQL exits; return its exit status."""
         return self.process.wait() if self.process else 0
+
+
+def _orphan_safe(command: list[str], who: RunAs) -> list[str]:
+    """Return `command` so that PostgreSQL shuts down fast (SIGINT) if this process dies without stopping it
+    (SIGKILL): through setpriv's --pdeathsig when running as another user (a change of user clears the setting)."""
+    if not who.prefix:
+        return command
+    return [who.prefix[0], "--pdeathsig", "INT", *who.prefix[1:], *command[len(who.prefix):]]
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask the kernel for SIGINT (PostgreSQL's fast shutdown) when the parent dies."""
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGINT), 0, 0, 0)
 
 
 def _env() -> dict[str, str]:

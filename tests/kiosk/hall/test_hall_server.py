@@ -129,3 +129,27 @@ def test_listen_addresses():
     assert host != "0.0.0.0" and socket.inet_aton(host)  # this PC's LAN address (or loopback without a network)
     given = station_url(Listen("10.1.2.3", 5433), "kiosk", "pw", "idphoto")
     assert given == "postgresql://kiosk:pw@10.1.2.3:5433/idphoto"
+
+
+def test_postgresql_shuts_down_when_the_hall_server_is_killed(place):
+    import time
+
+    data, port = place / "hall", free_port()
+    proc = _start(data, port)
+    line = _first_line(proc)
+    assert URL.match(line)
+    pid = int((data / "pgdata" / "postmaster.pid").read_text().split()[0])
+    proc.kill()  # SIGKILL: no chance to stop PostgreSQL itself
+    proc.communicate(timeout=120)
+    deadline = time.monotonic() + 120
+    while (data / "pgdata" / "postmaster.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not (data / "pgdata" / "postmaster.pid").exists()  # it shut down (fast) instead of staying orphaned
+    try:
+        state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
+    except FileNotFoundError:
+        state = "gone"
+    assert state in ("gone", "Z")  # ended (a zombie until the orphan's new parent reaps it)
+    proc = _start(data, port)  # and the folder starts again
+    assert _first_line(proc) == line
+    assert _stop(proc)[0] == 0
