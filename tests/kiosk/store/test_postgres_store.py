@@ -177,3 +177,33 @@ def test_the_postgres_store_implements_the_protocol_exactly():
         given = list(inspect.signature(getattr(PostgresRecordStore, name)).parameters)
         assert given == wanted, name
     assert {"recover", "picture_bytes", "schema_version"} <= set(dir(PostgresRecordStore))
+
+
+def test_two_stations_filing_the_same_number_at_once_file_it_once(pg_url):
+    """The record row is locked for the filing's transaction: one filing wins, the other is refused (already
+    filed) and leaves nothing behind."""
+    stores = [open_store(pg_url, station=f"hall-{i}") for i in (1, 2)]
+    data = [picture(3), picture(4)]
+    barrier, results = threading.Barrier(2), {}
+
+    def file(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = stores[i].file_picture("2023020", PROFILE, data[i], GATES_OK).station
+        except Exception as exc:  # noqa: BLE001 - the loser's refusal, checked below
+            results[i] = exc
+
+    threads = [threading.Thread(target=file, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    won = [i for i in (0, 1) if isinstance(results[i], str)]
+    lost = [results[i] for i in (0, 1) if not isinstance(results[i], str)]
+    assert len(won) == 1 and [getattr(e, "code", e) for e in lost] == ["already_filed"]
+    record = stores[0].get("2023020")
+    assert record.station == f"hall-{won[0] + 1}" and stores[1].picture_bytes(record) == data[won[0]]
+    assert _sql(pg_url, "SELECT count(*) FROM pictures") == [(1,)]
+    assert [a.accepted for a in stores[0].attempts("2023020")] == [True]
+    for s in stores:
+        s.close()
