@@ -135,7 +135,12 @@ class HallServer:
         finally:
             os.close(log)
         self._wait_ready(timeout_s)
-        self._provide()
+        import psycopg  # lazy, as above
+
+        try:
+            self._provide()
+        except psycopg.Error as exc:
+            raise StoreError(self.data, "hall_start_failed", detail=_last_line(str(exc))) from None
         self.url = station_url(self.listen, STATION_ROLE, (self.data / KIOSK_PW).read_text().strip(), DATABASE)
         return self.url
 

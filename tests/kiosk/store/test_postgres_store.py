@@ -207,3 +207,17 @@ def test_two_stations_filing_the_same_number_at_once_file_it_once(pg_url):
     assert [a.accepted for a in stores[0].attempts("2023020")] == [True]
     for s in stores:
         s.close()
+
+
+def test_the_password_may_come_from_the_environment_instead_of_the_url(pg_url, monkeypatch):
+    password = urlsplit(pg_url).password
+    bare = pg_url.replace(f":{password}@", "@")
+    monkeypatch.setenv("PGPASSWORD", password)  # libpq's own variable (a passfile= parameter works the same way)
+    with open_store(bare, station="desk-4") as s:
+        assert s.ensure("2023030", PROFILE.id).status is Status.NOT_UPLOADED
+    assert shown(bare) == bare  # nothing to mask
+    monkeypatch.delenv("PGPASSWORD")
+    monkeypatch.setenv("PGPASSFILE", "/nonexistent")
+    with pytest.raises(StoreError) as info:
+        open_store(bare)
+    assert info.value.code == "server_login_refused"
