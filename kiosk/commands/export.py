@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from capture.errors import error_name
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, CommandError, open_store, output_file, status_arg
+from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, CommandError, UsageError, open_store, output_file,
+                                   status_arg)
 from kiosk.texts import error_text
 
 
@@ -23,10 +24,14 @@ def run(args: argparse.Namespace) -> int:
     """Write the zip; return 0, 1 if it did not check out or some records were refused, 2 (CommandError) for an
     output path that cannot be written (checked before anything is done; nothing is locked then)."""
     from kiosk.store.export import ExportError, export_batch
+    from kiosk.store.open import is_server_url
     from kiosk.store.records import Status
 
     statuses = status_arg(args.status) or [Status.FILED, Status.RECAPTURED]
     output = output_file(args.output, "batch.zip")
+    if is_server_url(args.store):  # the hall's export (pictures read from the server) comes with issue #14's part 5
+        raise UsageError("--store: exporting from a hall server (postgresql://) is not available yet; export "
+                         "from a station's store folder.")
     store = open_store(args.store)
     try:
         report = export_batch(store, Path(output), statuses)

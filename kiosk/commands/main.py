@@ -16,6 +16,7 @@ import sys
 from typing import Sequence
 
 from kiosk.commands import bench, check, doctor, export, import_, kiosk, make, records, replay, roster, sheet
+from kiosk.commands import hall_server
 from kiosk.commands import eval as eval_  # the modules are named after their subcommands
 from kiosk.commands import profiles as profiles_
 from kiosk.commands.common import (EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE,
@@ -28,7 +29,8 @@ __all__ = ["EXIT_BROKEN_PIPE", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EX
            "build_parser", "entry_point", "main"]
 
 #: the subcommands, in the order `idphoto --help` lists them
-COMMANDS = (profiles_, make, doctor, import_, check, eval_, kiosk, records, roster, export, bench, sheet, replay)
+COMMANDS = (profiles_, make, doctor, import_, check, eval_, kiosk, records, roster, export, bench, sheet, replay,
+            hall_server)
 
 
 def build_parser() -> argparse.ArgumentParser:

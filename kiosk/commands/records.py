@@ -62,10 +62,13 @@ def add_parser(subparsers) -> None:
 
 
 def _open(args: argparse.Namespace, readonly: bool):
+    from kiosk.store.open import is_server_url, open_store
     from kiosk.store.records import DB_NAME, SqliteRecordStore
 
     if not getattr(args, "store", None):
         raise UsageError("--store DIR is required: give the kiosk's store folder.")
+    if is_server_url(args.store):  # a hall's server: kiosk.store.open chooses the store
+        return open_store(args.store, station=getattr(args, "station", None), readonly=readonly)
     folder = Path(args.store)
     if not (folder / DB_NAME).is_file():
         raise UsageError(f"{folder}: no records store here (expected {DB_NAME}); give the kiosk's --store folder.")

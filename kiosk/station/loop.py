@@ -27,7 +27,7 @@ from kiosk.station.sounds import SoundPlayer
 from kiosk.station.states import STATES, Context
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame, AnalysisWorker
-from kiosk.store.records import SqliteRecordStore
+from kiosk.store.open import open_store
 from kiosk.texts import text as say
 from profiles.model import Background, Profile
 
@@ -65,7 +65,7 @@ class KioskApp:
         self.on_state = on_state
         self.started_s = clock()
         self.flow = Flow(FlowConfig(), clock)
-        self.store = SqliteRecordStore(options.store, station=options.station)
+        self.store = open_store(options.store, station=options.station)  # a folder, or a hall's postgresql:// URL
         self.sound = SoundPlayer(options.sound)
         self.ctx = Context(options, self.store, self.sound, clock, self.flow.config, lang=options.lang,
                            started_s=self.started_s, entered_at_s=self.flow.entered_at_s)

@@ -7,6 +7,7 @@ from typing import Iterable
 
 from capture.errors import CodedError, Codes
 from kiosk.store.lifecycle import TRANSITION_CODES
+from kiosk.store.postgres_codes import SERVER_CODES
 
 #: every StoreError / PictureRejected code -> the fields it carries (sentences in kiosk/texts/store.py)
 FILING_CODES: dict[str, tuple[str, ...]] = {
@@ -35,7 +36,7 @@ ROSTER_CODES: dict[str, tuple[str, ...]] = {
 }
 
 #: every code of the "store" domain -> its fields
-STORE_CODES: dict[str, tuple[str, ...]] = {**TRANSITION_CODES, **FILING_CODES, **ROSTER_CODES}
+STORE_CODES: dict[str, tuple[str, ...]] = {**TRANSITION_CODES, **FILING_CODES, **ROSTER_CODES, **SERVER_CODES}
 
 
 class StoreError(CodedError):

