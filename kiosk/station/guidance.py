@@ -13,6 +13,7 @@ is right is not held back), and the frame that is filed is still held to the exa
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -31,11 +32,11 @@ class GuidanceConfig:
     #: a gate that has turned red `flap_reds` times within `flap_window_s` (a person talking, nodding) turns green
     #: again only after passing for `flap_pass_s`, so its hint does not come and go with every word
     flap_reds: int = 2
-    flap_window_s: float = 5.0
+    flap_window_s: float = 8.0
     flap_pass_s: float = 1.0
     #: a gate's hint takes over from another only once the gate has been steadily red this long (a gate that is red
     #: for a moment would otherwise flash its hint)
-    hint_after_s: float = 0.5
+    hint_after_s: float = 0.8
 
 
 @dataclass
@@ -85,7 +86,8 @@ class Guidance:
         self._last = None
 
     def _step(self, name: str, ok: bool, now: float) -> bool:
-        track = self._tracks.setdefault(name, _Track(raw=ok, raw_since_s=now, red_since_s=now))
+        # a gate failing from its first frame has been red all along (-inf); a passing one is red only until it settles
+        track = self._tracks.setdefault(name, _Track(raw=ok, raw_since_s=now, red_since_s=now if ok else -math.inf))
         if ok != track.raw:
             track.raw, track.raw_since_s = ok, now
         held = now - track.raw_since_s
@@ -105,12 +107,16 @@ class Guidance:
 
     def _next_hint_gate(self, failing: Sequence[str], now: float) -> str | None:
         """Return the gate whose hint to show next: the first of `failing` (priority order) that has been steadily
-        red for `hint_after_s`; when none has, the current hint's gate while it still fails, else None (keep the
-        hint on screen: within `hint_after_s` a gate that is red for a moment either settles or turns green)."""
+        red for `hint_after_s`; when none has, the current hint's gate while it still fails, the first when the
+        current one is still red but outranked (an advisory hint behind a blocking failure), else None: keep the
+        hint on screen (within `hint_after_s` a gate that is red for a moment either settles or turns green)."""
         settled = [n for n in failing if now - self._tracks[n].red_since_s >= self.config.hint_after_s]
         if settled:
             return settled[0]
-        return self._hint_gate if self._hint_gate in failing else None
+        if self._hint_gate in failing:
+            return self._hint_gate
+        current = self._tracks.get(self._hint_gate) if self._hint_gate is not None else None
+        return failing[0] if current is not None and not current.stable else None
 
     def _within_dead_band(self, name: str, result: GateResult | None) -> bool:
         """Return True when gate `name` is steadily green and `result` fails it by less than the gate's dead band
