@@ -125,8 +125,8 @@ def bench_analysis(frames: list[np.ndarray], profile: Profile, count: int | None
 
 
 
-def bench_guide_fps(profile: Profile, seconds: float) -> tuple[float, float]:
-    """Return (guide screen frames per second, analysed frames per second) with the replay camera at 1280×720."""
+def bench_guide_fps(profile: Profile, seconds: float, size: tuple[int, int] = (1280, 720)) -> tuple[float, float]:
+    """Return (guide screen frames per second, analysed frames per second) with the replay camera at `size` (W, H)."""
     from kiosk.station.loop import KioskApp
     from kiosk.station.settings import KioskOptions
     from kiosk.station.flow import State
@@ -139,7 +139,7 @@ def bench_guide_fps(profile: Profile, seconds: float) -> tuple[float, float]:
     del settled
 
     def factory():
-        return ReplayCamera(StillMotionFrames(still, too_close, size=(1280, 720), fps=30.0, noise_sigma=1.5),
+        return ReplayCamera(StillMotionFrames(still, too_close, size=size, fps=30.0, noise_sigma=1.5),
                             fps=30.0, loop=True)
 
     marks: dict[str, float] = {}
