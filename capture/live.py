@@ -90,7 +90,7 @@ class FrameAnalysis:
     """The result of analysing one frame: measurements, the subject's landmarks, and stage timings (ms)."""
 
     measurements: Measurements
-    face: FaceLandmarks | None
+    face: FaceLandmarks | None  # the subject's landmarks in the frame's own pixels (also when a reduced copy was read)
     timings_ms: dict[str, float] = field(default_factory=dict)
     #: every measurement was taken on this frame (a full analysis), none carried over from an earlier one
     complete: bool = True
