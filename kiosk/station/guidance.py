@@ -7,8 +7,9 @@ green for `hold_s`: the moment to start the countdown. Advisory gates (see captu
 back; their hint shows only when no blocking gate is red.
 
 Each gate also has a dead band on its value (`GateSpec.dead_band_ratio`, a share of its threshold): once steadily
-green, a gate keeps passing while its value fails by less than that share, so a value that sits at its threshold
-and wobbles with noise does not flip the checklist and the hint. Turning green is never delayed by it (a person who
+green, a gate keeps passing while its value fails by less than that share (for at most `dead_band_max_s`: a value
+that stays just over its limit is told to the person), so a value that sits at its threshold and wobbles with noise
+does not flip the checklist and the hint. Turning green is never delayed by it (a person who
 is right is not held back), and the frame that is filed is still held to the exact thresholds (AnalysedFrame).
 """
 from __future__ import annotations
@@ -28,7 +29,8 @@ class GuidanceConfig:
     fail_after_s: float = 0.35
     hint_min_s: float = 1.5
     hold_s: float = 0.7
-    value_dead_band: bool = True  # a steadily green gate passes while its value fails by less than its dead band
+    value_dead_band: bool = True  # a steadily green gate passes while its value fails by less than its dead band...
+    dead_band_max_s: float = 2.0  # ... for at most this long: a value that stays just over its limit is no noise
     #: a gate that has turned red `flap_reds` times within `flap_window_s` (a person talking, nodding) turns green
     #: again only after passing for `flap_pass_s`, so its hint does not come and go with every word
     flap_reds: int = 2
@@ -46,6 +48,7 @@ class _Track:
     raw_since_s: float = 0.0
     red_at_s: list[float] = field(default_factory=list)  # when the steady verdict last turned red (newest last)
     red_since_s: float = 0.0  # since when the steady verdict is red (when it is)
+    failing_since_s: float | None = None  # since when the frames' own verdicts fail (None: the last one passed)
 
 
 @dataclass(frozen=True)
@@ -118,15 +121,23 @@ class Guidance:
         current = self._tracks.get(self._hint_gate) if self._hint_gate is not None else None
         return failing[0] if current is not None and not current.stable else None
 
-    def _within_dead_band(self, name: str, result: GateResult | None) -> bool:
+    def _within_dead_band(self, name: str, result: GateResult | None, now: float) -> bool:
         """Return True when gate `name` is steadily green and `result` fails it by less than the gate's dead band
-        (a share of its threshold, capture/gates/spec.py): the failure is read as noise and the gate passes."""
+        (a share of its threshold, capture/gates/spec.py), the frames' own verdicts failing for less than
+        `dead_band_max_s`: the failure is read as noise and the gate passes."""
         track = self._tracks.get(name)
         spec = SPECS_BY_NAME.get(name)
-        if not self.config.value_dead_band or result is None or track is None or not track.stable or spec is None:
+        if track is not None:  # follow the frames' own failing streak
+            if result is not None and result.ok:
+                track.failing_since_s = None
+            elif track.failing_since_s is None:
+                track.failing_since_s = now
+        if not self.config.value_dead_band or result is None or result.ok or track is None or not track.stable \
+                or spec is None or track.failing_since_s is None:
             return False
         margin = spec.margin_ratio(result)
-        return margin is not None and -spec.dead_band_ratio <= margin < 0
+        noise = now - track.failing_since_s < self.config.dead_band_max_s
+        return margin is not None and -spec.dead_band_ratio <= margin < 0 and noise
 
     def update(self, results: Mapping[str, GateResult] | None, now: float) -> GuidanceView:
         """Return the GuidanceView after the verdicts `results` of one frame at time `now` (None = no face)."""
@@ -135,7 +146,8 @@ class Guidance:
         advisory = frozenset(n for n, r in (results or {}).items() if r.advisory)
         for name in self.gates:
             result = results.get(name) if results else None
-            ok = bool(result and result.ok) or self._within_dead_band(name, result)
+            noise = self._within_dead_band(name, result, now)  # called on every frame: it follows the failing streak
+            ok = bool(result and result.ok) or noise
             checklist[name] = self._step(name, ok, now)
             hints[name] = result.hint if result is not None else "no_face"
         blocking = [n for n in self.gates if not checklist[n] and n not in advisory]

@@ -110,3 +110,12 @@ def test_all_three_together_on_restless_seconds():
     # green and the talking is one "close your mouth" from its second word to 1 s after its last: 2 changes
     frames = pitch_at_threshold() + talking()[25:]
     assert (changes(play(frames, OLD)), changes(play(frames))) == (32, 2)
+
+
+def test_a_value_that_stays_just_over_its_limit_is_not_hidden():
+    # 10.3 deg for good: inside the dead band, but the frames fail for longer than dead_band_max_s (2 s), so the gate
+    # turns red 2 s + fail_after_s (0.35 s) after the value went over: the countdown cannot wait for a frame forever
+    frames = [frame(5.0)] * 50 + [frame(10.3)] * 100
+    hints = play(frames, replace(OLD, value_dead_band=True))
+    first_red = next(i for i in range(50, len(hints)) if hints[i] == "chin_down")
+    assert first_red == 50 + 59  # 2 s = frame 50 + 50; red 0.35 s later: 9 frames on (0.36 s)
