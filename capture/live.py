@@ -8,25 +8,81 @@ face in eye-to-chin units) and what a seated person changes slowly (backdrop, ea
 lens glare and tint, teeth) is carried over from the last full analysis. `FrameAnalysis.complete` says which frames
 had everything measured afresh: only those are offered for capture. The body-pose model (shoulder points) runs on
 every `settings.live_body_pose_every`-th full analysis; between runs its points move with the face.
+
+Frames taller than LIVE_ANALYSIS_MAX_HEIGHT (a 1080p camera) are analysed on a copy reduced by a whole factor
+(`reduced_copy`: 1920×1080 → 960×540 in about half a millisecond), and the measurements in pixels (head geometry,
+framing, the frame size) and the landmarks are scaled back to the frame's own pixels, so the gates judge them as on
+the full frame. The picture is still made from the full frame (the caller keeps it). Measurements that are not
+lengths stay as read on the copy: shares, angles, colours, and the two read per pixel (focus, the backdrop's
+gradient), which a copy at ≥ 540 rows reads as a 720p camera's frame would.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field, replace
 
+import cv2
 import numpy as np
 
-from capture.faces.head import head_geometry, tracked_head_geometry
+from capture.faces.head import HeadGeometry, head_geometry, tracked_head_geometry
 from capture.faces.landmarks import FaceLandmarks, FaceMeshDetector, PersonSegmenter, PoseDetector, PoseLandmarks
 from capture.measurements import Measurements, measure_context
 from capture.measures.context import FaceContext
 from capture.measures.eyes import with_openness
-from capture.measures.geometry import measure_framing
+from capture.measures.geometry import FramingMeasure, measure_framing
 from capture.measures.mouth import with_gap
 from capture.measures.pose import measure_pose
 from capture.measures.sharpness import measure_sharpness
 from capture.measures.shoulders import shoulders_can_show
 from capture.settings import ENGINE, EngineSettings
+
+#: live frames taller than this many rows are analysed on a reduced copy (see the module docstring)
+LIVE_ANALYSIS_MAX_HEIGHT = 720
+
+
+def reduction_factor(height_px: int, max_height_px: int = LIVE_ANALYSIS_MAX_HEIGHT) -> int:
+    """Return the whole factor (1, 2, 3, ...) a frame `height_px` rows tall is reduced by for live analysis: the
+    smallest that brings it to at most `max_height_px` rows (1080 → 2: 540 rows; 720 → 1: the frame itself)."""
+    return max(1, math.ceil(height_px / max_height_px))
+
+
+def reduced_copy(rgb: np.ndarray, factor: int) -> np.ndarray:
+    """Return `rgb` (H×W×3 uint8) reduced `factor` times in each direction by pixel-area averaging (`rgb` itself
+    when factor is 1). A whole factor keeps OpenCV on its fast path and every copy pixel the mean of a k×k block."""
+    if factor <= 1:
+        return rgb
+    h, w = rgb.shape[:2]
+    return cv2.resize(rgb, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
+
+
+def _head_in_frame_px(head: HeadGeometry | None, k: float) -> HeadGeometry | None:
+    if head is None:
+        return None
+    return replace(head, eye_y=head.eye_y * k, eye_mid_x=head.eye_mid_x * k, face_centre_x=head.face_centre_x * k,
+                   face_width=head.face_width * k, chin_y=head.chin_y * k, crown_y=head.crown_y * k)
+
+
+def _framing_in_frame_px(f: FramingMeasure | None, k: float) -> FramingMeasure | None:
+    if f is None:
+        return None
+    return replace(f, face_box=tuple(v * k for v in f.face_box), inter_eye_px=f.inter_eye_px * k,
+                   face_width_px=f.face_width_px * k, head_margin_px=f.head_margin_px * k)
+
+
+def in_frame_px(m: Measurements, face: FaceLandmarks | None, k: int, width_px: int,
+                height_px: int) -> tuple[Measurements, FaceLandmarks | None]:
+    """Return (measurements, landmarks) read on a copy reduced `k` times, with their lengths in the pixels of the
+    `width_px` × `height_px` frame (shares, angles and the rest unchanged)."""
+    if k == 1:
+        return m, face
+    m = replace(m, frame_width=width_px, frame_height=height_px, head=_head_in_frame_px(m.head, k),
+                framing=_framing_in_frame_px(m.framing, k))
+    if face is not None:
+        points = face.points.copy()
+        points *= np.float32(k)
+        face = replace(face, points=points, frame_width=width_px, frame_height=height_px)
+    return m, face
 
 
 @dataclass
@@ -34,7 +90,7 @@ class FrameAnalysis:
     """The result of analysing one frame: measurements, the subject's landmarks, and stage timings (ms)."""
 
     measurements: Measurements
-    face: FaceLandmarks | None
+    face: FaceLandmarks | None  # the subject's landmarks in the frame's own pixels (also when a reduced copy was read)
     timings_ms: dict[str, float] = field(default_factory=dict)
     #: every measurement was taken on this frame (a full analysis), none carried over from an earlier one
     complete: bool = True
@@ -49,8 +105,9 @@ class FrameAnalysis:
 class FrameAnalyzer:
     """Analyses a stream of frames; keep one per camera. Not thread-safe: use from one worker thread."""
 
-    def __init__(self, settings: EngineSettings = ENGINE) -> None:
+    def __init__(self, settings: EngineSettings = ENGINE, max_height: int = LIVE_ANALYSIS_MAX_HEIGHT) -> None:
         self.settings = settings
+        self.max_height = max_height  # frames taller than this are analysed on a reduced copy
         self.mesh = FaceMeshDetector(static=False, max_faces=2)
         self.segmenter = PersonSegmenter()
         self.body = PoseDetector(static=False)  # the full model: the only pose model the wheel bundles
@@ -73,7 +130,8 @@ class FrameAnalyzer:
         self.close()
 
     def analyse(self, rgb: np.ndarray) -> FrameAnalysis:
-        """Return the FrameAnalysis of one RGB frame (H×W×3 uint8)."""
+        """Return the FrameAnalysis of one RGB frame (H×W×3 uint8), lengths in its own pixels (a tall frame is
+        analysed on a reduced copy: see the module docstring)."""
         timings: dict[str, float] = {}
 
         def timed(stage: str, fn, *args):
@@ -83,10 +141,20 @@ class FrameAnalyzer:
             return out
 
         h, w = rgb.shape[:2]
+        k = reduction_factor(h, self.max_height)
+        small = timed("reduce", reduced_copy, rgb, k) if k > 1 else rgb
+        m, face, complete = self._analyse_copy(small, timed)
+        m, face = in_frame_px(m, face, k, w, h)
+        return FrameAnalysis(m, face, timings, complete=complete)
+
+    def _analyse_copy(self, rgb: np.ndarray, timed) -> tuple[Measurements, FaceLandmarks | None, bool]:
+        """Return (measurements, the subject's landmarks or None, fully analysed) of the frame or copy `rgb`, in its
+        pixels."""
+        h, w = rgb.shape[:2]
         faces = timed("facemesh", self.mesh.process, rgb)
         if not faces:
             self._frames, self._fulls, self._body, self._last = 0, 0, None, None  # a new person: start afresh
-            return FrameAnalysis(Measurements(frame_width=w, frame_height=h), None, timings, complete=True)
+            return Measurements(frame_width=w, frame_height=h), None, True
         face = faces[0]
         last = self._last
         full = (self._frames % self.full_every == 0 or last is None
@@ -108,7 +176,7 @@ class FrameAnalyzer:
                 mouth=timed("mouth", with_gap, last.mouth, ctx),
                 sharpness=timed("sharpness", measure_sharpness, ctx),
             )
-        return FrameAnalysis(m, face, timings, complete=full)
+        return m, face, full
 
     def _full(self, rgb: np.ndarray, faces: list[FaceLandmarks], timed) -> Measurements:
         """Return every measurement of the frame, with a fresh person mask (and body pose when due)."""

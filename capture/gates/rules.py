@@ -80,15 +80,57 @@ def size_rule(m: Measurements, p: Profile) -> tuple[float, float, float] | None:
     return None
 
 
+#: the key of a gating profile's `gates` mapping that says the picture is made on a new backdrop (换底), which adds
+#: room above the head (capture/picture.py `rebackdrop`); set only through `for_new_backdrop`, never by a profile file
+NEW_BACKDROP_KEY = "_new_backdrop"
+
+
+def for_new_backdrop(profile: Profile) -> Profile:
+    """Return `profile` marked for judging frames whose picture is made on a new backdrop (换底): the distance gate
+    then counts the rows the new backdrop adds above the head (`backdrop_room_px`)."""
+    import dataclasses
+
+    return dataclasses.replace(profile, gates={**profile.gates, NEW_BACKDROP_KEY: 1.0})
+
+
+def backdrop_room_px(p: Profile) -> float:
+    """Return the picture rows (px) above the hair a new backdrop may make up: 0 unless `p` is marked by
+    `for_new_backdrop`, else the largest hair-top band, never more than the head height the replacement adds
+    (the same room capture/camera_fit.py counts)."""
+    comp = p.composition
+    if not p.gates.get(NEW_BACKDROP_KEY) or comp.hair_top is None:
+        return 0.0
+    room = comp.hair_top.hi
+    if comp.head_height is not None:
+        room = min(room, comp.head_height.lo)
+    return float(room)
+
+
+def crop_fit_scale(m: Measurements, p: Profile) -> float:
+    """Return the smallest enlargement (output px per frame px) at which the picture's crop fits the frame.
+
+    On the frame alone that is max(P_w / W, P_h / H). With a new backdrop the rows above the hair need not come
+    from the frame: only P_h − room picture rows must lie between the crown and the frame's bottom edge (never
+    stricter than the frame alone)."""
+    fit_w, fit_h = p.width_px / m.frame_width, p.height_px / m.frame_height
+    room = backdrop_room_px(p)
+    if room > 0 and m.head is not None:
+        below_crown = m.frame_height - max(m.head.crown_y, 0.0)
+        if below_crown > 0:
+            fit_h = min(fit_h, (p.height_px - room) / below_crown)
+    return max(fit_w, fit_h)
+
+
 def distance(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
     """Value: the enlargement that puts the face size at its band middle. Passes while some enlargement inside the
-    band also fits the frame (≥ the crop-fills-frame scale) and stays sharp (≤ max_upscale)."""
+    band also fits the frame (≥ the crop-fills-frame scale, `crop_fit_scale`, which counts a new backdrop's room
+    above the head) and stays sharp (≤ max_upscale)."""
     rule = size_rule(m, p)
     if rule is None or rule[2] <= 0:
         return _missing(spec)
     lo, hi, length = rule
     mid = (lo + hi) / 2
-    fit = max(p.width_px / m.frame_width, p.height_px / m.frame_height)
+    fit = crop_fit_scale(m, p)
     s_mid = mid / length
     s_min, s_max = fit * mid / hi, s.max_upscale * mid / lo
     ok = s_min <= s_mid <= s_max

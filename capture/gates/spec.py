@@ -4,6 +4,7 @@ are derived from it; the thresholds' default values and the default advisory set
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Literal
 
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 #: something else (several conditions, a count)
 Direction = Literal["at_most", "at_least", "abs_at_most", "band", "custom"]
 Rule = Callable[["GateSpec", "Measurements", Profile, EngineSettings], GateResult]
+#: the dead band of a gate with a threshold, as a share of the threshold: a live verdict that has been passing keeps
+#: passing until the value fails by more than this share (kiosk/station/guidance.py), so noise on a value that sits
+#: at its threshold does not flip the checklist and the hint. The filed frame is still held to the exact threshold.
+DEAD_BAND_RATIO = 0.05
 
 
 @dataclass(frozen=True)
@@ -58,11 +63,36 @@ class GateSpec:
     subject: bool = False  # judges the person, not the framing or the backdrop (which ordinary photos fail by design)
     label: LabelRule | None = None  # how eval scores it against the labelled manifest; None = no label bears on it
     rule: Rule = rules.compare  # the function that judges a frame (the generic comparison unless it needs more)
+    dead_band_ratio: float = DEAD_BAND_RATIO  # live hysteresis on the value, share of the threshold (see margin_ratio)
 
     @property
     def hint_codes(self) -> tuple[str, ...]:
         """Return every hint code this gate can give."""
         return tuple(dict.fromkeys((*self.hints, self.missing_hint)))
+
+    def margin_ratio(self, result: GateResult) -> float | None:
+        """Return how far `result`'s value lies inside its threshold, as a share of the threshold (negative: how far
+        outside), or None when the value alone does not explain the verdict (a custom rule, no value or no finite
+        threshold, or another condition of the rule decided it: a cut-off head, a backdrop that is not plain)."""
+        v, thr = result.value, result.threshold
+        if v is None or thr is None or self.direction == "custom":
+            return None
+        if self.direction == "band" and isinstance(thr, tuple):
+            lo, hi = thr
+            if not (0 < lo < math.inf and 0 < hi < math.inf):
+                return None
+            margin = min((v - lo) / lo, (hi - v) / hi)
+        elif isinstance(thr, tuple) or not 0 < abs(thr) < math.inf:
+            return None
+        elif self.direction == "at_most":
+            margin = (thr - v) / abs(thr)
+        elif self.direction == "at_least":
+            margin = (v - thr) / abs(thr)
+        elif self.direction == "abs_at_most":
+            margin = (thr - abs(v)) / abs(thr)
+        else:
+            return None
+        return margin if (margin >= 0) == result.ok else None
 
     def judge(self, m: Measurements, profile: Profile, settings: EngineSettings) -> GateResult:
         """Return this gate's verdict on measurements `m` under `profile` (advisory not yet marked)."""

@@ -26,7 +26,7 @@ from kiosk.station.settings import KioskOptions
 from kiosk.station.sounds import SoundPlayer
 from kiosk.station.states import STATES, Context
 from kiosk.station.view_model import ViewModel
-from kiosk.station.worker import AnalysedFrame, AnalysisWorker
+from kiosk.station.worker import AnalysedFrame, AnalysisWorker, preview_copy
 from kiosk.store.open import open_store
 from kiosk.texts import text as say
 from profiles.model import Background, Profile
@@ -250,7 +250,7 @@ class KioskApp:
         return state_name
 
     def _draw(self, screen, supervisor: CameraSupervisor) -> ViewModel:
-        preview = np.fliplr(self._frame.rgb) if self._frame is not None else None
+        preview = np.fliplr(preview_copy(self._frame.rgb)) if self._frame is not None else None
         vm = self.view_model(preview, self._camera_state(supervisor))
         console = self.console_bridge.console
         if console is not None:

@@ -10,14 +10,15 @@ import numpy as np
 
 from capture.errors import PhotoError, error_name
 from capture.gates import GateResult, blocking_ok, evaluate
-from capture.live import FrameAnalysis, FrameAnalyzer
+from capture.live import FrameAnalysis, FrameAnalyzer, reduced_copy, reduction_factor
 from capture.settings import ENGINE, EngineSettings
 from profiles.model import Profile
 
 
 @dataclass(frozen=True)
 class AnalysedFrame:
-    """A frame with its analysis and gate verdicts."""
+    """A frame with its analysis and gate verdicts; `rgb` is the full camera frame (the picture is made from it,
+    even when the analysis read a reduced copy)."""
 
     index: int
     rgb: np.ndarray
@@ -35,6 +36,13 @@ class AnalysedFrame:
         """Return True when this frame may become the picture: every measurement was taken on it (none carried
         over from an earlier frame) and no gate blocks."""
         return self.analysis.complete and self.all_ok
+
+
+def preview_copy(rgb: np.ndarray) -> np.ndarray:
+    """Return the frame to show on the guide screen: the same reduced copy the analysis reads for a frame over 720
+    rows (1080p → 960×540, the screen's preview box is smaller still), else the frame itself. Copying and scaling a
+    full 1080p frame for the preview would cost the screen loop more than it has per frame at 30 fps."""
+    return reduced_copy(rgb, reduction_factor(rgb.shape[0]))
 
 
 class AnalysisWorker:

@@ -10,6 +10,7 @@ import numpy as np
 
 from capture.analyzer import StillAnalyzer
 from capture.camera_fit import CameraFit
+from capture.gates.rules import for_new_backdrop
 from capture.picture import backdrop_colour
 from kiosk.station.flow import FlowConfig
 from kiosk.station.guidance import Guidance, GuidanceConfig
@@ -85,12 +86,14 @@ class Context:
 
     def gating_profile(self) -> Profile:
         """Return the profile the gates judge frames by: with a replaced backdrop its colour does not matter (only
-        that it is plain, so the person can be cut out cleanly)."""
+        that it is plain, so the person can be cut out cleanly), and the distance gate counts the room the new
+        backdrop adds above the head (capture.gates.rules.for_new_backdrop)."""
         o = self.options
         if not o.replace_backdrop:
             return o.profile
-        return dataclasses.replace(o.profile, gates={**o.profile.gates, "background_delta_e_max": float("inf")},
-                                   backgrounds=tuple(dataclasses.replace(b, delta_e_max=None) for b in o.profile.backgrounds))
+        profile = for_new_backdrop(o.profile)
+        return dataclasses.replace(profile, gates={**profile.gates, "background_delta_e_max": float("inf")},
+                                   backgrounds=tuple(dataclasses.replace(b, delta_e_max=None) for b in profile.backgrounds))
 
     def close(self, wait_s: float = 10.0) -> None:
         """Wait for running jobs (a native call must not run when the interpreter exits) and free the analyser."""

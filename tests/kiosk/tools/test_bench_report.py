@@ -11,6 +11,7 @@ from PIL import Image
 from kiosk.commands.main import main
 
 BENCH_KEYS = {"facemesh_ms_640", "facemesh_ms_720", "analysis_ms_720", "overhead_ratio", "guide_fps_720",
+              "guide_fps_1080", "overhead_ratio_1080",
               "capture_to_picture_ms_1080", "kb_search_encodes", "check_photos_per_s", "make_photos_per_s",
               "startup_s", "peak_rss_mb", "cores"}
 
@@ -26,6 +27,7 @@ def test_bench_quick_prints_valid_json(tmp_path, monkeypatch):
     assert result["facemesh_ms_720"] > 0 and result["analysis_ms_720"] >= result["facemesh_ms_720"] * 0.5
     assert result["kb_search_encodes"] >= 1 and result["check_photos_per_s"] > 0 and result["cores"] >= 1
     assert result["guide_fps_720"] > 0 and result["peak_rss_mb"] > 0
+    assert result["guide_fps_1080"] > 0 and result["overhead_ratio_1080"] > 0 and "reduce" in result["analysis_stages_ms_1080"]
 
 
 def test_check_report_has_rows_thumbnails_and_hints(tmp_path, studio, capsys):

@@ -1,0 +1,78 @@
+"""One side of an old/new comparison at 1080p; prints one JSON line. Works on any tree of this project that has the
+replay camera and the live analyser (the base commit of issue 12 too), so old and new can be run alternately:
+
+    PYTHONPATH=TREE SDL_VIDEODRIVER=dummy python scripts/ab_1080.py fps
+    PYTHONPATH=TREE python scripts/ab_1080.py overhead
+
+fps: the kiosk's guide screen (dummy video driver) with a 1920×1080 replay camera of the demo subject held too close
+(so it stays in guide) for 8 s. overhead: the live analyser over two cadence periods of 1920×1080 demo frames,
+(mean analysis + gates − mean FaceMesh stage) / mean FaceMesh stage, the formula of `idphoto bench`.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from capture.camera import DEFAULT_SCRIPT, Keyframe, ReplayCamera, StillMotionFrames, find_demo_still
+from capture.gates import evaluate
+from capture.images import read_photo
+from capture.live import FrameAnalyzer
+from capture.settings import ENGINE
+from profiles import get_profile
+
+SIZE = (1920, 1080)
+
+
+def guide_fps(profile, still) -> dict:
+    """Return the guide screen's and the analysis's frames per second with a 1080p replay camera."""
+    from kiosk.station.flow import State
+    from kiosk.station.loop import KioskApp
+    from kiosk.station.settings import KioskOptions
+
+    too_close = (Keyframe(0.0, 0.103, 0.35, 3.6, 0.0), Keyframe(600.0, 0.103, 0.35, 3.6, 0.0))
+    marks: dict[str, float] = {}
+
+    def factory():
+        return ReplayCamera(StillMotionFrames(still, too_close, size=SIZE, fps=30.0, noise_sigma=1.5), fps=30.0,
+                            loop=True)
+
+    def on_state(app, state):
+        if state is State.GUIDE:
+            marks["guide"], marks["frames"] = time.perf_counter(), app.frames_shown
+
+    with tempfile.TemporaryDirectory() as tmp:
+        options = KioskOptions(profile=profile, camera="bench", store=Path(tmp), headless=True, skip_identify=True,
+                               max_runtime_s=12.0, fps=1000.0, source_factory=factory, arrival_s=0.0)
+        app = KioskApp(options, on_state=on_state)
+        app.run()
+        elapsed = time.perf_counter() - marks["guide"]
+        return {"guide_fps_1080": (app.frames_shown - marks["frames"]) / elapsed,
+                "analysed_fps_1080": app.analysed_in_guide / elapsed}
+
+
+def overhead(profile, still) -> dict:
+    """Return the live analysis's work beyond the landmark model ÷ the model at 1080p (means over 2 periods)."""
+    frames = StillMotionFrames(still, DEFAULT_SCRIPT, size=SIZE, fps=30.0, noise_sigma=1.5)
+    rgbs = [np.ascontiguousarray(frames.frame_at(int(5.2 * 30) + i % 90)) for i in range(60)]
+    period = ENGINE.live_full_every * ENGINE.live_body_pose_every
+    totals, mesh = [], []
+    with FrameAnalyzer() as analyzer:
+        for i in range(3 + 2 * period):  # 3 warm-up frames
+            t0 = time.perf_counter()
+            result = analyzer.analyse(rgbs[i % len(rgbs)])
+            evaluate(result.measurements, profile)
+            if i >= 3:
+                totals.append((time.perf_counter() - t0) * 1000)
+                mesh.append(result.timings_ms.get("facemesh", 0.0))
+    total, model = float(np.mean(totals)), float(np.mean(mesh))
+    return {"overhead_ratio_1080": (total - model) / model, "analysis_mean_ms_1080": total, "facemesh_ms": model}
+
+
+if __name__ == "__main__":
+    chsi, demo = get_profile("chsi-graduation"), read_photo(find_demo_still()).rgb
+    print(json.dumps(guide_fps(chsi, demo) if sys.argv[1:] == ["fps"] else overhead(chsi, demo)))
