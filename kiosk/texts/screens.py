@@ -25,7 +25,8 @@ SCREENS: dict[str, dict[str, str]] = {
     "saved_thanks": {"zh": "谢谢，请离开采集区", "en": "Thank you, you may leave"},
     "saved_number": {"zh": "号码：{number}", "en": "Number: {number}"},
     "error_title": {"zh": "出了点问题", "en": "Something went wrong"},
-    "error_wait": {"zh": "请稍候，系统正在恢复", "en": "Please wait, the system is recovering"},
+    # the error screen goes back to the start by itself after a few seconds, or at once when touched
+    "error_wait": {"zh": "轻触屏幕或稍候，返回首页", "en": "Touch the screen or wait to go back to the start"},
     "camera_lost": {"zh": "摄像头未连接，正在重试…", "en": "Camera disconnected, reconnecting…"},
     "camera_starting": {"zh": "正在启动摄像头…", "en": "Starting the camera…"},
     "lang_switch": {"zh": "English", "en": "中文"},
