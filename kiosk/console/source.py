@@ -7,8 +7,10 @@ import datetime as dt
 from typing import Any, Callable, Mapping, Sequence
 
 from kiosk.console.rows import as_row, attempt_row, status_key, today_counts, updated_key
+from kiosk.store.records import Status
+from kiosk.store.roster import DONE_STATUSES, ClassCount, Missing, RosterEntry, class_counts, missing_students
 
-__all__ = ["RecordSource", "ListSource", "StoreSource", "SEARCH_LIMIT"]
+__all__ = ["RecordSource", "ListSource", "StoreSource", "SEARCH_LIMIT", "RosterRead"]
 
 SEARCH_LIMIT = 200  # partial matches listed at most
 
@@ -40,6 +42,20 @@ class RecordSource:
         """Return today's {"total": n, <status key>: n}."""
         raise NotImplementedError
 
+    def roster(self) -> RosterRead | None:
+        """Return (each class's figures, the missing students' rows {"identity", "name", "class", "status",
+        "has_record"} by class then list order), or None when no class list is loaded."""
+        return None
+
+
+RosterRead = tuple[list[ClassCount], list[dict[str, Any]]]
+
+
+def _missing_row(m: Missing) -> dict[str, Any]:
+    status = status_key(m.status) if m.status is not None else ""
+    return {"identity": m.entry.identity, "name": m.entry.name, "class": m.entry.group, "status": status,
+            "has_record": m.status is not None}
+
 
 def _rows(items: Any) -> list[dict[str, Any]]:
     return [r for r in (as_row(i) for i in (items or ())) if r is not None]
@@ -49,8 +65,9 @@ class ListSource(RecordSource):
     """Records from a callable returning them all (Record objects or dicts); paged and searched in memory."""
 
     def __init__(self, records: Callable[[], Sequence[Any]],
-                 attempts: Callable[[str], Sequence[Any]] | None = None) -> None:
-        self._records, self._attempts = records, attempts
+                 attempts: Callable[[str], Sequence[Any]] | None = None,
+                 roster: Callable[[], Sequence[RosterEntry]] | None = None) -> None:
+        self._records, self._attempts, self._roster = records, attempts, roster
 
     def _all(self) -> list[dict[str, Any]]:
         return sorted(_rows(self._records()), key=updated_key, reverse=True)
@@ -80,6 +97,25 @@ class ListSource(RecordSource):
 
     def counts(self, today: dt.date) -> dict[str, int]:
         return today_counts(self._all(), today)
+
+    def roster(self) -> RosterRead | None:
+        entries = list(self._roster() or ()) if self._roster is not None else []
+        if not entries:
+            return None
+        done = {status_key(s) for s in DONE_STATUSES}
+        keys = {status_key(s): s for s in Status}
+        statuses = {str(r.get("identity")): status_key(r.get("status")) for r in self._all()}
+        groups: dict[str, list[int]] = {}
+        missing: list[Missing] = []
+        for e in entries:
+            figures = groups.setdefault(e.group, [0, 0])
+            figures[0] += 1
+            key = statuses.get(e.identity)
+            figures[1] += key in done
+            if key not in done:
+                missing.append(Missing(e, keys.get(key, Status.NOT_UPLOADED) if key is not None else None))
+        missing.sort(key=lambda m: (m.entry.group, m.entry.line))
+        return ([ClassCount(g, n, d) for g, (n, d) in sorted(groups.items())], [_missing_row(m) for m in missing])
 
 
 class StoreSource(RecordSource):
@@ -112,3 +148,8 @@ class StoreSource(RecordSource):
         out.update({status_key(name).lower(): int(n) for name, n in counts.items()
                     if name.isupper() and n})
         return out
+
+    def roster(self) -> RosterRead | None:
+        if not self.store.roster():
+            return None
+        return class_counts(self.store), [_missing_row(m) for m in missing_students(self.store)]
