@@ -4,11 +4,12 @@ screenshots, older callers). Both hand out the console's plain row dicts (kiosk.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from kiosk.console.rows import as_row, attempt_row, status_key, today_counts, updated_key
 from kiosk.store.records import Status
-from kiosk.store.roster import DONE_STATUSES, ClassCount, Missing, RosterEntry, class_counts, missing_students
+from kiosk.store.roster import ClassCount, Missing, RosterEntry, class_counts, missing_students
 
 __all__ = ["RecordSource", "ListSource", "StoreSource", "SEARCH_LIMIT", "RosterRead"]
 
@@ -49,6 +50,37 @@ class RecordSource:
 
 
 RosterRead = tuple[list[ClassCount], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A record as the class-list figures read it: its number and status."""
+
+    identity: str
+    status: Status
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The class list and the records read once, shaped as the store kiosk.store.roster's figures read."""
+
+    entries: Sequence[RosterEntry]
+    records: Sequence[Any]
+
+    def roster(self) -> list[RosterEntry]:
+        return list(self.entries)
+
+    def list(self) -> list[Any]:
+        return list(self.records)
+
+
+def _tally(entries: Sequence[RosterEntry], records: Sequence[Any]) -> RosterRead | None:
+    """Return the class figures and missing rows of `entries` against `records` (each with .identity, .status),
+    by kiosk.store.roster's class_counts / missing_students; None for an empty list."""
+    if not entries:
+        return None
+    snapshot = _Snapshot(entries, records)
+    return class_counts(snapshot), [_missing_row(m) for m in missing_students(snapshot)]
 
 
 def _missing_row(m: Missing) -> dict[str, Any]:
@@ -100,22 +132,10 @@ class ListSource(RecordSource):
 
     def roster(self) -> RosterRead | None:
         entries = list(self._roster() or ()) if self._roster is not None else []
-        if not entries:
-            return None
-        done = {status_key(s) for s in DONE_STATUSES}
         keys = {status_key(s): s for s in Status}
-        statuses = {str(r.get("identity")): status_key(r.get("status")) for r in self._all()}
-        groups: dict[str, list[int]] = {}
-        missing: list[Missing] = []
-        for e in entries:
-            figures = groups.setdefault(e.group, [0, 0])
-            figures[0] += 1
-            key = statuses.get(e.identity)
-            figures[1] += key in done
-            if key not in done:
-                missing.append(Missing(e, keys.get(key, Status.NOT_UPLOADED) if key is not None else None))
-        missing.sort(key=lambda m: (m.entry.group, m.entry.line))
-        return ([ClassCount(g, n, d) for g, (n, d) in sorted(groups.items())], [_missing_row(m) for m in missing])
+        held = [_Held(str(r.get("identity")), keys.get(status_key(r.get("status")), Status.NOT_UPLOADED))
+                for r in self._all()]
+        return _tally(entries, held)
 
 
 class StoreSource(RecordSource):
@@ -150,6 +170,5 @@ class StoreSource(RecordSource):
         return out
 
     def roster(self) -> RosterRead | None:
-        if not self.store.roster():
-            return None
-        return class_counts(self.store), [_missing_row(m) for m in missing_students(self.store)]
+        entries = self.store.roster()
+        return _tally(entries, self.store.list()) if entries else None
