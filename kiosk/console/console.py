@@ -38,6 +38,7 @@ for the app to do; `notify(key, bad, **fields)` lets the app report back (e.g. w
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from kiosk.console.actions import (RECAPTURE_REASONS, Action, ChooseBackdrop, Ch
                                    profile_choices)
 from kiosk.console.browse import Browser, rows_for_height
 from kiosk.console.pages import SEARCH_PAGES, RecordPages
+from kiosk.console.roster_page import RosterPage, RosterView
 from kiosk.console.source import ListSource, RecordSource
 from kiosk.console.pin import (DEFAULT_PIN, LOCKOUT_S, MAX_WRONG_PINS, PBKDF2_ITERATIONS, PIN_MAX_LEN, PIN_MIN_LEN,
                                PinGuard, hash_pin, is_default_pin, pin_problem, verify_pin)
@@ -67,7 +69,7 @@ __all__ = [
 
 IDLE_TIMEOUT_S = 180.0
 ROWS_PER_PAGE = 8
-PAGES = ("who", "pin", "change_pin", "queue", "search", "record", "settings", "export")
+PAGES = ("who", "pin", "change_pin", "queue", "search", "record", "settings", "export", "roster")
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,10 @@ class OperatorState:
     origins: Mapping[str, str] = field(default_factory=dict)  # setting name -> default / file / console / flag
     camera_checking: str = ""  # the camera being tried (not yet saved)
     rows_per_page: int = ROWS_PER_PAGE  # queue rows a page (rows_for_height of the screen)
+    roster: RosterView | None = None  # the class-list page's figures (page "roster" only)
 
 
-class OperatorConsole(RecordPages):
+class OperatorConsole(RecordPages, RosterPage):
     """The console's state machine. Feed it target names with handle(); draw from state()."""
 
     def __init__(self, records: Callable[[], Sequence[Any]], pin_hash: str | None = None,
@@ -119,13 +122,14 @@ class OperatorConsole(RecordPages):
                  attempts: Callable[[str], Sequence[Any]] | None = None, replace_backdrop: bool = False,
                  operators: Sequence[tuple[str, str | None]] = (), source: RecordSource | None = None,
                  rows_per_page: int = ROWS_PER_PAGE, letters: bool = False,
-                 origins: Mapping[str, str] | None = None) -> None:
+                 origins: Mapping[str, str] | None = None,
+                 roster: Callable[[], Sequence[Any]] | None = None) -> None:
         """`operators`: (name, PIN hash or None for the factory PIN) of every operator; none given: one operator,
         "operator 1", with `pin_hash`. `source` (else `records` and `attempts`) gives the records; `rows_per_page`
         (rows_for_height of the screen); `letters`: the search keypad has letters; `origins`: where each setting's
-        value came from."""
+        value came from; `roster` (without `source`): the class list's entries."""
         self.replace_backdrop = replace_backdrop
-        self.browser = Browser(source or ListSource(records, attempts), rows_per_page, clock)
+        self.browser = Browser(source or ListSource(records, attempts, roster), rows_per_page, clock)
         self.letters = letters
         self.origins: dict[str, str] = dict(origins or {})
         self.camera_checking = ""
@@ -168,9 +172,10 @@ class OperatorConsole(RecordPages):
         today = self.today()
         view = self._view(self.page)
         prompt = "op_pin_enter"
+        roster = self.roster_view() if self.page == "roster" else None
         if self.page == "change_pin":
             prompt = "op_pin_new" if self.new_pin is None else "op_pin_repeat"
-        return OperatorState(
+        state = OperatorState(
             page=self.page, lang=self.lang, entered=len(self.entry), prompt=prompt, message=self.message,
             message_bad=self.message_bad, message_fields=dict(self.message_fields), operator=self.operator,
             operators=tuple(name for name, _ in self.operators), locked_left_s=self.guard.locked_for(),
@@ -179,7 +184,10 @@ class OperatorConsole(RecordPages):
             profiles=self.profiles, cameras=self.cameras, profile_id=self.profile_id, camera_spec=self.camera_spec,
             replace_backdrop=self.replace_backdrop, today=today, query=self.browser.query, matches=view.matches,
             letters=self.letters, origins=dict(self.origins), camera_checking=self.camera_checking,
-            rows_per_page=self.browser.rows_per_page)
+            rows_per_page=self.browser.rows_per_page, roster=roster)
+        if roster is not None:
+            state = dataclasses.replace(state, page_index=roster.page_index, page_count=roster.page_count)
+        return state
 
     # -- input -------------------------------------------------------------------------------------------------
     def tick(self) -> list[Action]:
@@ -221,7 +229,8 @@ class OperatorConsole(RecordPages):
             return [ExitConsole()]
         if action.startswith("goto:"):
             target = action[5:]
-            if target in ("queue", "settings", "export", "search"):
+            if target in ("queue", "settings", "export", "search", "roster"):
+                self.roster_group = None if target == "roster" else self.roster_group
                 self._go(target)
             elif target == "change_pin":
                 self._go("change_pin")
@@ -312,7 +321,8 @@ class OperatorConsole(RecordPages):
     def _on_record(self, action: str) -> list[Action]:
         identity = self.selected or ""
         if action == "back":
-            self._go("search" if self.browser.query else "queue", keep_page=True)
+            back = "roster" if self.from_roster else ("search" if self.browser.query else "queue")
+            self._go(back, keep_page=True)
         elif action == "print":
             if (self._view("record").record or {}).get("picture_bytes"):
                 self._say("op_print_started")

@@ -83,6 +83,7 @@ class RecordPages:
                   query=self.browser.query, n=view.matches)
 
     def _open(self, identity: str) -> None:
+        self.from_roster = False  # the record's Back goes to the search or the queue (RosterPage sets it after)
         self.selected = identity
         self.browser.version += 1
         self._go("record")

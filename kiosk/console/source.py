@@ -4,11 +4,14 @@ screenshots, older callers). Both hand out the console's plain row dicts (kiosk.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from kiosk.console.rows import as_row, attempt_row, status_key, today_counts, updated_key
+from kiosk.store.records import Status
+from kiosk.store.roster import ClassCount, Missing, RosterEntry, class_counts, missing_students
 
-__all__ = ["RecordSource", "ListSource", "StoreSource", "SEARCH_LIMIT"]
+__all__ = ["RecordSource", "ListSource", "StoreSource", "SEARCH_LIMIT", "RosterRead"]
 
 SEARCH_LIMIT = 200  # partial matches listed at most
 
@@ -40,6 +43,51 @@ class RecordSource:
         """Return today's {"total": n, <status key>: n}."""
         raise NotImplementedError
 
+    def roster(self) -> RosterRead | None:
+        """Return (each class's figures, the missing students' rows {"identity", "name", "class", "status",
+        "has_record"} by class then list order), or None when no class list is loaded."""
+        return None
+
+
+RosterRead = tuple[list[ClassCount], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A record as the class-list figures read it: its number and status."""
+
+    identity: str
+    status: Status
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The class list and the records read once, shaped as the store kiosk.store.roster's figures read."""
+
+    entries: Sequence[RosterEntry]
+    records: Sequence[Any]
+
+    def roster(self) -> list[RosterEntry]:
+        return list(self.entries)
+
+    def list(self) -> list[Any]:
+        return list(self.records)
+
+
+def _tally(entries: Sequence[RosterEntry], records: Sequence[Any]) -> RosterRead | None:
+    """Return the class figures and missing rows of `entries` against `records` (each with .identity, .status),
+    by kiosk.store.roster's class_counts / missing_students; None for an empty list."""
+    if not entries:
+        return None
+    snapshot = _Snapshot(entries, records)
+    return class_counts(snapshot), [_missing_row(m) for m in missing_students(snapshot)]
+
+
+def _missing_row(m: Missing) -> dict[str, Any]:
+    status = status_key(m.status) if m.status is not None else ""
+    return {"identity": m.entry.identity, "name": m.entry.name, "class": m.entry.group, "status": status,
+            "has_record": m.status is not None}
+
 
 def _rows(items: Any) -> list[dict[str, Any]]:
     return [r for r in (as_row(i) for i in (items or ())) if r is not None]
@@ -49,8 +97,9 @@ class ListSource(RecordSource):
     """Records from a callable returning them all (Record objects or dicts); paged and searched in memory."""
 
     def __init__(self, records: Callable[[], Sequence[Any]],
-                 attempts: Callable[[str], Sequence[Any]] | None = None) -> None:
-        self._records, self._attempts = records, attempts
+                 attempts: Callable[[str], Sequence[Any]] | None = None,
+                 roster: Callable[[], Sequence[RosterEntry]] | None = None) -> None:
+        self._records, self._attempts, self._roster = records, attempts, roster
 
     def _all(self) -> list[dict[str, Any]]:
         return sorted(_rows(self._records()), key=updated_key, reverse=True)
@@ -80,6 +129,13 @@ class ListSource(RecordSource):
 
     def counts(self, today: dt.date) -> dict[str, int]:
         return today_counts(self._all(), today)
+
+    def roster(self) -> RosterRead | None:
+        entries = list(self._roster() or ()) if self._roster is not None else []
+        keys = {status_key(s): s for s in Status}
+        held = [_Held(str(r.get("identity")), keys.get(status_key(r.get("status")), Status.NOT_UPLOADED))
+                for r in self._all()]
+        return _tally(entries, held)
 
 
 class StoreSource(RecordSource):
@@ -112,3 +168,7 @@ class StoreSource(RecordSource):
         out.update({status_key(name).lower(): int(n) for name, n in counts.items()
                     if name.isupper() and n})
         return out
+
+    def roster(self) -> RosterRead | None:
+        entries = self.store.roster()
+        return _tally(entries, self.store.list()) if entries else None

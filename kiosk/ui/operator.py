@@ -16,10 +16,11 @@ from kiosk.ui.common import THEME, Targets, Typesetter, draw_button
 from kiosk.ui.operator_parts import STATUS_COLOURS, header, message, status_text, wrap_lines
 from kiosk.ui.operator_queue import draw_paging, draw_search, draw_table
 from kiosk.ui.operator_record import draw_record
+from kiosk.ui.operator_roster import draw_roster
 
 __all__ = ["STATUS_COLOURS", "PIN_KEYS", "status_text", "draw", "draw_who", "draw_pin", "draw_queue", "draw_search",
            "draw_record",
-           "draw_settings", "draw_export", "sample_records", "render_operator_screenshots", "wrap_lines"]
+           "draw_roster", "draw_settings", "draw_export", "sample_records", "render_operator_screenshots", "wrap_lines"]
 
 PIN_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok")
 
@@ -231,7 +232,7 @@ def _export_result(surface: pygame.Surface, ts: Typesetter, state: OperatorState
 SCREENS: dict[str, Callable[[pygame.Surface, Typesetter, OperatorState], Targets]] = {
     "who": draw_who, "pin": draw_pin, "change_pin": draw_pin, "queue": draw_queue, "search": draw_search,
     "record": draw_record,
-    "settings": draw_settings, "export": draw_export,
+    "settings": draw_settings, "export": draw_export, "roster": draw_roster,
 }
 
 

@@ -38,18 +38,19 @@ def header(surface: pygame.Surface, ts: Typesetter, state: OperatorState, title_
     r = ts.draw(surface, text("op_title", state.lang), (w * 0.025, bar.centery), 2.8, THEME.muted, anchor="midleft",
                 max_width=w * 0.16)
     ts.draw(surface, text(title_key, state.lang), (r.right + ts.unit * 2, bar.centery), 4.4, anchor="midleft",
-            max_width=w * 0.4 - r.right)
+            max_width=w * 0.31 - r.right)
     targets = Targets()
     bh = int(h * 0.075)
     y = bar.centery - bh // 2
-    x = int(w * 0.42)
+    x = int(w * 0.33)
     if tabs:
-        for page, key in (("queue", "op_queue_title"), ("settings", "op_settings"), ("export", "op_export")):
-            r = pygame.Rect(x, y, int(w * 0.115), bh)
+        for page, key in (("queue", "op_queue_title"), ("roster", "op_roster"), ("settings", "op_settings"),
+                          ("export", "op_export")):
+            r = pygame.Rect(x, y, int(w * 0.105), bh)
             current = state.page == page or (page == "queue" and state.page == "record")
             targets.rects[f"goto:{page}"] = draw_button(surface, ts, r, text(key, state.lang),
                                                         THEME.accent if current else THEME.button_alt, 3.2)
-            x += int(w * 0.125)
+            x += int(w * 0.115)
     lang = pygame.Rect(int(w * 0.805), y, int(w * 0.085), bh)
     targets.rects["lang"] = draw_button(surface, ts, lang, text("lang_switch", state.lang), THEME.button_alt, 3.0)
     ex = pygame.Rect(int(w * 0.9), y, int(w * 0.085), bh)

@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pygame
 
 from kiosk.console.console import Choice, OperatorConsole, hash_pin, profile_choices, rows_for_height
+from kiosk.store.roster import RosterEntry
 from kiosk.ui.common import Typesetter
 from kiosk.ui.operator import draw
 
@@ -60,18 +61,30 @@ def sample_picture() -> bytes | None:
     return out.getvalue()
 
 
+def sample_roster() -> list[RosterEntry]:
+    """A made-up class list: three classes of the sample records' numbers plus a few students with no record yet."""
+    surnames = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+    given = ("子涵", "浩然", "雨桐", "欣怡", "梓萱", "俊杰", "思远", "佳怡", "宇航", "诗琪")
+    numbers = ["2023001", "12345678901234", "2023017", "2023018", "2023019", "2023090", "2023091"]
+    numbers += [f"2023{100 + i:03d}" for i in range(40)] + ["2023092", "2023093", "2023094"]
+    classes = ("高三(1)班", "高三(2)班", "高三(3)班")
+    return [RosterEntry(n, surnames[i % len(surnames)] + given[i % len(given)], classes[i * 3 // len(numbers)], i + 2)
+            for i, n in enumerate(numbers)]
+
+
 OPERATORS_PIN = "4826"
 
 
 def _shot_console(records: list[dict[str, Any]], lang: str, now: dt.datetime, profiles, cameras,
-                  names: tuple[str, ...], rows: int = 11) -> OperatorConsole:
+                  names: tuple[str, ...], rows: int = 11, roster: bool = True) -> OperatorConsole:
     """Return a console of the made-up records with operators `names` (all with PIN 4826), `rows` rows a page;
-    the profile comes from the config file, the camera from the command line, 换底 from the console."""
+    with the made-up class list unless not `roster`; the profile comes from the config file, the camera from the command line, 换底 from the console."""
     stored = hash_pin(OPERATORS_PIN, iterations=1000)
     return OperatorConsole(lambda: records, None, profiles, cameras, profile_id="chsi-graduation", camera_spec="0",
                            lang=lang, clock=lambda: 0.0, today=now.date, pin_iterations=1000,
                            operators=[(name, stored) for name in names], rows_per_page=rows,
-                           origins={"profile": "file", "camera": "flag", "replace_backdrop": "console"})
+                           origins={"profile": "file", "camera": "flag", "replace_backdrop": "console"},
+                           roster=sample_roster if roster else None)
 
 
 def _profiles() -> tuple[Choice, ...]:
@@ -107,12 +120,28 @@ def _records_shots(console: OperatorConsole, shot: Callable[[OperatorConsole, st
     shot(console, "record-print")
 
 
+def _roster_shots(console: OperatorConsole, shot: Callable[[OperatorConsole, str], None],
+                  none: OperatorConsole) -> None:
+    """Shoot the class list (its classes, the first class's missing students) and, on `none` (a console without a
+    list, still at its PIN pad), the page saying no list is loaded."""
+    console.handle("goto:roster")
+    shot(console, "roster")
+    console.handle("class:0")
+    shot(console, "roster-class")
+    for key in OPERATORS_PIN:
+        none.handle(f"key:{key}")
+    none.handle("ok")
+    none.handle("goto:roster")
+    shot(none, "roster-none")
+
+
 def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (1280, 800)) -> list[Path]:
     """Render every operator page in Chinese and English to out_dir/operator-<page>-<lang>.png; return the paths.
     Pages: who (choose the operator), pin, queue, queue-last (the last page), search (the matches of "20231"),
     record (filed, with its picture), record-print (the sheet saved without a printer), record-reopen (a locked record reopened for
     re-capture), record-disabled (nothing filed yet: buttons disabled with the reason), settings, export,
-    export-done (where the file is and how many pictures), change-pin, pin-locked."""
+    export-done (where the file is and how many pictures), change-pin, pin-locked, roster (the class list's
+    classes), roster-class (one class's missing students), roster-none (no class list loaded)."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -143,6 +172,8 @@ def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (12
             console.handle(f"key:{key}")
         console.handle("ok")
         _records_shots(console, shot)
+        _roster_shots(console, shot, _shot_console(records, lang, now, profiles, cameras, ("operator 1",),
+                                                   roster=False))
         console.handle("goto:settings")
         shot(console, "settings")
         console.handle("goto:export")

@@ -369,7 +369,8 @@ def test_every_page_renders(tmp_path, lang: str) -> None:
 def test_render_operator_screenshots(tmp_path) -> None:
     paths = views.render_operator_screenshots(tmp_path)
     names = sorted(p.name for p in paths)
-    for page in ("pin", "pin-locked", "change-pin", "queue", "record", "settings", "export"):
+    for page in ("pin", "pin-locked", "change-pin", "queue", "record", "settings", "export", "roster",
+                 "roster-class", "roster-none"):
         for lang in ("zh", "en"):
             assert f"operator-{page}-{lang}.png" in names
     for path in paths:
