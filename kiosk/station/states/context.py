@@ -11,6 +11,7 @@ import numpy as np
 from capture.analyzer import StillAnalyzer
 from capture.camera_fit import CameraFit
 from capture.picture import backdrop_colour
+from kiosk.station.capture_choice import CaptureChooser
 from kiosk.station.flow import FlowConfig
 from kiosk.station.guidance import Guidance, GuidanceConfig
 from kiosk.station.session import Session
@@ -44,6 +45,7 @@ class Context:
     guidance: Guidance = field(default_factory=lambda: Guidance(GuidanceConfig()))
     session: Session = field(default_factory=Session)
     tally: Tally = field(default_factory=Tally)
+    choice: CaptureChooser = field(default_factory=CaptureChooser)  # the best-frame keeper, eyes watched
     lang: str = "zh"
     started_s: float = 0.0  # clock seconds when the station started
     entered_at_s: float = 0.0  # clock seconds when the current state was entered

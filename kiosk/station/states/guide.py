@@ -12,6 +12,7 @@ def enter(ctx: Context) -> Event | None:
     """Guidance starts afresh; no candidate frame, no countdown."""
     ctx.guidance.reset()
     ctx.session.best = None
+    ctx.choice.reset()
     ctx.session.countdown_from = None
     return None
 
