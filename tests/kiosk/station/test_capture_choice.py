@@ -115,3 +115,26 @@ def test_a_synthetic_blink_through_the_live_analyser_is_never_chosen(blink_frame
         assert closed == list(range(blink_from, blink_from + 3))  # the synthetic blink reads as closed eyes
         assert sorted(chosen) == expected, (blink_from, chosen)
         assert not math.isnan(chooser.open_level())
+
+
+def test_a_fully_analysed_frame_never_rests_on_carried_shoulder_points(grace_framed):
+    """Body pose every 3rd full analysis. The one run gives steeply leaning shoulder points (a stand-in model);
+    the two full analyses after it must not carry that lean into their verdict: their shoulders come from their own
+    person mask, and they stay complete. The first frame, judged on its own points, shows the lean."""
+    from dataclasses import replace
+
+    from capture.faces.landmarks import PoseLandmarks, PosePoint
+    from capture.live import FrameAnalyzer
+    from capture.settings import ENGINE
+
+    h, w = grace_framed.shape[:2]
+    leaning = PoseLandmarks(PosePoint(250, 820, 0.99), PosePoint(560, 700, 0.99), PosePoint(300, 400, 0.9),
+                            PosePoint(500, 400, 0.9), w, h)
+    settings = replace(ENGINE, live_full_every=1, live_body_pose_every=3)
+    with FrameAnalyzer(settings) as analyzer:
+        analyzer.body.process = lambda rgb: leaning
+        runs = [analyzer.analyse(grace_framed) for _ in range(3)]
+    assert [r.complete for r in runs] == [True, True, True]
+    assert runs[0].measurements.shoulders.source == "pose"  # the lean, from points measured on this frame
+    assert [r.measurements.shoulders.source for r in runs[1:]] == ["mask", "mask"]
+    assert abs(runs[1].measurements.shoulders.tilt_deg) < abs(runs[0].measurements.shoulders.tilt_deg)
