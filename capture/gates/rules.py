@@ -184,11 +184,11 @@ def picture_ied_px(m: Measurements, p: Profile) -> float | None:
     """Return the inter-eye distance (px) the face will have in the picture: the frame's, times the enlargement
     that puts the face at its size band's middle; None when the profile has no size band or nothing was measured."""
     rule = size_rule(m, p)
-    sh = m.sharpness
-    if rule is None or rule[2] <= 0 or sh is None:
+    frame_ied = getattr(m.sharpness, "frame_ied_px", None)
+    if rule is None or rule[2] <= 0 or not frame_ied:
         return None
     lo, hi, length = rule
-    return sh.frame_ied_px * (lo + hi) / 2 / length
+    return frame_ied * (lo + hi) / 2 / length
 
 
 def sharpness(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
@@ -201,5 +201,5 @@ def sharpness(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) ->
     if sh is None:
         return _missing(spec, limit)
     ied = picture_ied_px(m, p)
-    v = sh.laplacian_var if ied is None else sh.at_ied(ied)
+    v = float(sh.laplacian_var if ied is None else sh.at_ied(ied))
     return _result(spec, v >= limit, v, limit, spec.hints[0])

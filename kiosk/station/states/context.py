@@ -15,6 +15,7 @@ from kiosk.station.capture_choice import CaptureChooser
 from kiosk.station.flow import FlowConfig
 from kiosk.station.guidance import Guidance, GuidanceConfig
 from kiosk.station.session import Session
+from kiosk.station.soft_camera import SoftCameraWatch
 from kiosk.station.sounds import SoundPlayer
 from kiosk.station.worker import FrameJob
 from kiosk.store.records import SqliteRecordStore
@@ -46,6 +47,7 @@ class Context:
     session: Session = field(default_factory=Session)
     tally: Tally = field(default_factory=Tally)
     choice: CaptureChooser = field(default_factory=CaptureChooser)  # the best-frame keeper, eyes watched
+    soft_camera: SoftCameraWatch = field(default_factory=SoftCameraWatch)  # a soft camera, told to the staff
     lang: str = "zh"
     started_s: float = 0.0  # clock seconds when the station started
     entered_at_s: float = 0.0  # clock seconds when the current state was entered
