@@ -58,6 +58,8 @@ def choose_frame(best: AnalysedFrame | None) -> AnalysedFrame | None:
 
 #: lid openings remembered, analysed frames (about 3 s at 25 per second): the person's own open level comes from them
 LID_HISTORY = 75
+#: openings needed before the open level is known (until then no frame with measured lids is a candidate)
+LID_MIN_FRAMES = 8
 #: a candidate's lids must be open at least this share of the person's open level
 LID_OPEN_SHARE = 0.8
 #: ... and not below the frames just before it by more than this share of the open level (closing)
@@ -82,14 +84,15 @@ class CaptureChooser:
     pending: AnalysedFrame | None = None  # a candidate waiting for the next frame to show the eyes still open
 
     def reset(self) -> None:
-        """Forget the person (guidance starts afresh)."""
-        self.lids.clear()
+        """Drop the waiting candidate (guidance starts afresh). The lid openings are kept: a retake is the same
+        person, and a new person's own openings replace them within LID_HISTORY frames."""
         self.pending = None
 
     def open_level(self) -> float:
-        """Return the person's open lid level: the 90th percentile of the remembered openings (NaN: none yet)."""
+        """Return the person's open lid level: the 90th percentile of the remembered openings (NaN: fewer than
+        LID_MIN_FRAMES yet)."""
         seen = [v for v in self.lids if not math.isnan(v)]
-        return float(np.percentile(seen, 90)) if seen else math.nan
+        return float(np.percentile(seen, 90)) if len(seen) >= LID_MIN_FRAMES else math.nan
 
     def eyes_open(self, opening: float | None) -> bool:
         """Return True when `opening` is at least LID_OPEN_SHARE of the person's open level (None: no eye

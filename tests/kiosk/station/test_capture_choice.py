@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from capture.gates import GATE_ORDER, GateResult
-from kiosk.station.capture_choice import LID_OPEN_SHARE, CaptureChooser, choose_frame
+from kiosk.station.capture_choice import LID_MIN_FRAMES, LID_OPEN_SHARE, CaptureChooser, choose_frame
 from kiosk.station.guidance import GuidanceView
 from kiosk.station.worker import AnalysedFrame
 from tests.conftest import astronaut
@@ -39,17 +39,17 @@ def _run(openings: list[float], complete_every: int = 1) -> tuple[AnalysedFrame 
 
 
 def test_a_frame_waits_for_the_next_one_to_show_open_eyes():
-    best, chosen = _run([0.06] * 5)
-    assert chosen == [0, 1, 2, 3]  # frame 4 has no successor yet
-    assert choose_frame(best).index == 3
+    best, chosen = _run([0.06] * 12)
+    assert LID_MIN_FRAMES == 8
+    assert chosen == [7, 8, 9, 10]  # the open level is known from the 8th frame on; frame 11 has no successor yet
+    assert choose_frame(best).index == 10
 
 
 def test_a_blink_starting_right_after_the_frame_keeps_it_out():
-    # frame 5 is open, frame 6 starts a blink: 5 is never a candidate; 4 is (6 is the frame after 5, not after 4)
-    openings = [0.06] * 6 + [0.02, 0.005, 0.03] + [0.06] * 3
+    # frame 11 is open, frame 12 starts a blink: 11 is never a candidate; 10 is (12 comes after 11, not after 10)
+    openings = [0.06] * 12 + [0.02, 0.005, 0.03] + [0.06] * 3
     _, chosen = _run(openings)
-    assert 5 not in chosen and 6 not in chosen and 7 not in chosen and 8 not in chosen
-    assert chosen == [0, 1, 2, 3, 4, 9, 10]
+    assert chosen == [7, 8, 9, 10, 15, 16]
 
 
 def test_half_closed_lids_that_pass_the_eyes_gate_are_not_filed():
@@ -74,6 +74,8 @@ def test_gates_that_stop_being_steady_drop_the_waiting_frame():
     unsteady = GuidanceView({"yaw": False}, "turn_left", "yaw", 0.0, False)
     assert chooser.keep(None, unsteady, _fake(1, 0.06)) is None
     assert chooser.pending is None
+    chooser.reset()  # a retake: the same person's lid openings are kept
+    assert len(chooser.lids) == 2
 
 
 # ----- synthetic blinks on a packaged face, through the live analyser --------------------------------------------
@@ -90,16 +92,16 @@ def blink_frames():
 
 
 def test_a_synthetic_blink_through_the_live_analyser_is_never_chosen(blink_frames):
-    """Frames 0–9 open, 10–12 shut, 13–24 open; the analyser fully analyses frames 0, 8, 16 and 24. Frame 8 is
-    followed by open frame 9 (a candidate); frame 9 itself is not complete. With the blink moved to start at
-    frame 9, frame 8 must not be chosen."""
+    """Frames 0–9 open, 10–12 shut, 13–24 open; the analyser fully analyses frames 0, 8, 16 and 24 (frame 0 comes
+    before the person's open level is known). Frame 8 is followed by open frame 9 (a candidate). With the blink
+    moved to start at frame 9, frame 8 must not be chosen."""
     from capture.gates import evaluate
     from capture.live import FrameAnalyzer
     from profiles import get_profile
 
     open_rgb, shut_rgb = blink_frames
     profile = get_profile("chsi-graduation")
-    for blink_from, expected in ((10, [0, 8, 16]), (9, [0, 16])):
+    for blink_from, expected in ((10, [8, 16]), (9, [16])):
         chooser, chosen, closed = CaptureChooser(), [], []
         with FrameAnalyzer() as analyzer:
             for i in range(25):
