@@ -88,8 +88,9 @@ class SoftCameraWatch:
         if not self.soft and self.evidence_since_s is not None and now - self.evidence_since_s >= SOFT_AFTER_S:
             self.soft = True
             gate = frame.gates.get(GATE)
-            log.warning("soft_camera camera=%s sharpness=%s min=%s still_s=%.1f", camera,
-                        None if gate is None else gate.value, None if gate is None else gate.threshold,
+            value = gate.value if gate is not None and gate.value is not None else math.nan
+            limit = gate.threshold if gate is not None and isinstance(gate.threshold, (int, float)) else math.nan
+            log.warning("soft_camera camera=%s sharpness=%.2f min=%.2f still_s=%.1f", camera, value, limit,
                         now - self.evidence_since_s)
         elif self.soft and self.green_since_s is not None and now - self.green_since_s >= CLEAR_AFTER_S:
             self.soft = False

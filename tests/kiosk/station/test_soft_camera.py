@@ -38,7 +38,7 @@ def test_a_still_face_failing_only_sharpness_is_reported_after_ten_seconds(caplo
     with caplog.at_level(logging.INFO, logger="idphoto.kiosk"):
         _, first = _watch([_frame(i, 200.0 + 0.1 * (i % 2)) for i in range(n)], [_view()] * n)
     assert first is not None and SOFT_AFTER_S <= first < SOFT_AFTER_S + 0.1
-    assert [r.getMessage() for r in caplog.records] == ["soft_camera camera=cam sharpness=6.0 min=10.0 still_s=10.0"]
+    assert [r.getMessage() for r in caplog.records] == ["soft_camera camera=cam sharpness=6.00 min=10.00 still_s=10.0"]
 
 
 def test_a_moving_or_smeared_face_is_not_a_soft_camera():
