@@ -28,7 +28,7 @@ _OVAL_SHRINK = 0.8
 #: Gaussian smoothing before the derivatives, working px (0 = none): keeps resampling details out of the value
 PRE_BLUR_SIGMA = 1.0
 #: inter-eye distances (px, falling) the focus is also measured at: pictures whose face is smaller than WORK_IED_PX
-LADDER_IED_PX = (WORK_IED_PX, 40.0, 32.0, 25.0, 20.0)
+LADDER_IED_PX = (WORK_IED_PX, 35.0, 25.0)
 
 
 @dataclass(frozen=True)
@@ -93,30 +93,37 @@ def measure_sharpness(ctx: FaceContext) -> SharpnessMeasure:
 
     gx = cv2.Sobel(work, cv2.CV_32F, 1, 0, ksize=3, borderType=cv2.BORDER_REFLECT)
     gy = cv2.Sobel(work, cv2.CV_32F, 0, 1, ksize=3, borderType=cv2.BORDER_REFLECT)
-    ladder = _ladder(raw, mask)
+    ladder = (_laplacian_var(work, mask), *_ladder(raw, mask))
+    jxx, jyy = cv2.mean(gx * gx, mask=mask)[0], cv2.mean(gy * gy, mask=mask)[0]
     return SharpnessMeasure(
         laplacian_var=ladder[0],
-        tenengrad=float(cv2.mean(gx * gx + gy * gy, mask=mask)[0]),
+        tenengrad=float(jxx + jyy),
         scale=float(scale),
         face_pixels=n,
         ladder=ladder,
-        anisotropy=_coherence(gx, gy, mask),
+        anisotropy=_coherence(jxx, jyy, cv2.mean(gx * gy, mask=mask)[0]),
     )
+
+
+def _laplacian_var(smoothed: np.ndarray, mask: np.ndarray) -> float:
+    """Return the variance (grey levels²) inside `mask` of the 3×3 Laplacian of `smoothed`."""
+    lap = cv2.Laplacian(smoothed, cv2.CV_32F, ksize=1, borderType=cv2.BORDER_REFLECT)
+    _, lap_std = cv2.meanStdDev(lap, mask=mask)
+    return float(lap_std[0, 0]) ** 2
 
 
 def _log_var(work: np.ndarray, mask: np.ndarray) -> float:
     """Return the variance (grey levels²) inside `mask` of the Laplacian of `work` smoothed by PRE_BLUR_SIGMA."""
     if PRE_BLUR_SIGMA > 0:
         work = cv2.GaussianBlur(work, (0, 0), PRE_BLUR_SIGMA, borderType=cv2.BORDER_REFLECT)
-    lap = cv2.Laplacian(work, cv2.CV_32F, ksize=1, borderType=cv2.BORDER_REFLECT)
-    _, lap_std = cv2.meanStdDev(lap, mask=mask)
-    return float(lap_std[0, 0]) ** 2
+    return _laplacian_var(work, mask)
 
 
-def _ladder(raw: np.ndarray, mask: np.ndarray) -> tuple[float, ...]:
-    """Return the Laplacian variance of the working face `raw` (unsmoothed, IED = WORK_IED_PX) at each inter-eye
-    distance of LADDER_IED_PX, reduced with area averaging (as a picture is); NaN where too little face is left."""
-    out = [_log_var(raw, mask)]
+def _ladder(raw: np.ndarray, mask: np.ndarray) -> list[float]:
+    """Return the Laplacian variance of the working face `raw` (unsmoothed, IED = WORK_IED_PX) at each smaller
+    inter-eye distance of LADDER_IED_PX, reduced with area averaging (as a picture is); NaN where too little face
+    is left."""
+    out = []
     h, w = raw.shape
     for ied in LADDER_IED_PX[1:]:
         k = ied / WORK_IED_PX
@@ -124,14 +131,11 @@ def _ladder(raw: np.ndarray, mask: np.ndarray) -> tuple[float, ...]:
         small = cv2.resize(raw, size, interpolation=cv2.INTER_AREA)
         small_mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
         out.append(_log_var(small, small_mask) if cv2.countNonZero(small_mask) >= 16 else float("nan"))
-    return tuple(out)
+    return out
 
 
-def _coherence(gx: np.ndarray, gy: np.ndarray, mask: np.ndarray) -> float:
-    """Return the structure-tensor coherence of the gradients inside `mask`: 0 when edges run every way, 1 when all
-    run one way (a smear)."""
-    jxx = cv2.mean(gx * gx, mask=mask)[0]
-    jyy = cv2.mean(gy * gy, mask=mask)[0]
-    jxy = cv2.mean(gx * gy, mask=mask)[0]
+def _coherence(jxx: float, jyy: float, jxy: float) -> float:
+    """Return the coherence of the structure tensor with mean entries `jxx`, `jyy`, `jxy` (gradient products):
+    0 when edges run every way, 1 when all run one way (a smear)."""
     total = jxx + jyy
     return float(math.sqrt((jxx - jyy) ** 2 + 4 * jxy * jxy) / total) if total > 0 else 0.0

@@ -19,13 +19,13 @@ def _measure(laplacian: tuple[float, ...]) -> SharpnessMeasure:
 
 
 def test_at_ied_reads_the_ladder_in_log_log_terms():
-    m = _measure((10.0, 20.0, 40.0, 80.0, 160.0))
-    assert LADDER_IED_PX == (50.0, 40.0, 32.0, 25.0, 20.0)
+    m = _measure((10.0, 20.0, 40.0))
+    assert LADDER_IED_PX == (50.0, 35.0, 25.0)
     assert m.at_ied(60.0) == 10.0  # a picture at least the working scale: the value as measured there
     assert m.at_ied(50.0) == 10.0
-    assert m.at_ied(40.0) == pytest.approx(20.0)
-    assert m.at_ied(math.sqrt(40.0 * 32.0)) == pytest.approx(math.sqrt(20.0 * 40.0))  # midway in log terms
-    assert m.at_ied(10.0) == 160.0  # below the last rung: its value, never more
+    assert m.at_ied(35.0) == pytest.approx(20.0)
+    assert m.at_ied(math.sqrt(35.0 * 25.0)) == pytest.approx(math.sqrt(20.0 * 40.0))  # midway in log terms
+    assert m.at_ied(10.0) == 40.0  # below the last rung: its value, never more
     assert m.frame_ied_px == WORK_IED_PX / 0.5
 
 
