@@ -7,7 +7,10 @@ between, what moves fast is measured again (head position and size, pose, lids, 
 face in eye-to-chin units) and what a seated person changes slowly (backdrop, ears, head covering, shoulders, light,
 lens glare and tint, teeth) is carried over from the last full analysis. `FrameAnalysis.complete` says which frames
 had everything measured afresh: only those are offered for capture. The body-pose model (shoulder points) runs on
-every `settings.live_body_pose_every`-th full analysis; between runs its points move with the face.
+every `settings.live_body_pose_every`-th full analysis; between runs its points move with the face. A full analysis
+without a fresh body-pose run reads the shoulders from its fresh person mask alone; only when the mask shows no
+shoulder line are the carried points used, and then the frame is not `complete` (its shoulder verdict would rest on
+points from an earlier frame, so it is not offered for capture).
 
 Frames taller than LIVE_ANALYSIS_MAX_HEIGHT (a 1080p camera) are analysed on a copy reduced by a whole factor
 (`reduced_copy`: 1920×1080 → 960×540 in about half a millisecond), and the measurements in pixels (head geometry,
@@ -34,7 +37,7 @@ from capture.measures.geometry import FramingMeasure, measure_framing
 from capture.measures.mouth import with_gap
 from capture.measures.pose import measure_pose
 from capture.measures.sharpness import measure_sharpness
-from capture.measures.shoulders import shoulders_can_show
+from capture.measures.shoulders import measure_shoulders, shoulders_can_show
 from capture.settings import ENGINE, EngineSettings
 
 #: live frames taller than this many rows are analysed on a reduced copy (see the module docstring)
@@ -161,8 +164,9 @@ class FrameAnalyzer:
                 or (last.frame_width, last.frame_height) != (w, h))
         self._frames += 1
         if full:
-            m = self._full(rgb, faces, timed)
+            m, fresh = self._full(rgb, faces, timed)
             self._last = m
+            return FrameAnalysis(m, face, timings, complete=fresh)
         else:
             assert last is not None and last.head is not None
             head = timed("head", tracked_head_geometry, face, last.head, self.settings)
@@ -178,12 +182,14 @@ class FrameAnalyzer:
             )
         return m, face, full
 
-    def _full(self, rgb: np.ndarray, faces: list[FaceLandmarks], timed) -> Measurements:
-        """Return every measurement of the frame, with a fresh person mask (and body pose when due)."""
+    def _full(self, rgb: np.ndarray, faces: list[FaceLandmarks], timed) -> tuple[Measurements, bool]:
+        """Return every measurement of the frame, with a fresh person mask (and body pose when due), and whether
+        nothing in them was carried from an earlier frame."""
         face = faces[0]
         mask = timed("segmentation", self.segmenter.process, rgb)
         due = self._fulls % self.body_every == 0 or self._body is None
-        if due and shoulders_can_show(face, self.settings):
+        ran = due and shoulders_can_show(face, self.settings)
+        if ran:
             self._body = (timed("body_pose", self.body.process, rgb), face.eye_mid.copy())
         self._fulls += 1
         body = None
@@ -193,4 +199,8 @@ class FrameAnalyzer:
             body = pose_then.shifted(float(dx), float(dy))
         head = timed("head", head_geometry, rgb, face, None, self.settings, mask)
         ctx = FaceContext(rgb, face, head, mask, tuple(faces[1:]))
-        return measure_context(ctx, body, self.settings, timed)
+        m = measure_context(ctx, body, self.settings, timed)
+        if ran or body is None:
+            return m, True
+        own = timed("shoulders", measure_shoulders, ctx, None)  # the fresh mask alone, no carried points
+        return (replace(m, shoulders=own), True) if own.visible else (m, False)

@@ -220,3 +220,28 @@ def background(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -
     else:
         hint = "background_not_plain"
     return _result(spec, match.ok and plain, match.delta_e, match.tolerance, hint)
+
+
+def picture_ied_px(m: Measurements, p: Profile) -> float | None:
+    """Return the inter-eye distance (px) the face will have in the picture: the frame's, times the enlargement
+    that puts the face at its size band's middle; None when the profile has no size band or nothing was measured."""
+    rule = size_rule(m, p)
+    frame_ied = getattr(m.sharpness, "frame_ied_px", None)
+    if rule is None or rule[2] <= 0 or not frame_ied:
+        return None
+    lo, hi, length = rule
+    return frame_ied * (lo + hi) / 2 / length
+
+
+def sharpness(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+    """Return the verdict on the face's focus as the picture will show it: the Laplacian variance of the face
+    resampled to the picture's inter-eye distance (at most the measure's working 50 px: larger pictures are judged
+    there, as before), held to `sharpness_min`. A picture smaller than the frame is a reduced copy and looks sharper
+    than the frame; so a soft webcam can make a small picture that is sharp enough."""
+    limit = p.threshold("sharpness_min")
+    sh = m.sharpness
+    if sh is None:
+        return _missing(spec, limit)
+    ied = picture_ied_px(m, p)
+    v = float(sh.laplacian_var if ied is None else sh.at_ied(ied))
+    return _result(spec, v >= limit, v, limit, spec.hints[0])

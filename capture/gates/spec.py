@@ -158,7 +158,7 @@ GATE_SPECS: tuple[GateSpec, ...] = (
              hints=(*rules.backdrop_hints(), "background_not_plain"),
              missing_hint="background", unit="dE00", rule=rules.background),
     GateSpec("sharpness", "sharpness.laplacian_var", "at_least", ("sharpness_min",), hints=("sharpness",),
-             missing_hint="sharpness"),
+             missing_hint="sharpness", rule=rules.sharpness),
 )
 
 #: the gates by name, in priority order

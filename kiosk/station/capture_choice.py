@@ -3,10 +3,20 @@
 Guidance turns per-frame gate verdicts into steady ones (see guidance.py); here they become decisions:
 `gates_steady` (every blocking gate steadily green), `ready_to_capture` (steady for guidance's hold time: start the
 countdown), `capturable` (this frame may become the picture), and the best-frame keeper the countdown chooses from.
+
+The eyes are watched across frames (`CaptureChooser`): a capturable frame becomes a candidate only when its lids are
+as open as the person's own open level (the 90th percentile of the last few seconds; a half-closed lid that still
+passes the eyes-open gate is not), they are not closing (no drop from the frames just before), and the next analysed
+frame shows them open too (a blink starting just after the frame is not filed).
 """
 from __future__ import annotations
 
+import math
+from collections import deque
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from kiosk.station.guidance import GuidanceView
 
@@ -40,10 +50,75 @@ def keep_best(best: AnalysedFrame | None, view: GuidanceView | None, frame: Anal
     return best if gates_steady(view) else None
 
 
-def choose_frame(best: AnalysedFrame | None, view: GuidanceView | None,
-                 latest: AnalysedFrame | None) -> AnalysedFrame | None:
-    """Return the frame to make the picture from when the countdown ends: the best candidate, else the latest frame
-    if it is capturable, else None (wait for one)."""
-    if best is not None:
+def choose_frame(best: AnalysedFrame | None) -> AnalysedFrame | None:
+    """Return the frame to make the picture from when the countdown ends: the best confirmed candidate, or None
+    (wait for one: the latest frame alone is never taken, nothing after it shows that the eyes stayed open)."""
+    return best
+
+
+#: lid openings remembered, analysed frames (about 3 s at 25 per second): the person's own open level comes from them
+LID_HISTORY = 75
+#: openings needed before the open level is known (until then no frame with measured lids is a candidate)
+LID_MIN_FRAMES = 8
+#: a candidate's lids must be open at least this share of the person's open level
+LID_OPEN_SHARE = 0.8
+#: ... and not below the frames just before it by more than this share of the open level (closing)
+LID_CLOSING_SHARE = 0.1
+#: how many frames before the candidate count for "closing"
+LID_TREND_FRAMES = 3
+
+
+def lid_opening(frame: AnalysedFrame | None) -> float | None:
+    """Return the frame's smaller lid opening (÷ eye-to-chin distance; NaN when an eye could not be measured), or
+    None when the frame carries no eye measurement at all (then the eyes-open gate alone speaks for it)."""
+    m = getattr(frame.analysis, "measurements", None) if frame is not None else None
+    eyes = getattr(m, "eyes", None)
+    return float(eyes.open_min_ratio) if eyes is not None else None
+
+
+@dataclass
+class CaptureChooser:
+    """The best-frame keeper with the eyes watched across frames; feed `keep` every analysed frame in order."""
+
+    lids: deque = field(default_factory=lambda: deque(maxlen=LID_HISTORY))
+    pending: AnalysedFrame | None = None  # a candidate waiting for the next frame to show the eyes still open
+
+    def reset(self) -> None:
+        """Drop the waiting candidate (guidance starts afresh). The lid openings are kept: a retake is the same
+        person, and a new person's own openings replace them within LID_HISTORY frames."""
+        self.pending = None
+
+    def open_level(self) -> float:
+        """Return the person's open lid level: the 90th percentile of the remembered openings (NaN: fewer than
+        LID_MIN_FRAMES yet)."""
+        seen = [v for v in self.lids if not math.isnan(v)]
+        return float(np.percentile(seen, 90)) if len(seen) >= LID_MIN_FRAMES else math.nan
+
+    def eyes_open(self, opening: float | None) -> bool:
+        """Return True when `opening` is at least LID_OPEN_SHARE of the person's open level (None: no eye
+        measurement to judge, True)."""
+        if opening is None:
+            return True
+        level = self.open_level()
+        return not math.isnan(opening) and not math.isnan(level) and opening >= LID_OPEN_SHARE * level
+
+    def closing(self, opening: float | None, before: list[float]) -> bool:
+        """Return True when `opening` is below the largest of the frames `before` by LID_CLOSING_SHARE of the level."""
+        seen = [v for v in before if not math.isnan(v)]
+        return opening is not None and bool(seen) and opening < max(seen) - LID_CLOSING_SHARE * self.open_level()
+
+    def keep(self, best: AnalysedFrame | None, view: GuidanceView | None, frame: AnalysedFrame) -> AnalysedFrame | None:
+        """Return the capture candidate after `frame` under `view` (see keep_best): the waiting candidate joins when
+        this frame's eyes are open; this frame waits when it is capturable with open eyes that are not closing."""
+        opening = lid_opening(frame)
+        before = list(self.lids)[-LID_TREND_FRAMES:]
+        if opening is not None:
+            self.lids.append(opening)
+        pending, self.pending = self.pending, None
+        if not gates_steady(view):
+            return None
+        if pending is not None and self.eyes_open(opening):
+            best = keep_best(best, view, pending)
+        if capturable(view, frame) and self.eyes_open(opening) and not self.closing(opening, before):
+            self.pending = frame
         return best
-    return latest if capturable(view, latest) else None

@@ -80,6 +80,9 @@ class Guidance:
     _hint_since_s: float = 0.0
     _all_ok_since_s: float | None = None
     _last: GuidanceView | None = None
+    #: gates whose hint is replaced by a neutral "please wait" (nothing the student can do: a soft camera; the
+    #: station's soft_camera.py sets it)
+    quiet: frozenset[str] = frozenset()
 
     def reset(self) -> None:
         """Forget everything (a new person)."""
@@ -166,7 +169,8 @@ class Guidance:
                     self._hint_since_s = now
                     self._hint, self._hint_gate = hints[first], first
         all_ok_s = 0.0 if self._all_ok_since_s is None else now - self._all_ok_since_s
-        self._last = GuidanceView(checklist, self._hint, self._hint_gate, all_ok_s, all_ok_s >= self.config.hold_s,
+        hint = "wait" if self._hint_gate in self.quiet else self._hint
+        self._last = GuidanceView(checklist, hint, self._hint_gate, all_ok_s, all_ok_s >= self.config.hold_s,
                                   advisory)
         return self._last
 

@@ -30,6 +30,7 @@ HINTS: dict[str, dict[str, str]] = {
     "background_not_plain": {"zh": "背景不够干净，请站到纯色背景布前", "en": "The backdrop is not plain: stand in front of a plain backdrop"},
     "colour": {"zh": "画面是黑白（灰度）的，证件照必须是彩色的：请用彩色照片或彩色摄像头", "en": "The picture is black and white (greyscale); an ID photo must be in colour: use a colour photo or camera"},
     "ok": {"zh": "很好，请保持", "en": "Good, hold still"},
+    "wait": {"zh": "请稍候", "en": "Please wait"},  # a gate the student cannot fix (a soft camera): staff are told
 }
 
 #: the backdrop colours the background gate's hints name (capture.gates.rules.BACKDROP_COLOUR_NAMES), zh + en

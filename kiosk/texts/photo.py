@@ -133,7 +133,7 @@ def _refusals() -> dict[str, dict[str, str]]:
         "zh": f"这张照片做不出合格的证件照：{hint['zh']}。请换一张照片（操作员可用 --no-gates 只裁剪和编码）。",
         "en": f"This photo cannot make a picture that passes: {hint['en']}. Use another photo (an operator can crop "
               "and encode only, with --no-gates).",
-    } for code, hint in HINTS.items() if code != "ok"}
+    } for code, hint in HINTS.items() if code not in ("ok", "wait")}  # "wait": the station's own
 
 
 PHOTO.update(_refusals())

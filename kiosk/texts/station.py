@@ -3,6 +3,11 @@ kiosk.station.loop sets these keys ("station.CODE") for the error screen."""
 from __future__ import annotations
 
 STATION: dict[str, dict[str, str]] = {
+    # the staff strip when only sharpness keeps a still person from the picture (kiosk/station/soft_camera.py)
+    "soft_camera": {
+        "zh": "摄像头画面发虚：请对焦、加光或换摄像头（{camera}）",
+        "en": "Camera image is soft: focus, add light or use a better webcam ({camera})",
+    },
     "filing_refused": {
         "zh": "这个号码已经有存档的照片，不能再次存档。请联系工作人员。",
         "en": "This number already has a filed photo, so it cannot be filed again. Please ask the operator.",

@@ -9,6 +9,7 @@ import pygame
 from kiosk.station.flow import State
 from kiosk.ui import error, guide, identify, idle, not_ready, operator, review, saved
 from kiosk.ui.common import Targets, Typesetter
+from kiosk.ui.staff_banner import draw_staff_banner
 from kiosk.station.view_model import ViewModel
 
 SCREENS = {
@@ -52,6 +53,7 @@ class Screen:
         self.state = vm.state
         self.targets = SCREENS[vm.state](self.surface, self.typesetter, vm)
         error.draw_camera_banner(self.surface, self.typesetter, vm)
+        draw_staff_banner(self.surface, self.typesetter, vm)
         pygame.display.flip()
 
     def draw_operator(self, state) -> None:

@@ -12,9 +12,11 @@ from capture.analyzer import StillAnalyzer
 from capture.camera_fit import CameraFit
 from capture.gates.rules import for_new_backdrop
 from capture.picture import backdrop_colour
+from kiosk.station.capture_choice import CaptureChooser
 from kiosk.station.flow import FlowConfig
 from kiosk.station.guidance import Guidance, GuidanceConfig
 from kiosk.station.session import Session
+from kiosk.station.soft_camera import SoftCameraWatch
 from kiosk.station.sounds import SoundPlayer
 from kiosk.station.worker import FrameJob
 from kiosk.store.records import SqliteRecordStore
@@ -45,6 +47,8 @@ class Context:
     guidance: Guidance = field(default_factory=lambda: Guidance(GuidanceConfig()))
     session: Session = field(default_factory=Session)
     tally: Tally = field(default_factory=Tally)
+    choice: CaptureChooser = field(default_factory=CaptureChooser)  # the best-frame keeper, eyes watched
+    soft_camera: SoftCameraWatch = field(default_factory=SoftCameraWatch)  # a soft camera, told to the staff
     lang: str = "zh"
     started_s: float = 0.0  # clock seconds when the station started
     entered_at_s: float = 0.0  # clock seconds when the current state was entered

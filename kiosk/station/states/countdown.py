@@ -54,7 +54,7 @@ def on_frame(ctx: Context, analysed: AnalysedFrame | None, now: float) -> Event 
         s.ticked = second
         ctx.sound.play("tick")
     if s.job is None and elapsed >= config.countdown_s:
-        chosen = choose_frame(s.best, ctx.guidance.last, analysed)
+        chosen = choose_frame(s.best)
         if chosen is None:
             # wait for the next fully analysed frame (a fraction of a second); give up if none comes
             return Event.CAPTURE_FAILED if elapsed >= config.countdown_s + config.capture_wait_s else None

@@ -1,7 +1,6 @@
 """Judging a newly analysed frame while guiding (shared by the guide and countdown states)."""
 from __future__ import annotations
 
-from kiosk.station.capture_choice import keep_best
 from kiosk.station.states.context import Context
 from kiosk.station.worker import AnalysedFrame
 
@@ -16,5 +15,5 @@ def judge_new_frame(ctx: Context, analysed: AnalysedFrame | None, now: float) ->
     face = analysed.analysis.face is not None
     view = ctx.guidance.update(analysed.gates if face else None, now)
     ctx.tally.hints_shown.add(view.hint)
-    ctx.session.best = keep_best(ctx.session.best, view, analysed)
+    ctx.session.best = ctx.choice.keep(ctx.session.best, view, analysed)
     return True

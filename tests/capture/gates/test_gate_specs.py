@@ -16,7 +16,7 @@ from kiosk.texts.hints import HINTS
 from profiles.defaults import DEFAULT_ADVISORY_GATES, GATE_DEFAULTS, GATE_NAMES, THRESHOLD_KEYS
 
 #: hint codes that are not a gate's: the station's all-clear
-STATION_HINTS = {"ok"}
+STATION_HINTS = {"ok", "wait"}  # "wait": a soft camera (kiosk/station/soft_camera.py)
 
 
 @pytest.fixture(scope="module")

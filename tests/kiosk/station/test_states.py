@@ -81,9 +81,8 @@ def test_the_sharpest_capturable_frame_is_kept_until_the_gates_break():
     assert keep_best(best, _view(), _frame(4, sharpness=20)) is sharp
     assert keep_best(best, _view(), sharper_but_partial) is sharp
     assert keep_best(best, _view(steady=False), _frame(5)) is None
-    assert choose_frame(sharp, _view(), soft) is sharp
-    assert choose_frame(None, _view(), soft) is soft
-    assert choose_frame(None, _view(), sharper_but_partial) is None
+    assert choose_frame(sharp) is sharp
+    assert choose_frame(None) is None  # never the latest frame alone (tests/kiosk/station/test_capture_choice.py)
 
 
 # ----- each state module -------------------------------------------------------------------------------------------
