@@ -166,7 +166,7 @@ class FrameAnalyzer:
         if full:
             m, fresh = self._full(rgb, faces, timed)
             self._last = m
-            return FrameAnalysis(m, face, timings, complete=fresh)
+            return m, face, fresh
         else:
             assert last is not None and last.head is not None
             head = timed("head", tracked_head_geometry, face, last.head, self.settings)
