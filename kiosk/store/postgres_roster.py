@@ -10,6 +10,7 @@ from kiosk.store import postgres_admin as admin
 from kiosk.store.audit import AuditEntry
 from kiosk.store.identity import IdentityError, clean_identity
 from kiosk.store.roster import RosterChange, RosterEntry
+from kiosk.store.roster_file import RosterError
 
 __all__ = ["PostgresRoster", "ROSTER_SQL"]
 
@@ -51,10 +52,16 @@ class PostgresRoster:
             return db.execute("SELECT 1 FROM roster WHERE identity = %s", (code,)).fetchone() is not None
 
     def replace_roster(self, entries: Sequence[RosterEntry], operator: str | None = None) -> RosterChange:
-        """Make `entries` the class list, all or nothing (the old list stays if anything fails, e.g. a number twice:
-        StoreError "server_failed"); return what changed against the old list. Audited as "roster_import" with the
-        counts only. The table is locked for the transaction, so two stations loading lists load one after the
-        other."""
+        """Make `entries` the class list, all or nothing (the old list stays if anything fails); return what changed
+        against the old list. Audited as "roster_import" with the counts only. A number given twice is refused
+        before the server sees it (RosterError "roster_row_duplicate" with the first line: the server's own message
+        would name the number). The table is locked for the transaction, so two stations' lists load one after
+        the other."""
+        first: dict[str, int] = {}
+        for e in entries:
+            if e.identity in first:
+                raise RosterError(None, "roster_row_duplicate", count=first[e.identity])
+            first[e.identity] = e.line
         with self._tx() as db:
             db.execute("LOCK TABLE roster IN EXCLUSIVE MODE")
             old = {i: (n, c) for i, n, c in db.execute("SELECT identity, name, class FROM roster").fetchall()}
