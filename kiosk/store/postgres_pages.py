@@ -11,7 +11,7 @@ from kiosk.store.lifecycle import Status
 from kiosk.store.model import Record
 from kiosk.store.pages import MAX_PAGE, RecordPage, like_prefix
 
-__all__ = ["PostgresPages", "SETTINGS_SQL"]
+__all__ = ["PostgresPages", "SETTINGS_SQL", "hall_saved_settings"]
 
 #: schema step 2's share (kiosk.store.postgres_schema): the saved settings and the index pages are read by
 SETTINGS_SQL = """
@@ -28,6 +28,31 @@ CREATE INDEX records_updated ON records(updated)
 
 #: the records' order on a page: the last change to the second (as the SQLite store keeps it), then the number
 _ORDER = "date_trunc('second', updated) DESC, identity"
+
+
+def hall_saved_settings(url: str, station: str, timeout_s: int = 5) -> dict[str, Any]:
+    """Return the settings saved for `station` on the hall server at `url`, read-only (the server counterpart of
+    kiosk.store.saved.saved_settings): {} when the database has no settings table yet (empty, or not migrated) or
+    the server cannot be used now (the kiosk then opens the store itself and says what is wrong)."""
+    from kiosk.store.errors import StoreError
+    from kiosk.store.postgres_url import connect_once
+
+    try:
+        db = connect_once(url, timeout_s=timeout_s)
+    except StoreError:
+        return {}
+    import psycopg
+
+    try:
+        db.read_only = True  # (not the URL's `options`: those may set the schema)
+        if db.execute("SELECT to_regclass('settings') IS NULL").fetchone()[0]:
+            return {}
+        rows = db.execute("SELECT name, value FROM settings WHERE station = %s ORDER BY name", (station,)).fetchall()
+        return {name: value for name, value in rows}
+    except psycopg.Error:
+        return {}
+    finally:
+        db.close()
 
 
 class PostgresPages:

@@ -239,3 +239,17 @@ def test_the_password_may_come_from_the_environment_instead_of_the_url(pg_url, m
     with pytest.raises(StoreError) as info:
         open_store(bare)
     assert info.value.code == "server_login_refused"
+
+
+def test_saved_settings_are_read_without_opening_the_store(pg_url, hall_server):
+    from kiosk.store.postgres_pages import hall_saved_settings
+
+    assert hall_saved_settings(pg_url, "desk-1") == {}  # an empty database: nothing saved, nothing created
+    assert _tables(pg_url) == []
+    with open_store(pg_url, station="desk-1") as s:
+        s.save_setting("camera", "demo", "王老师")
+        s.save_setting("replace_backdrop", False)
+    assert hall_saved_settings(pg_url, "desk-1") == {"camera": "demo", "replace_backdrop": False}
+    assert hall_saved_settings(pg_url, "desk-2") == {}
+    nowhere = f"postgresql://kiosk:pw@127.0.0.1:{free_port()}/idphoto"
+    assert hall_saved_settings(nowhere, "desk-1", timeout_s=2) == {}
