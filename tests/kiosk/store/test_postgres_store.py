@@ -253,3 +253,15 @@ def test_saved_settings_are_read_without_opening_the_store(pg_url, hall_server):
     assert hall_saved_settings(pg_url, "desk-2") == {}
     nowhere = f"postgresql://kiosk:pw@127.0.0.1:{free_port()}/idphoto"
     assert hall_saved_settings(nowhere, "desk-1", timeout_s=2) == {}
+
+
+def test_a_hall_station_starts_with_the_settings_saved_from_its_console(pg_url):
+    from kiosk.station.settings import saved_layer
+
+    with open_store(pg_url, station="desk-1") as s:
+        s.save_setting("camera", "demo", "王老师")
+        s.save_setting("replace_backdrop", True)
+        s.save_setting("not-a-setting", 1)
+    flags = {"store": pg_url, "station": "desk-1"}
+    assert saved_layer({}, flags) == {"camera": "demo", "replace_backdrop": True}
+    assert saved_layer({}, {**flags, "station": "desk-2"}) == {}
