@@ -209,13 +209,17 @@ def saved_layer(file_values: Mapping[str, Any], flag_values: Mapping[str, Any]) 
     """Return the settings saved from the operator console for this station (its name and store folder as the
     flags, else the config file, else the built-in values say), cleaned; a saved value this program no longer
     takes (a profile removed since) is left out, so the layers below apply."""
+    from kiosk.store.postgres_url import is_server_url
     from kiosk.store.saved import saved_settings
 
     def given(name: str) -> Any:
         return flag_values.get(name, file_values.get(name, built_in(name)))
 
     out: dict[str, Any] = {}
-    for name, value in saved_settings(given("store"), station_name(given("station"))).items():
+    read = saved_settings
+    if is_server_url(str(given("store"))):  # a hall's server: read there (psycopg loaded only then)
+        from kiosk.store.postgres_pages import hall_saved_settings as read
+    for name, value in read(str(given("store")), station_name(given("station"))).items():
         if name not in SAVED:
             continue
         try:

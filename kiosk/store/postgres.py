@@ -29,6 +29,8 @@ from kiosk.store.identity import clean_identity, picture_file_name
 from kiosk.store.lifecycle import Status, TransitionError, check_transition, filing_target
 from kiosk.store.model import Attempt, Record, RecoveryReport
 from kiosk.store.operators import Operator
+from kiosk.store.postgres_pages import PostgresPages
+from kiosk.store.postgres_roster import PostgresRoster
 from kiosk.store.postgres_schema import check_version, migrate, schema_version
 from kiosk.store.postgres_url import connect_once, mask_url, scrub
 from kiosk.store.purge import PurgeReport
@@ -51,8 +53,12 @@ def _utc_offset_minutes() -> int:
     return int(time.localtime().tm_gmtoff // 60)
 
 
-class PostgresRecordStore:
-    """The records store on the PostgreSQL server at `url` (see the module text)."""
+class PostgresRecordStore(PostgresPages, PostgresRoster):
+    """The records store on the PostgreSQL server at `url` (see the module text); paging, search and saved
+    settings come from kiosk.store.postgres_pages, the class list from kiosk.store.postgres_roster."""
+
+    _columns = _COLUMNS
+    _to_record = staticmethod(_record)
 
     def __init__(self, url: str, station: str | None = None, readonly: bool = False, pool_size: int = 4) -> None:
         """Connect to `url`, check the schema (migrating it unless `readonly`) and open a small connection pool;
@@ -149,8 +155,10 @@ class PostgresRecordStore:
                               "WHERE identity = %s ORDER BY id", (identity,)).fetchall()
         return [Attempt(i, at, dict(g), p, bool(a), st) for i, at, g, p, a, st in rows]
 
-    def picture_bytes(self, record: Record) -> bytes | None:
-        """Return the bytes of `record`'s filed picture (None when it has none)."""
+    def picture_bytes(self, record: Record | None) -> bytes | None:
+        """Return the bytes of `record`'s filed picture (None when there is no record or it has no picture)."""
+        if record is None:
+            return None
         with self._tx() as db:
             row = db.execute("SELECT p.data FROM records r JOIN pictures p ON p.attempt_id = r.picture_id "
                              "WHERE r.identity = %s", (clean_identity(record.identity),)).fetchone()

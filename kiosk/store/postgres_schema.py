@@ -8,10 +8,14 @@ left untouched.
 
     1  records, attempts (with the station), pictures (the bytes of every filed picture, kept when a newer one
        replaces it), audit, operators
+    2  the class list (kiosk.store.postgres_roster), the console's saved settings and the records' `updated` index
+       (kiosk.store.postgres_pages)
 """
 from __future__ import annotations
 
 from kiosk.store.errors import StoreError
+from kiosk.store.postgres_pages import SETTINGS_SQL
+from kiosk.store.postgres_roster import ROSTER_SQL
 
 PROGRAM = "idphoto"
 #: the advisory lock key of schema changes (any fixed 64-bit number; "idphoto" in ASCII)
@@ -77,7 +81,9 @@ CREATE TABLE operators (
 """
 
 #: (version, SQL statements separated by ";") in order; the last version is the one this program writes
-STEPS: tuple[tuple[int, str], ...] = ((1, V1),)
+V2 = ROSTER_SQL + ";" + SETTINGS_SQL
+
+STEPS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2))
 SCHEMA_VERSION = STEPS[-1][0]
 
 

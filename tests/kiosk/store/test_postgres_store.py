@@ -46,10 +46,28 @@ def test_two_stations_opening_a_new_database_together_migrate_it_once(pg_url):
     for t in threads:
         t.join()
     assert errors == [] and len(opened) == 4
-    assert _sql(pg_url, "SELECT program, version FROM idphoto_schema") == [("idphoto", 1)]
-    assert [s.schema_version() for s in opened] == [1, 1, 1, 1]
+    assert _sql(pg_url, "SELECT program, version FROM idphoto_schema") == [("idphoto", 2)]
+    assert [s.schema_version() for s in opened] == [2, 2, 2, 2]
     for s in opened:
         s.close()
+
+
+def test_a_version_1_database_gains_the_class_list_and_the_settings_keeping_its_records(pg_url):
+    from kiosk.store.postgres_schema import PROGRAM, V1
+
+    with psycopg.connect(pg_url) as db:
+        for statement in (s.strip() for s in V1.split(";")):
+            if statement:
+                db.execute(statement)
+        db.execute("INSERT INTO idphoto_schema (program, version) VALUES (%s, 1)", (PROGRAM,))
+        db.execute("INSERT INTO records (identity, profile_id, status) VALUES ('2023001', %s, %s)",
+                   (PROFILE.id, Status.NOT_UPLOADED.value))
+    with open_store(pg_url, station="desk-1") as s:
+        assert s.schema_version() == 2 and s.get("2023001").status is Status.NOT_UPLOADED
+        assert s.roster() == [] and s.on_list("2023001") is None and s.settings() == {}
+    assert {"roster", "settings"} <= set(_tables(pg_url))
+    assert _sql(pg_url, "SELECT indexname FROM pg_indexes WHERE indexname = 'records_updated'") == [
+        ("records_updated",)]
 
 
 def test_a_station_older_than_the_schema_says_so_and_writes_nothing(pg_url):
@@ -221,3 +239,29 @@ def test_the_password_may_come_from_the_environment_instead_of_the_url(pg_url, m
     with pytest.raises(StoreError) as info:
         open_store(bare)
     assert info.value.code == "server_login_refused"
+
+
+def test_saved_settings_are_read_without_opening_the_store(pg_url, hall_server):
+    from kiosk.store.postgres_pages import hall_saved_settings
+
+    assert hall_saved_settings(pg_url, "desk-1") == {}  # an empty database: nothing saved, nothing created
+    assert _tables(pg_url) == []
+    with open_store(pg_url, station="desk-1") as s:
+        s.save_setting("camera", "demo", "王老师")
+        s.save_setting("replace_backdrop", False)
+    assert hall_saved_settings(pg_url, "desk-1") == {"camera": "demo", "replace_backdrop": False}
+    assert hall_saved_settings(pg_url, "desk-2") == {}
+    nowhere = f"postgresql://kiosk:pw@127.0.0.1:{free_port()}/idphoto"
+    assert hall_saved_settings(nowhere, "desk-1", timeout_s=2) == {}
+
+
+def test_a_hall_station_starts_with_the_settings_saved_from_its_console(pg_url):
+    from kiosk.station.settings import saved_layer
+
+    with open_store(pg_url, station="desk-1") as s:
+        s.save_setting("camera", "demo", "王老师")
+        s.save_setting("replace_backdrop", True)
+        s.save_setting("not-a-setting", 1)
+    flags = {"store": pg_url, "station": "desk-1"}
+    assert saved_layer({}, flags) == {"camera": "demo", "replace_backdrop": True}
+    assert saved_layer({}, {**flags, "station": "desk-2"}) == {}
