@@ -139,6 +139,17 @@ def _need_display() -> None:
         raise CommandError(code, detail=detail) if code == "display_unusable" else CommandError(code)
 
 
+def _local_store_only(store: str) -> None:
+    """Stop with a usage error when `store` is a hall server's URL: the kiosk files into a local folder until the
+    station's own local folder (log, outbox, exports) exists beside a server store; `idphoto records` already works on
+    a URL. The password is never printed."""
+    from kiosk.store.postgres_url import is_server_url, mask_url
+
+    if is_server_url(store):
+        raise UsageError(f"--store {mask_url(store)}: the kiosk cannot file to a hall server yet; give it a store "
+                         "folder (--store DIR). `idphoto records --store URL` already works on the hall server.")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the kiosk until it is quit; return its exit status."""
     # the live kiosk (pygame, the models) is imported here, not at the top, so `idphoto --help` starts fast
@@ -147,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.station.settings import KioskOptions, station_settings
 
     values = kiosk_settings(args)
+    _local_store_only(str(values["store"]))
     if not args.headless:
         _need_display()
     profile = get_profile(values["profile"], values["profiles_dir"])

@@ -27,3 +27,13 @@ def test_the_station_patterns_apply_to_the_identity_flag(tmp_path, capsys):
             "--student-pattern", r"20[0-9]{6}", "--identity", "S2023A01"]
     assert main(argv) == 2
     assert "not a number accepted here" in capsys.readouterr().err
+
+
+def test_a_kiosk_given_a_hall_server_url_stops_without_making_folders_or_printing_the_password(tmp_path, capsys,
+                                                                                                monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    url = "postgresql://kiosk:secret@127.0.0.1:1/idphoto"
+    assert main(["kiosk", "--headless", "--camera", "demo", "--store", url]) == 2
+    err = capsys.readouterr().err
+    assert "cannot file to a hall server yet" in err and "secret" not in err and "****" in err
+    assert list(tmp_path.iterdir()) == []  # no folder named after the URL (it would hold the password)
