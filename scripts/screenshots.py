@@ -87,6 +87,12 @@ def main(argv: list[str]) -> None:
             shot("error", ViewModel(State.ERROR, lang, profile, error="station.filing_refused"))
             shot("error-store-full", ViewModel(State.ERROR, lang, profile, error="station.filing_failed",
                                                error_fields={"error": "ENOSPC"}))
+            # the camera cannot make this profile's picture (capture/camera_fit.py): students are asked to fetch staff
+            shot("not-ready", ViewModel(State.NOT_READY, lang, profile))
+            # only sharpness keeps a still person from the picture for 10 s: the staff strip names the camera
+            shot("guide-soft-camera", ViewModel(State.GUIDE, lang, profile, preview=mirrored_settled,
+                                                guidance=guidance.update(g_good, 0.0),
+                                                staff_notice=("station.soft_camera", {"camera": "webcam 0 400x300"})))
             shot("camera-lost", ViewModel(State.GUIDE, lang, profile, preview=None, camera="reconnecting"))
     finally:
         screen.close()
