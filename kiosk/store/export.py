@@ -239,13 +239,35 @@ def _export(store: RecordStore, out_zip: Path, statuses: list[Status],
         report.zip_path = out_zip
         report.exported = [row["identity"] for _, _, _, row in entries]
         report.rows = [row for _, _, _, row in entries]
-        try:
-            store.lock(report.exported, reason=f"export {out_zip.name}")
-        except TransitionError as exc:  # a station reopened one meanwhile: all or none, so nothing is locked
-            raise ExportError(f"a record changed at a station during the export, so none was locked "
-                              f"({exc.code}); export again") from None
+        _lock_unchanged(store, out_zip, {r.identity: r for r in records}, report.exported, statuses)
     _missing(store, report)
     return report
+
+
+def _state(record: Record) -> tuple:
+    return record.status, record.picture, record.updated, record.attempts
+
+
+def _lock_unchanged(store: RecordStore, out_zip: Path, read: Mapping[str, Record], exported: list[str],
+                    statuses: list[Status]) -> None:
+    """Lock the `exported` records with the export's reason, unless one of them changed since it was `read` (a
+    station reopened or filed it again meanwhile, in a hall): then nothing is locked, the zip is removed (it may
+    hold an older picture) and ExportError says to export again. The check is read just before the lock, so a
+    change in between is not seen (the store's lock takes no expected state)."""
+    now = {r.identity: r for s in statuses for r in store.list(s)}
+    changed = [i for i in exported if i not in now or _state(now[i]) != _state(read[i])]
+    try:
+        if changed:
+            raise ExportError(f"{len(changed)} of the records changed at a station during the export, so none "
+                              "was locked and the zip was removed; export again")
+        store.lock(exported, reason=f"export {out_zip.name}")
+    except TransitionError as exc:  # all or none: nothing is locked
+        out_zip.unlink(missing_ok=True)
+        raise ExportError(f"a record changed at a station during the export ({exc.code}), so none was locked "
+                          "and the zip was removed; export again") from None
+    except ExportError:
+        out_zip.unlink(missing_ok=True)
+        raise
 
 
 def missing_csv_path(out_zip: Path) -> Path:

@@ -125,3 +125,26 @@ def test_both_stores_export_the_same_zip(store_spec, pics, tmp_path):
     with open_store(store_spec) as s:
         assert [r.status for r in s.list()] == [Status.LOCKED, Status.LOCKED, Status.RECAPTURED,
                                                 Status.NOT_UPLOADED]
+
+
+def test_a_record_filed_again_during_the_export_locks_nothing_and_removes_the_zip(store_spec, pics, tmp_path,
+                                                                                   monkeypatch):
+    import kiosk.store.export as export
+
+    _file_hall(store_spec, pics)
+    write_zip = export._write_zip
+
+    def another_station_files_again(*args, **kwargs):
+        write_zip(*args, **kwargs)
+        with open_store(store_spec, station="desk-3") as three:
+            three.mark_recapture("2023002", "glasses glare", operator="王老师")
+            three.file_picture("2023002", PROFILE, pics[2], GATES_OK)
+
+    monkeypatch.setattr(export, "_write_zip", another_station_files_again)
+    with pytest.raises(export.ExportError, match="1 of the records changed"):
+        export_batch(store_spec, tmp_path / "b.zip")
+    assert not (tmp_path / "b.zip").exists()
+    with open_store(store_spec) as s:
+        assert [r.status for r in s.list()] == [Status.FILED, Status.RECAPTURED, Status.RECAPTURED,
+                                                Status.NOT_UPLOADED]
+        assert s.picture_bytes(s.get("2023002")) == pics[2]
