@@ -7,6 +7,8 @@ The zip holds, for every exported record:
                                    inside its bands the head sits: band_margin_px and band_margins_px)
     manifest.csv                   one row per picture (UTF-8 with BOM so spreadsheet programs show Chinese)
 
+The pictures are read through the store's `picture_bytes` (a station's folder or a hall's PostgreSQL server, the
+same zip either way); `station` exports only the records whose last filing was made at that station.
 The zip is written to a temporary file next to the target, re-opened and checked against the profiles and the
 manifest, and only then renamed into place; only after that are the records locked. A record whose picture is
 missing or does not pass is left out with a reason (`ExportReport.refused`) and keeps its status.
@@ -31,7 +33,8 @@ from PIL import Image
 
 from capture.files import write_atomic
 from capture.filespec import FileSpec, check_file_spec
-from kiosk.store.records import Record, RecordStore, SqliteRecordStore, Status, verify_for_profile
+from kiosk.store.lifecycle import TransitionError
+from kiosk.store.records import Record, RecordStore, Status, verify_for_profile
 from kiosk.store.roster import missing_students, write_missing_csv
 from profiles import get_profile
 from profiles.model import Profile
@@ -87,29 +90,35 @@ def _compliance_doc(spec: FileSpec) -> dict:
     return {"ok": spec.ok, "checks": checks, "problems": list(spec.problems)}
 
 
-def _open_store(store_dir) -> tuple[SqliteRecordStore, bool]:
-    if isinstance(store_dir, SqliteRecordStore):
+def _open_store(store_dir) -> tuple[RecordStore, bool]:
+    """Return (the store, whether this module opened it and must close it): an open store is used as given, a
+    folder or a postgresql:// URL is opened with kiosk.store.open.open_store."""
+    if hasattr(store_dir, "picture_bytes") and hasattr(store_dir, "lock"):
         return store_dir, False
-    return SqliteRecordStore(store_dir), True
+    from kiosk.store.open import open_store
+
+    return open_store(store_dir), True
 
 
 def export_batch(store_dir, out_zip: str | Path,
                  statuses: Iterable[Status] = (Status.FILED, Status.RECAPTURED),
-                 profile_lookup: Callable[[str], Profile] = get_profile) -> ExportReport:
-    """Export the records in `statuses` from the store at `store_dir` (a folder or an open SqliteRecordStore)
-    into `out_zip`, verify the zip, then lock the exported records. See the module text."""
+                 profile_lookup: Callable[[str], Profile] = get_profile,
+                 station: str | None = None) -> ExportReport:
+    """Export the records in `statuses` from the store `store_dir` (a folder, a postgresql:// URL or an open
+    RecordStore) into `out_zip`, verify the zip, then lock the exported records; with `station`, only the records
+    last filed at that station. See the module text."""
     statuses = [Status(s) for s in statuses]
     if Status.LOCKED in statuses:
         raise ValueError("locked records have been exported already and cannot be exported again")
     store, owned = _open_store(store_dir)
     try:
-        return _export(store, Path(out_zip), statuses, profile_lookup)
+        return _export(store, Path(out_zip), statuses, profile_lookup, station)
     finally:
         if owned:
             store.close()
 
 
-def _latest_gates(store: SqliteRecordStore, identity: str, picture: str | None) -> dict:
+def _latest_gates(store: RecordStore, identity: str, picture: str | None) -> dict:
     for attempt in reversed(store.attempts(identity)):
         if attempt.accepted and attempt.picture == picture:
             return attempt.gates
@@ -138,7 +147,7 @@ class _Margins:
             self._analyzer.close()
 
 
-def _entry(store: SqliteRecordStore, record: Record, profile_lookup: Callable[[str], Profile],
+def _entry(store: RecordStore, record: Record, profile_lookup: Callable[[str], Profile],
            names: set[str], margins: Callable[[bytes, Profile], dict] = lambda data, p: {}
            ) -> tuple[str, bytes, dict, dict] | str:
     """Return (name, picture bytes, report json, manifest row) of one record, or why it is left out."""
@@ -146,14 +155,13 @@ def _entry(store: SqliteRecordStore, record: Record, profile_lookup: Callable[[s
         profile = profile_lookup(record.profile_id)
     except Exception as exc:
         return f"unknown profile {record.profile_id!r} ({exc})"
-    path = store.path_of(record)
-    if path is None or not path.is_file():
+    data = store.picture_bytes(record) if record.picture else None
+    if data is None:
         return f"the picture file {record.picture} is missing"
-    data = path.read_bytes()
     result = compliance(data, profile)
     if not result["ok"]:
         return f"the picture does not meet {profile.id}: {'; '.join(verify_for_profile(data, profile))}"
-    name = path.name
+    name = Path(record.picture).name
     if name in names or name == MANIFEST_NAME:
         return f"another picture in this export is already named {name}"
     names.add(name)
@@ -210,12 +218,12 @@ def _private_parents(folder: Path) -> None:
         os.chmod(level, 0o700)  # mkdir's mode is masked by the umask
 
 
-def _export(store: SqliteRecordStore, out_zip: Path, statuses: list[Status],
-            profile_lookup: Callable[[str], Profile]) -> ExportReport:
+def _export(store: RecordStore, out_zip: Path, statuses: list[Status],
+            profile_lookup: Callable[[str], Profile], station: str | None = None) -> ExportReport:
     report = ExportReport(None)
     entries: list[tuple[str, bytes, dict, dict]] = []  # (name, picture bytes, report json, manifest row)
     names: set[str] = set()
-    records = [r for s in statuses for r in store.list(s)]
+    records = [r for s in statuses for r in store.list(s) if station is None or r.station == station]
     margins = _Margins()
     try:
         for record in sorted(records, key=lambda r: r.identity):
@@ -231,9 +239,35 @@ def _export(store: SqliteRecordStore, out_zip: Path, statuses: list[Status],
         report.zip_path = out_zip
         report.exported = [row["identity"] for _, _, _, row in entries]
         report.rows = [row for _, _, _, row in entries]
-        store.lock(report.exported, reason=f"export {out_zip.name}")
+        _lock_unchanged(store, out_zip, {r.identity: r for r in records}, report.exported, statuses)
     _missing(store, report)
     return report
+
+
+def _state(record: Record) -> tuple:
+    return record.status, record.picture, record.updated, record.attempts
+
+
+def _lock_unchanged(store: RecordStore, out_zip: Path, read: Mapping[str, Record], exported: list[str],
+                    statuses: list[Status]) -> None:
+    """Lock the `exported` records with the export's reason, unless one of them changed since it was `read` (a
+    station reopened or filed it again meanwhile, in a hall): then nothing is locked, the zip is removed (it may
+    hold an older picture) and ExportError says to export again. The check is read just before the lock, so a
+    change in between is not seen (the store's lock takes no expected state)."""
+    now = {r.identity: r for s in statuses for r in store.list(s)}
+    changed = [i for i in exported if i not in now or _state(now[i]) != _state(read[i])]
+    try:
+        if changed:
+            raise ExportError(f"{len(changed)} of the records changed at a station during the export, so none "
+                              "was locked and the zip was removed; export again")
+        store.lock(exported, reason=f"export {out_zip.name}")
+    except TransitionError as exc:  # all or none: nothing is locked
+        out_zip.unlink(missing_ok=True)
+        raise ExportError(f"a record changed at a station during the export ({exc.code}), so none was locked "
+                          "and the zip was removed; export again") from None
+    except ExportError:
+        out_zip.unlink(missing_ok=True)
+        raise
 
 
 def missing_csv_path(out_zip: Path) -> Path:
@@ -241,7 +275,7 @@ def missing_csv_path(out_zip: Path) -> Path:
     return out_zip.with_name(f"{out_zip.stem}-missing.csv")
 
 
-def _missing(store: SqliteRecordStore, report: ExportReport) -> None:
+def _missing(store: RecordStore, report: ExportReport) -> None:
     """With a class list loaded, count the students still without a picture and, when a zip was written, list
     them beside it (see the module text)."""
     if not store.roster():
