@@ -48,6 +48,7 @@ from kiosk.console.actions import (RECAPTURE_REASONS, Action, ChooseBackdrop, Ch
                                    ExitConsole, Export, LockRecord, MarkRecapture, PrintSheet, SavePin, choices,
                                    profile_choices)
 from kiosk.console.browse import Browser, rows_for_height
+from kiosk.console.override import OVERRIDE_REASONS, AcceptOverride, OverridePage
 from kiosk.console.pages import SEARCH_PAGES, RecordPages
 from kiosk.console.roster_page import RosterPage, RosterView
 from kiosk.console.source import ListSource, RecordSource
@@ -61,7 +62,8 @@ __all__ = [
     "OperatorConsole", "OperatorState", "IDLE_TIMEOUT_S", "ROWS_PER_PAGE", "PAGES",
     # re-exported, so the station and the views import the console's names from one place
     "RECAPTURE_REASONS", "Action", "ChooseBackdrop", "ChooseCamera", "ChooseProfile", "Choice", "ExitConsole", "Export",
-    "LockRecord", "MarkRecapture", "PrintSheet", "SavePin", "profile_choices", "rows_for_height",
+    "LockRecord", "MarkRecapture", "PrintSheet", "SavePin", "profile_choices", "rows_for_height", "AcceptOverride",
+    "OVERRIDE_REASONS",
     "DEFAULT_PIN", "LOCKOUT_S", "MAX_WRONG_PINS", "PBKDF2_ITERATIONS", "PIN_MAX_LEN", "PIN_MIN_LEN", "PinGuard",
     "hash_pin", "is_default_pin", "pin_problem", "verify_pin",
     "STORE_STATUSES", "as_row", "attempt_count", "attempt_row", "status_key", "today_counts", "when_text",
@@ -69,7 +71,7 @@ __all__ = [
 
 IDLE_TIMEOUT_S = 180.0
 ROWS_PER_PAGE = 8
-PAGES = ("who", "pin", "change_pin", "queue", "search", "record", "settings", "export", "roster")
+PAGES = ("who", "pin", "change_pin", "queue", "search", "record", "settings", "export", "roster", "override")
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ class OperatorState:
     roster: RosterView | None = None  # the class-list page's figures (page "roster" only)
 
 
-class OperatorConsole(RecordPages, RosterPage):
+class OperatorConsole(RecordPages, RosterPage, OverridePage):
     """The console's state machine. Feed it target names with handle(); draw from state()."""
 
     def __init__(self, records: Callable[[], Sequence[Any]], pin_hash: str | None = None,
@@ -229,7 +231,7 @@ class OperatorConsole(RecordPages, RosterPage):
             return [ExitConsole()]
         if action.startswith("goto:"):
             target = action[5:]
-            if target in ("queue", "settings", "export", "search", "roster"):
+            if target in ("queue", "settings", "export", "search", "roster", "override"):
                 self.roster_group = None if target == "roster" else self.roster_group
                 self._go(target)
             elif target == "change_pin":
