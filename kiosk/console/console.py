@@ -19,6 +19,7 @@ changed before anything else. What the operator does carries their name (for the
               控制台 / 命令行); change the PIN. A camera is only "saved" once the station opened it
               (`camera_checked`)
     export    hand the records over (the app does the work)
+    override  accept over a failed check for the student at the guide screen, with a reason (kiosk.console.override)
 
 The records come from a kiosk.console.source.RecordSource (`source`: the store itself, a page at a time) or a
 provider callable returning them all (tests, screenshots). It may return kiosk.store.records.Record objects
@@ -33,7 +34,7 @@ locked); an optional attempts provider (store.attempts) fills the record page.
 
 `OperatorConsole.handle(action)` takes the touch-target names the operator views return and gives back a list of
 action objects (MarkRecapture, LockRecord, ChooseProfile, ChooseCamera, ChooseBackdrop, Export, SavePin, PrintSheet,
-ExitConsole)
+AcceptOverride, ExitConsole)
 for the app to do; `notify(key, bad, **fields)` lets the app report back (e.g. where an export was written).
 """
 from __future__ import annotations

@@ -76,7 +76,7 @@ SCREENS: dict[str, dict[str, str]] = {
     "op_reason_student_request": {"zh": "本人要求", "en": "Student asked"},
     # accepting a picture over a failed gate (kiosk/console/override.py): the page, its reasons, what was recorded
     "op_override": {"zh": "放行未通过项", "en": "Accept over a check"},
-    "op_override_title": {"zh": "放行未通过的检查项", "en": "Accept over a failed check"},
+    "op_override_title": {"zh": "放行未通过的检查项", "en": "Accept anyway"},
     "op_override_body": {"zh": "学生正在调整画面、某项检查始终不通过时使用。所选检查项仅对这位学生改为提示，不再拦截拍照；"
                                 "原因和您的名字会记入档案与导出报告。",
                          "en": "Use it while a student is at the guide screen and a check keeps failing. The checks "

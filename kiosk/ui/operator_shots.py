@@ -141,7 +141,8 @@ def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (12
     record (filed, with its picture), record-print (the sheet saved without a printer), record-reopen (a locked record reopened for
     re-capture), record-disabled (nothing filed yet: buttons disabled with the reason), settings, export,
     export-done (where the file is and how many pictures), change-pin, pin-locked, roster (the class list's
-    classes), roster-class (one class's missing students), roster-none (no class list loaded)."""
+    classes), roster-class (one class's missing students), roster-none (no class list loaded), override (accept
+    over a failed check: the reasons)."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -176,6 +177,9 @@ def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (12
                                                    roster=False))
         console.handle("goto:settings")
         shot(console, "settings")
+        console.handle("goto:override")
+        console.notify("op_override_done")
+        shot(console, "override")
         console.handle("goto:export")
         shot(console, "export")
         console.notify("op_export_done_where", n=6, path="/var/lib/idphoto/kiosk-store/exports/"
