@@ -19,6 +19,7 @@ changed before anything else. What the operator does carries their name (for the
               控制台 / 命令行); change the PIN. A camera is only "saved" once the station opened it
               (`camera_checked`)
     export    hand the records over (the app does the work)
+    override  accept over a failed check for the student at the guide screen, with a reason (kiosk.console.override)
 
 The records come from a kiosk.console.source.RecordSource (`source`: the store itself, a page at a time) or a
 provider callable returning them all (tests, screenshots). It may return kiosk.store.records.Record objects
@@ -33,7 +34,7 @@ locked); an optional attempts provider (store.attempts) fills the record page.
 
 `OperatorConsole.handle(action)` takes the touch-target names the operator views return and gives back a list of
 action objects (MarkRecapture, LockRecord, ChooseProfile, ChooseCamera, ChooseBackdrop, Export, SavePin, PrintSheet,
-ExitConsole)
+AcceptOverride, ExitConsole)
 for the app to do; `notify(key, bad, **fields)` lets the app report back (e.g. where an export was written).
 """
 from __future__ import annotations
@@ -48,6 +49,7 @@ from kiosk.console.actions import (RECAPTURE_REASONS, Action, ChooseBackdrop, Ch
                                    ExitConsole, Export, LockRecord, MarkRecapture, PrintSheet, SavePin, choices,
                                    profile_choices)
 from kiosk.console.browse import Browser, rows_for_height
+from kiosk.console.override import OVERRIDE_REASONS, AcceptOverride, OverridePage
 from kiosk.console.pages import SEARCH_PAGES, RecordPages
 from kiosk.console.roster_page import RosterPage, RosterView
 from kiosk.console.source import ListSource, RecordSource
@@ -61,7 +63,8 @@ __all__ = [
     "OperatorConsole", "OperatorState", "IDLE_TIMEOUT_S", "ROWS_PER_PAGE", "PAGES",
     # re-exported, so the station and the views import the console's names from one place
     "RECAPTURE_REASONS", "Action", "ChooseBackdrop", "ChooseCamera", "ChooseProfile", "Choice", "ExitConsole", "Export",
-    "LockRecord", "MarkRecapture", "PrintSheet", "SavePin", "profile_choices", "rows_for_height",
+    "LockRecord", "MarkRecapture", "PrintSheet", "SavePin", "profile_choices", "rows_for_height", "AcceptOverride",
+    "OVERRIDE_REASONS",
     "DEFAULT_PIN", "LOCKOUT_S", "MAX_WRONG_PINS", "PBKDF2_ITERATIONS", "PIN_MAX_LEN", "PIN_MIN_LEN", "PinGuard",
     "hash_pin", "is_default_pin", "pin_problem", "verify_pin",
     "STORE_STATUSES", "as_row", "attempt_count", "attempt_row", "status_key", "today_counts", "when_text",
@@ -69,7 +72,7 @@ __all__ = [
 
 IDLE_TIMEOUT_S = 180.0
 ROWS_PER_PAGE = 8
-PAGES = ("who", "pin", "change_pin", "queue", "search", "record", "settings", "export", "roster")
+PAGES = ("who", "pin", "change_pin", "queue", "search", "record", "settings", "export", "roster", "override")
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ class OperatorState:
     roster: RosterView | None = None  # the class-list page's figures (page "roster" only)
 
 
-class OperatorConsole(RecordPages, RosterPage):
+class OperatorConsole(RecordPages, RosterPage, OverridePage):
     """The console's state machine. Feed it target names with handle(); draw from state()."""
 
     def __init__(self, records: Callable[[], Sequence[Any]], pin_hash: str | None = None,
@@ -229,7 +232,7 @@ class OperatorConsole(RecordPages, RosterPage):
             return [ExitConsole()]
         if action.startswith("goto:"):
             target = action[5:]
-            if target in ("queue", "settings", "export", "search", "roster"):
+            if target in ("queue", "settings", "export", "search", "roster", "override"):
                 self.roster_group = None if target == "roster" else self.roster_group
                 self._go(target)
             elif target == "change_pin":

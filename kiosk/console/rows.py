@@ -68,7 +68,8 @@ def as_row(item: Any) -> dict[str, Any] | None:
 
 
 def attempt_row(item: Any) -> dict[str, Any]:
-    """Return an attempt as {"at", "result", "note", "failed"} ("failed": the names of the gates it failed):
+    """Return an attempt as {"at", "result", "note", "failed", "override"} ("failed": the names of the gates it failed;
+    "override": an operator's accept-over-a-failed-gate or None):
     kiosk.store.records.Attempt (accepted, picture, gates) or a dict."""
     row = as_row(item) or {"result": str(item)}
     if "result" not in row:
@@ -78,6 +79,8 @@ def attempt_row(item: Any) -> dict[str, Any]:
             row["result"] = status_key(row.get("status", ""))
     gates = row.get("gates")
     row["failed"] = failed_gates(gates) if isinstance(gates, Mapping) else []
+    override = gates.get("override") if isinstance(gates, Mapping) else None
+    row["override"] = dict(override) if isinstance(override, Mapping) else None  # an operator's accept-over-gates
     if not row.get("note"):
         picture = row.get("picture") or row.get("file")
         if picture:

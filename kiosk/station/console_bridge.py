@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from kiosk.console.console import (ChooseBackdrop, ChooseCamera, ChooseProfile, Choice, ExitConsole, Export, LockRecord,
+from kiosk.console.console import (AcceptOverride, ChooseBackdrop, ChooseCamera, ChooseProfile, Choice, ExitConsole, Export, LockRecord,
                                    MarkRecapture, OperatorConsole, PrintSheet, SavePin, profile_choices,
                                    rows_for_height)
 from kiosk.console.pages import SEARCH_PAGES
@@ -65,7 +65,10 @@ class ConsoleBridge:
         self.frame = frame
         self.console: OperatorConsole | None = None
         self._restart_camera = False
-        self.profile_changed = False  # the gates must judge by another profile
+        self._profile_changed = False  # the gates must judge by another profile
+        self.session: Callable[[], Any] | None = None  # the student's Session, for an override (set by the loop)
+        self.at_guide: Callable[[], bool] = lambda: False  # a student is at the guide screen (set by the loop)
+        self._applied_override: object = None  # the session override the gates judge by now
         self.camera_check: Callable[[str], bool] = check_camera  # replaced in tests
         self._checking: tuple[str, threading.Thread, list[bool]] | None = None
         self._last_scan: tuple[float, str] = (-SCAN_REPEAT_S, "")
@@ -83,6 +86,36 @@ class ConsoleBridge:
     @restart_camera.setter
     def restart_camera(self, value: bool) -> None:
         self._restart_camera = value
+
+    @property
+    def profile_changed(self) -> bool:
+        """Return True when the gates must judge by another profile: the operator chose one, changed 换底, or an
+        override began or ended with its session (the loop reads this every frame and resets it)."""
+        override = self.session().override if self.session is not None else None
+        if override is not self._applied_override:
+            self._applied_override = override
+            self._profile_changed = True
+        return self._profile_changed
+
+    @profile_changed.setter
+    def profile_changed(self, value: bool) -> None:
+        self._profile_changed = value
+
+    def _accept_override(self, act: AcceptOverride) -> None:
+        """Let the override's gates advise for the student at the guide screen (refused with a notice when no one
+        is there); audited in the store."""
+        if self.session is None or not self.at_guide():
+            if self.console is not None:
+                self.console.notify("op_override_no_student", bad=True)
+            return
+        session = self.session()
+        session.override = act.to_dict()
+        note = getattr(self.store, "note_override", None)  # the SQLite store audits it
+        if note is not None:
+            note(session.identity, list(act.gates), act.reason, act.operator or None)
+        log.info("override: %s for %s", act.reason, ",".join(act.gates))
+        if self.console is not None:
+            self.console.notify("op_override_done")
 
     @property
     def pin_file(self) -> Path:
@@ -265,6 +298,8 @@ class ConsoleBridge:
             self._export()
         elif isinstance(act, PrintSheet):
             self._print(act.identity)
+        elif isinstance(act, AcceptOverride):
+            self._accept_override(act)
         elif isinstance(act, ExitConsole):
             self.console = None
             log.info("operator console closed")

@@ -71,6 +71,7 @@ class KioskApp:
                            started_s=self.started_s, entered_at_s=self.flow.entered_at_s)
         self.console_bridge = ConsoleBridge(options, self.store, clock, lambda: self.ctx.lang,
                                             frame=lambda: self.ctx.camera_rgb)
+        self.console_bridge.session, self.console_bridge.at_guide = lambda: self.ctx.session, self._at_guide
         self.operator_gate = OperatorGate()  # in fullscreen, Space and quitting wait for the operator PIN
         self.frames_shown = 0
         self.first_guided_frame_s: float | None = None
@@ -117,6 +118,9 @@ class KioskApp:
     def new_backdrop(self) -> Background | None:
         """Return the colour the backdrop is replaced with under the current profile, or None (kept as it is)."""
         return self.ctx.new_backdrop()
+
+    def _at_guide(self) -> bool:
+        return self.flow.state is State.GUIDE
 
     def gating_profile(self) -> Profile:
         """Return the profile the gates judge frames by (see Context.gating_profile)."""

@@ -27,6 +27,11 @@ class Session:
     saved_name: str = ""  # the file name the picture was filed as
     error_code: str | None = None  # what went wrong, for the error screen: a kiosk.texts key
     error_fields: dict = field(default_factory=dict)  # the facts that sentence names
+    override: dict | None = None  # an operator's accept-over-a-failed-gate: {"gates", "reason", "operator"}
+
+    def filed_gates(self, gates: dict) -> dict:
+        """Return `gates` (gate name → verdict dict) as filed: with the key "override" when an operator gave one."""
+        return {**gates, "override": dict(self.override)} if self.override else dict(gates)
 
     @property
     def making(self) -> bool:

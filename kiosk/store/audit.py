@@ -1,17 +1,18 @@
-"""The audit trail: who changed a record by hand (reopened it for re-capture, locked it), who exported and who
-purged, at which station, when and why. One row per change, never edited, except that a purge erases the numbers of
-the records it removes (the rows stay, without the number; the purge itself is one row with counts only)."""
+"""The audit trail: who changed a record by hand (reopened it for re-capture, locked it, accepted a picture over a
+failed gate: "override", detail {"gates", "reason"}), who exported and who purged, at which station, when and why.
+One row per change, never edited, except that a purge erases the numbers of the records it removes (the rows stay, without the number; the purge itself is one row with counts only)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping
 
-__all__ = ["AuditEntry", "ACTIONS", "write_audit", "read_audit"]
+__all__ = ["AuditEntry", "ACTIONS", "write_audit", "read_audit", "OverrideAudit"]
 
 #: what an audit row records
-ACTIONS = ("reopen", "lock", "export", "purge", "roster_import", "roster_clear")
+ACTIONS = ("reopen", "lock", "export", "purge", "roster_import", "roster_clear", "override")
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,18 @@ def read_audit(db: sqlite3.Connection, identity: str | None = None) -> list[Audi
     rows = (db.execute(sql + " ORDER BY id").fetchall() if identity is None
             else db.execute(sql + " WHERE identity = ? ORDER BY id", (identity,)).fetchall())
     return [AuditEntry(*row[:8], json.loads(row[8]) if row[8] else None) for row in rows]
+
+
+class OverrideAudit:
+    """A mixin of the SQLite store (it gives `_tx()` and `station`): the audit row of an operator's override."""
+
+    station: str | None
+
+    def note_override(self, identity: str | None, gates: list[str], reason: str, operator: str | None) -> AuditEntry:
+        """Audit that `operator` let `gates` only advise for the student `identity` (None: not known yet), for
+        `reason` (a kiosk.console.override.OVERRIDE_REASONS code); return the row written."""
+        entry = AuditEntry(dt.datetime.now().isoformat(timespec="seconds"), identity or None, "override", None, None,
+                           operator, self.station, reason, {"gates": list(gates)})
+        with self._tx() as db:  # type: ignore[attr-defined]
+            write_audit(db, entry)
+        return entry

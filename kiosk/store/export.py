@@ -72,6 +72,7 @@ class ExportReport:
 
 def gate_summary(gates: Mapping[str, Mapping]) -> str:
     """Return "17/17" when every gate passed, else "15/17: name1 name2" listing the failing gates."""
+    gates = {k: v for k, v in gates.items() if k != "override"}  # an operator's override is not a gate
     if not gates:
         return "no gates"
     failing = sorted(name for name, g in gates.items() if not (isinstance(g, Mapping) and g.get("ok")))
@@ -175,6 +176,7 @@ def _entry(store: RecordStore, record: Record, profile_lookup: Callable[[str], P
            "filed": record.updated, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
            "ok": result["ok"], "file_spec": result["checks"], "problems": result["problems"],
            "gates": gates, "gate_summary": row["gates"], **margins(data, profile),
+           "override": gates.get("override"),  # an operator's accept over failed gates {"gates", "reason", "operator"}
            "exported": dt.datetime.now().isoformat(timespec="seconds")}
     return name, data, doc, row
 

@@ -74,6 +74,26 @@ SCREENS: dict[str, dict[str, str]] = {
     "op_reason_background": {"zh": "背景不合格", "en": "Background"},
     "op_reason_wrong_person": {"zh": "人证不符", "en": "Wrong person"},
     "op_reason_student_request": {"zh": "本人要求", "en": "Student asked"},
+    # accepting a picture over a failed gate (kiosk/console/override.py): the page, its reasons, what was recorded
+    "op_override": {"zh": "放行未通过项", "en": "Accept over a check"},
+    "op_override_title": {"zh": "放行未通过的检查项", "en": "Accept anyway"},
+    "op_override_body": {"zh": "学生正在调整画面、某项检查始终不通过时使用。所选检查项仅对这位学生改为提示，不再拦截拍照；"
+                                "原因和您的名字会记入档案与导出报告。",
+                         "en": "Use it while a student is at the guide screen and a check keeps failing. The checks "
+                               "chosen only advise for this one student instead of stopping the photo; the reason "
+                               "and your name go into the record and the export's report."},
+    "op_override_reason_religious_headwear": {"zh": "宗教头饰", "en": "Religious headwear"},
+    "op_override_reason_hearing_aid": {"zh": "助听器", "en": "Hearing aid"},
+    "op_override_reason_glasses_fixed": {"zh": "眼镜无法摘下", "en": "Glasses that cannot come off"},
+    "op_override_reason_staff_confirmed": {"zh": "其他（工作人员确认）", "en": "Other, confirmed by staff"},
+    "op_override_gates": {"zh": "放宽：{gates}", "en": "Relaxes: {gates}"},
+    "op_override_asked": {"zh": "正在放行…", "en": "Accepting…"},
+    "op_override_done": {"zh": "已放行：这位学生的这些检查项只作提示", "en": "Accepted: for this student those checks only advise"},
+    "op_override_no_student": {"zh": "现在没有学生在调整画面，无法放行；请在学生拍照时再操作",
+                               "en": "No student is at the guide screen, so nothing was accepted: do it while the "
+                                     "student is taking the photo"},
+    "op_override_record": {"zh": "工作人员放行（{reason}：{gates}，{operator}）",
+                           "en": "Accepted by staff ({reason}: {gates}, {operator})"},
     "op_marked": {"zh": "已标记重拍", "en": "Marked for re-capture"},
     "op_lock": {"zh": "锁定记录", "en": "Lock record"},
     "op_locked_done": {"zh": "记录已锁定", "en": "Record locked"},

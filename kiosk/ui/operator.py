@@ -15,6 +15,7 @@ from kiosk.texts import text
 from kiosk.ui.common import THEME, Targets, Typesetter, draw_button
 from kiosk.ui.operator_parts import STATUS_COLOURS, header, message, status_text, wrap_lines
 from kiosk.ui.operator_queue import draw_paging, draw_search, draw_table
+from kiosk.ui.operator_override import draw_override
 from kiosk.ui.operator_record import draw_record
 from kiosk.ui.operator_roster import draw_roster
 
@@ -136,7 +137,10 @@ def draw_queue(surface: pygame.Surface, ts: Typesetter, state: OperatorState) ->
     screen's height holds), with first / previous / next / last page."""
     w, h = surface.get_size()
     targets = header(surface, ts, state, "op_queue_title")
-    _counts_strip(surface, ts, state, h * 0.135, w * 0.7)
+    _counts_strip(surface, ts, state, h * 0.135, w * 0.475)
+    accept = pygame.Rect(int(w * 0.51), int(h * 0.135), int(w * 0.22), int(h * 0.1))
+    targets.rects["goto:override"] = draw_button(surface, ts, accept, text("op_override", state.lang),
+                                                 THEME.button_alt, 3.4)
     find = pygame.Rect(int(w * 0.745), int(h * 0.135), int(w * 0.23), int(h * 0.1))
     targets.rects["goto:search"] = draw_button(surface, ts, find, text("op_search", state.lang), THEME.button, 3.6)
     if not state.records:
@@ -232,7 +236,7 @@ def _export_result(surface: pygame.Surface, ts: Typesetter, state: OperatorState
 SCREENS: dict[str, Callable[[pygame.Surface, Typesetter, OperatorState], Targets]] = {
     "who": draw_who, "pin": draw_pin, "change_pin": draw_pin, "queue": draw_queue, "search": draw_search,
     "record": draw_record,
-    "settings": draw_settings, "export": draw_export, "roster": draw_roster,
+    "settings": draw_settings, "export": draw_export, "roster": draw_roster, "override": draw_override,
 }
 
 

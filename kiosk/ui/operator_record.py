@@ -8,6 +8,7 @@ import io
 import pygame
 
 from kiosk.console.console import OperatorState, attempt_count, when_text
+from kiosk.ui.operator_override import override_line
 from kiosk.texts import has, text
 from kiosk.ui.common import THEME, Targets, Typesetter, draw_button
 from kiosk.ui.operator_parts import STATUS_COLOURS, draw_disabled, draw_wrapped, header, status_text
@@ -82,6 +83,8 @@ def _attempts(surface: pygame.Surface, ts: Typesetter, state: OperatorState, rec
         detail = failed_line(attempt, state.lang)
         if not detail and result == "filed":
             detail = text("op_attempt_current" if attempt.get("thumb") else "op_attempt_replaced", state.lang)
+        if attempt.get("override"):  # accepted by staff over failed checks: that, not the hint to fix them
+            detail = override_line(attempt["override"], state.lang)
         ts.draw(surface, detail, (x + ts.unit * 2, y + ts.unit * 3.6), 2.5, THEME.advise if attempt.get("failed")
                 else THEME.muted, max_width=box.width - ts.unit * 12)
         if attempt.get("thumb"):

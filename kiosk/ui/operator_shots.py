@@ -135,13 +135,23 @@ def _roster_shots(console: OperatorConsole, shot: Callable[[OperatorConsole, str
     shot(none, "roster-none")
 
 
+def _settings_shots(console: OperatorConsole, shot: Callable[[OperatorConsole, str], None]) -> None:
+    """Shoot the settings and the accept-over-a-failed-check page (just accepted)."""
+    console.handle("goto:settings")
+    shot(console, "settings")
+    console.handle("goto:override")
+    console.notify("op_override_done")
+    shot(console, "override")
+
+
 def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (1280, 800)) -> list[Path]:
     """Render every operator page in Chinese and English to out_dir/operator-<page>-<lang>.png; return the paths.
     Pages: who (choose the operator), pin, queue, queue-last (the last page), search (the matches of "20231"),
     record (filed, with its picture), record-print (the sheet saved without a printer), record-reopen (a locked record reopened for
     re-capture), record-disabled (nothing filed yet: buttons disabled with the reason), settings, export,
     export-done (where the file is and how many pictures), change-pin, pin-locked, roster (the class list's
-    classes), roster-class (one class's missing students), roster-none (no class list loaded)."""
+    classes), roster-class (one class's missing students), roster-none (no class list loaded), override (accept
+    over a failed check: the reasons)."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -174,8 +184,7 @@ def render_operator_screenshots(out_dir: str | Path, size: tuple[int, int] = (12
         _records_shots(console, shot)
         _roster_shots(console, shot, _shot_console(records, lang, now, profiles, cameras, ("operator 1",),
                                                    roster=False))
-        console.handle("goto:settings")
-        shot(console, "settings")
+        _settings_shots(console, shot)
         console.handle("goto:export")
         shot(console, "export")
         console.notify("op_export_done_where", n=6, path="/var/lib/idphoto/kiosk-store/exports/"

@@ -20,7 +20,7 @@ from kiosk.station.soft_camera import SoftCameraWatch
 from kiosk.station.sounds import SoundPlayer
 from kiosk.station.worker import FrameJob
 from kiosk.store.records import SqliteRecordStore
-from profiles.model import Background, Profile
+from profiles.model import DEFAULT_ADVISORY_GATES, Background, Profile
 
 if TYPE_CHECKING:
     from kiosk.station.settings import KioskOptions
@@ -91,13 +91,20 @@ class Context:
     def gating_profile(self) -> Profile:
         """Return the profile the gates judge frames by: with a replaced backdrop its colour does not matter (only
         that it is plain, so the person can be cut out cleanly), and the distance gate counts the room the new
-        backdrop adds above the head (capture.gates.rules.for_new_backdrop)."""
+        backdrop adds above the head (capture.gates.rules.for_new_backdrop).
+        An operator's override (session.override) makes its gates advisory for this session only."""
         o = self.options
-        if not o.replace_backdrop:
-            return o.profile
-        profile = for_new_backdrop(o.profile)
-        return dataclasses.replace(profile, gates={**profile.gates, "background_delta_e_max": float("inf")},
-                                   backgrounds=tuple(dataclasses.replace(b, delta_e_max=None) for b in profile.backgrounds))
+        profile = o.profile
+        if o.replace_backdrop:
+            profile = for_new_backdrop(o.profile)
+            profile = dataclasses.replace(profile, gates={**profile.gates, "background_delta_e_max": float("inf")},
+                                          backgrounds=tuple(dataclasses.replace(b, delta_e_max=None)
+                                                            for b in profile.backgrounds))
+        if self.session.override:
+            advisory = DEFAULT_ADVISORY_GATES if profile.advisory_gates is None else profile.advisory_gates
+            profile = dataclasses.replace(profile, advisory_gates=frozenset(advisory) |
+                                          frozenset(self.session.override["gates"]))
+        return profile
 
     def close(self, wait_s: float = 10.0) -> None:
         """Wait for running jobs (a native call must not run when the interpreter exits) and free the analyser."""

@@ -24,7 +24,7 @@ def enter(ctx: Context) -> Event | None:
 
 def _start_capture(ctx: Context, chosen: AnalysedFrame) -> None:
     s = ctx.session
-    s.gates_at_capture = {n: g.to_dict() for n, g in chosen.gates.items()}
+    s.gates_at_capture = s.filed_gates({n: g.to_dict() for n, g in chosen.gates.items()})
     s.captured_index = chosen.index
     still, profile, new_backdrop = ctx.still_analyzer(), ctx.options.profile, ctx.new_backdrop()
     s.job = ctx.start_job(lambda rgb: make_picture(rgb, profile, still, "<frame>", new_backdrop), chosen.rgb)
