@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -171,3 +172,9 @@ def open_store(path: str):
 def unusable_store(folder: str | Path, exc: OSError) -> UsageError:
     """Return the usage error for a store `folder` that cannot be created or written (`exc` says why)."""
     return UsageError(f"{folder}: the store folder cannot be used ({exc.strerror or exc}).")
+
+
+def pad(label: str, width: int) -> str:
+    """Return `label` padded with spaces to `width` terminal columns (a Chinese character takes two)."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in label)
+    return label + " " * max(width - shown, 0)

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, UsageError, status_arg
+from kiosk.commands.common import EXIT_FAILED, EXIT_OK, UsageError, pad, status_arg
 
 ACTIONS = ("show", "recapture", "lock", "purge", "operators")
 
@@ -127,7 +127,7 @@ def _list(store, args: argparse.Namespace) -> int:
         return EXIT_OK
     counts = store.counts_today()
     _lines([f"{'identity':24} {'status':14} {'profile':20} {'attempts':>8}  updated",
-            *(f"{r.identity:24} {r.status.value:14} {r.profile_id:20} {r.attempts:>8}  {r.updated}" for r in records),
+            *(f"{r.identity:24} {pad(r.status.value, 14)} {r.profile_id:20} {r.attempts:>8}  {r.updated}" for r in records),
             f"{len(records)} records; today: " + ", ".join(f"{k} {v}" for k, v in counts.items())])
     return EXIT_OK
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from pathlib import Path
 
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, load_config, open_store, unusable_store
+from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, load_config, open_store, pad,
+                                   unusable_store)
 from kiosk.texts import error_text
 
 ACTIONS = ("import", "show", "clear")
@@ -148,5 +148,4 @@ def _n(count: int, word: str, plural: str = "s") -> str:
 
 def _pad(label: str, width: int = 16) -> str:
     """Return `label` padded to `width` terminal columns (a Chinese character takes two)."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in label)
-    return label + " " * max(width - shown, 0)
+    return pad(label, width)
