@@ -16,7 +16,8 @@ import math
 from dataclasses import asdict, dataclass
 
 from capture.faces.head import HeadGeometry
-from capture.gates.spec import GATE_SPECS
+from capture.gates.rules import new_backdrop_room_px
+from capture.gates.spec import SPECS_BY_NAME
 from capture.measurements import Measurements
 from capture.measures.geometry import FramingMeasure
 from capture.settings import ENGINE, EngineSettings
@@ -57,14 +58,9 @@ class CameraFit:
 
 
 def room_above_px(profile: Profile, replace_backdrop: bool) -> float:
-    """Return how many picture rows above the hair backdrop replacement can make up (0 without it), px: the largest
-    hair-top band, never more than the head height the replacement adds."""
-    if not replace_backdrop or profile.composition.hair_top is None:
-        return 0.0
-    room = profile.composition.hair_top.hi
-    if profile.composition.head_height is not None:
-        room = min(room, profile.composition.head_height.lo)
-    return float(room)
+    """Return how many picture rows above the hair backdrop replacement can make up (0 without it), px
+    (capture/gates/rules.py `new_backdrop_room_px`, the rule the distance gate uses too)."""
+    return new_backdrop_room_px(profile) if replace_backdrop else 0.0
 
 
 def distance_band(profile: Profile, frame_width_px: int, frame_height_px: int,
@@ -76,8 +72,7 @@ def distance_band(profile: Profile, frame_width_px: int, frame_height_px: int,
                              inter_eye_px=_PROBE_PX / 2, face_width_px=_PROBE_PX, centre_offset_ratio=0.0,
                              head_margin_px=_PROBE_PX, head_cut_off=False)
     probe = Measurements(frame_width=frame_width_px, frame_height=frame_height_px, head=head, framing=framing)
-    spec = next(s for s in GATE_SPECS if s.name == "distance")
-    low, high = spec.judge(probe, profile, settings).threshold  # type: ignore[misc]
+    low, high = SPECS_BY_NAME["distance"].judge(probe, profile, settings).threshold  # type: ignore[misc]
     return float(low), float(high)
 
 

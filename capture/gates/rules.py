@@ -93,17 +93,23 @@ def for_new_backdrop(profile: Profile) -> Profile:
     return dataclasses.replace(profile, gates={**profile.gates, NEW_BACKDROP_KEY: 1.0})
 
 
-def backdrop_room_px(p: Profile) -> float:
-    """Return the picture rows (px) above the hair a new backdrop may make up: 0 unless `p` is marked by
-    `for_new_backdrop`, else the largest hair-top band, never more than the head height the replacement adds
-    (the same room capture/camera_fit.py counts)."""
+def new_backdrop_room_px(p: Profile) -> float:
+    """Return the picture rows (px) above the hair a new backdrop (换底) can make up under `p`: the largest hair-top
+    band, never more than the head height the replacement adds; 0 when the profile has no hair-top band. The one
+    rule for that room: the distance gate (`backdrop_room_px`) and capture/camera_fit.py both use it."""
     comp = p.composition
-    if not p.gates.get(NEW_BACKDROP_KEY) or comp.hair_top is None:
+    if comp.hair_top is None:
         return 0.0
     room = comp.hair_top.hi
     if comp.head_height is not None:
         room = min(room, comp.head_height.lo)
     return float(room)
+
+
+def backdrop_room_px(p: Profile) -> float:
+    """Return the picture rows (px) above the hair a new backdrop may make up when judging under `p`: 0 unless `p`
+    is marked by `for_new_backdrop`, else `new_backdrop_room_px`."""
+    return new_backdrop_room_px(p) if p.gates.get(NEW_BACKDROP_KEY) else 0.0
 
 
 def crop_fit_scale(m: Measurements, p: Profile) -> float:
