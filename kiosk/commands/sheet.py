@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.commands.common import EXIT_FAILED, EXIT_OK, UsageError
+from kiosk.store.identity import mask_identity
 from kiosk.texts import error_text, text
 
 #: an 18-character resident ID number inside a file stem (GB 11643 shape), standing on its own
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 
 
 def mask_number(stem: str) -> str:
     """Return `stem` with every ID number in it masked: the first 6 and the last 4 characters kept, the 8 between
     shown as * (110105********002X); other numbers (student numbers, 采集码) are returned as they are."""
-    return ID_NUMBER.sub(lambda m: f"{m.group(1)}{'*' * 8}{m.group(2).upper()}", stem)
+    return ID_NUMBER.sub(lambda m: mask_identity(m.group(0)), stem)  # the one masking rule
 
 
 def _copies(value: str) -> int:
