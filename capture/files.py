@@ -70,3 +70,18 @@ def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None], *, 
             pass
         raise
     fsync_directory(folder)
+
+
+def private_folder(folder: str | Path) -> Path:
+    """Create `folder` and its missing parents owner-only (0700: they hold pictures, numbers or logs); folders that
+    exist are left as they are. Return `folder` as a Path; OSError when it cannot be made."""
+    folder = Path(folder)
+    missing = []
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for level in reversed(missing):
+        level.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(level, 0o700)  # mkdir's mode is masked by the umask
+    return folder

@@ -8,6 +8,8 @@ import os
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from capture.files import private_folder
+
 LOG_NAME = "kiosk.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
@@ -23,20 +25,6 @@ class _OwnerOnlyRotatingHandler(RotatingFileHandler):
         except OSError:
             pass
         return stream
-
-
-def private_folder(folder: Path) -> Path:
-    """Create `folder` and its missing parents owner-only (0700); folders that exist are left as they are. Return
-    `folder`; OSError when it cannot be made."""
-    missing = []
-    probe = folder
-    while not probe.exists() and probe != probe.parent:
-        missing.append(probe)
-        probe = probe.parent
-    for level in reversed(missing):
-        level.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(level, 0o700)  # mkdir's mode is masked by the umask
-    return folder
 
 
 def setup_logging(store_dir: str | Path, level: int = logging.INFO) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from capture.errors import CodedError, error_name
-from kiosk.logs import private_folder
+from capture.files import private_folder
 from kiosk.texts import text
 
 #: exit statuses: done; some input refused or failed; usage or setup error (a wrong flag, an unusable output path

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from capture.files import private_folder
+
 LAYOUT = "6inch"  # 102 × 152 mm photo paper
 DEFAULT_SIZE = "1inch"
 LP_TIMEOUT_S = 15.0
@@ -60,8 +62,7 @@ def print_record_sheet(picture: Path, exports: Path, size_id: str, stem: str,
         raise refused[0]
     placed, _warnings = fit_pictures(photos, grid, _NoFaces())
     copies, sheets = plan_sheets(grid, len(placed), None)
-    exports.mkdir(parents=True, exist_ok=True)
-    exports.chmod(0o700)
+    private_folder(exports).chmod(0o700)  # an older 0755 exports folder is tightened too
     out = exports / f"{stem}-sheet-{dt.datetime.now():%Y%m%d-%H%M%S}.jpg"
     files = write_sheets(draw_sheets(grid, placed, sheets), out, grid.dpi)
     command = lp()

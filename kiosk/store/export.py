@@ -23,7 +23,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 from PIL import Image
 
-from capture.files import write_atomic
+from capture.files import private_folder, write_atomic
 from capture.filespec import FileSpec, check_file_spec
 from kiosk.store.lifecycle import TransitionError
 from kiosk.store.records import Record, RecordStore, Status, verify_for_profile
@@ -204,20 +203,8 @@ def _write_zip(out_zip: Path, entries: list[tuple[str, bytes, dict, dict]],
         if problems:
             raise ExportError("the export did not check out: " + "; ".join(problems))
 
-    _private_parents(out_zip.parent)
+    private_folder(out_zip.parent)  # 0700: an export holds pictures and numbers
     write_atomic(out_zip, write_zip, check=check_zip)
-
-
-def _private_parents(folder: Path) -> None:
-    """Create `folder` and its missing parents owner-only (0700: an export holds pictures and numbers); folders
-    that exist already are left as they are."""
-    missing = []
-    while not folder.exists() and folder != folder.parent:
-        missing.append(folder)
-        folder = folder.parent
-    for level in reversed(missing):
-        level.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(level, 0o700)  # mkdir's mode is masked by the umask
 
 
 def _export(store: RecordStore, out_zip: Path, statuses: list[Status],
