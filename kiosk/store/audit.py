@@ -3,11 +3,12 @@ failed gate: "override", detail {"gates", "reason"}), who exported and who purge
 One row per change, never edited, except that a purge erases the numbers of the records it removes (the rows stay, without the number; the purge itself is one row with counts only)."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping
+
+from kiosk.store.model import now_local
 
 __all__ = ["AuditEntry", "ACTIONS", "write_audit", "read_audit", "OverrideAudit"]
 
@@ -62,7 +63,7 @@ class OverrideAudit:
     def note_override(self, identity: str | None, gates: list[str], reason: str, operator: str | None) -> AuditEntry:
         """Audit that `operator` let `gates` only advise for the student `identity` (None: not known yet), for
         `reason` (a kiosk.console.override.OVERRIDE_REASONS code); return the row written."""
-        entry = AuditEntry(dt.datetime.now().isoformat(timespec="seconds"), identity or None, "override", None, None,
+        entry = AuditEntry(now_local(), identity or None, "override", None, None,
                            operator, self.station, reason, {"gates": list(gates)})
         with self._tx() as db:  # type: ignore[attr-defined]
             write_audit(db, entry)

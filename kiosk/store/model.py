@@ -1,9 +1,15 @@
 """What the records store holds: a person's record, one capture attempt, and what a start-up repair did."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from kiosk.store.lifecycle import Status
+
+
+def now_local() -> str:
+    """Return this station's local time as the SQLite store writes it: ISO 8601 to the second."""
+    return dt.datetime.now().isoformat(timespec="seconds")
 
 
 @dataclass

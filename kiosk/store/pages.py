@@ -3,7 +3,6 @@ their number, reading a record's picture, and the settings saved from the operat
 SqliteRecordStore (it uses the store's connection, lock and columns); the settings table is kiosk.store.saved."""
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from pathlib import Path
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from typing import Any, Callable
 
 from kiosk.store import saved
 from kiosk.store.lifecycle import Status
-from kiosk.store.model import Record
+from kiosk.store.model import Record, now_local
 
 __all__ = ["RecordPage", "StorePages", "like_prefix", "MAX_PAGE"]
 
@@ -96,4 +95,4 @@ class StorePages:
         """Save setting `name` = `value` (a JSON value) for this station, with who changed it and when."""
         with self._tx() as db:
             saved.write_setting(db, self.station, name, value, operator,
-                                dt.datetime.now().isoformat(timespec="seconds"))
+                                now_local())

@@ -3,7 +3,6 @@ on: reading the list, the one membership check, and replacing or clearing the li
 counts only (never a number or a name)."""
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 import threading
 from typing import Callable, ContextManager, Sequence
@@ -11,13 +10,10 @@ from typing import Callable, ContextManager, Sequence
 from kiosk.store import migrations
 from kiosk.store.audit import AuditEntry, write_audit
 from kiosk.store.identity import IdentityError, clean_identity
+from kiosk.store.model import now_local
 from kiosk.store.roster import RosterChange, RosterEntry
 
 __all__ = ["RosterTable"]
-
-
-def _now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")
 
 
 class RosterTable:
@@ -54,7 +50,7 @@ class RosterTable:
     def replace_roster(self, entries: Sequence[RosterEntry], operator: str | None = None) -> RosterChange:
         """Make `entries` the class list, all or nothing (the old list stays if anything fails); return what changed
         against the old list. Audited as "roster_import" with the counts only."""
-        now = _now()
+        now = now_local()
         with self._tx() as db:
             old = {i: (n, c) for i, n, c in db.execute("SELECT identity, name, class FROM roster").fetchall()}
             new = {e.identity: (e.name, e.group) for e in entries}
@@ -71,7 +67,7 @@ class RosterTable:
     def clear_roster(self, operator: str | None = None) -> int:
         """Remove the class list (every number is accepted again); return how many entries it had. Audited as
         "roster_clear" with the count only."""
-        now = _now()
+        now = now_local()
         with self._tx() as db:
             count = int(db.execute("SELECT COUNT(*) FROM roster").fetchone()[0])
             db.execute("DELETE FROM roster")

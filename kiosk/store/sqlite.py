@@ -19,7 +19,7 @@ from kiosk.store.audit import AuditEntry, OverrideAudit, read_audit, write_audit
 from kiosk.store.errors import PictureRejected, RecordMissing, StoreError
 from kiosk.store.identity import clean_identity, picture_file_name
 from kiosk.store.lifecycle import Status, TransitionError, check_transition, filing_target
-from kiosk.store.model import Attempt, Record, RecoveryReport
+from kiosk.store.model import Attempt, Record, RecoveryReport, now_local
 from kiosk.store.verify import verify_for_profile
 from profiles.model import Profile
 
@@ -27,10 +27,6 @@ DB_NAME = "records.sqlite3"
 PICTURES = "pictures"
 PENDING = ".pending"
 ORPHANS = ".orphans"
-
-
-def _now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")
 
 
 def default_station() -> str:
@@ -211,7 +207,7 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit):
     def ensure(self, identity: str, profile_id: str) -> Record:
         """Return the record of `identity`, creating it (NOT_UPLOADED) when there is none."""
         identity = clean_identity(identity)
-        now = _now()
+        now = now_local()
         with self._tx() as db:
             db.execute("INSERT OR IGNORE INTO records (identity, profile_id, status, attempts, created, updated) "
                        "VALUES (?, ?, ?, 0, ?, ?)", (identity, profile_id, Status.NOT_UPLOADED.value, now, now))
@@ -232,7 +228,7 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit):
         """Log one capture attempt (e.g. a capture the gates or the person turned down); counts it on the record."""
         identity = clean_identity(identity)
         self.ensure(identity, profile_id)
-        at = _now()
+        at = now_local()
         with self._tx() as db:
             self._insert_attempt(db, identity, at, gates, picture, accepted)
         return Attempt(identity, at, dict(gates), picture, accepted, self.station)
@@ -260,7 +256,7 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit):
             if problems or mismatch:
                 self.record_attempt(identity, profile.id, gates, accepted=False)
                 raise PictureRejected(identity, "disk_mismatch" if mismatch else "picture_rejected", problems)
-            at = _now()
+            at = now_local()
             with self._tx() as db:
                 row = db.execute(f"SELECT {self._select()} FROM records WHERE identity = ?", (identity,)).fetchone()
                 before = _record(row)
@@ -323,7 +319,7 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit):
         TransitionError (e.g. "recapture_needs_picture", "reason_required") or RecordMissing; nothing changes then."""
         identity = clean_identity(identity)
         reason = (reason or "").strip()
-        now = _now()
+        now = now_local()
         with self._tx() as db:
             record = self._row(db, identity)
             check_transition(identity, record.status, Status.NEEDS_RECAPTURE)
@@ -339,7 +335,7 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit):
              ) -> list[Record]:
         """Lock the given records (after export, or by an operator), all or none, each audited; return them."""
         ids = [clean_identity(i) for i in identities]
-        now = _now()
+        now = now_local()
         with self._tx() as db:
             for identity in ids:
                 record = self._row(db, identity)
@@ -369,19 +365,19 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit):
     def add_operator(self, name: str, pin_hash: str) -> ops.Operator:
         """Add an operator with a PIN hash (kiosk.console.pin.hash_pin); OperatorError if the name is taken."""
         with self._tx() as db:
-            return ops.add_operator(db, name, pin_hash, _now())
+            return ops.add_operator(db, name, pin_hash, now_local())
 
     def set_operator_pin(self, name: str, pin_hash: str) -> None:
         """Replace operator `name`'s PIN hash; OperatorError if there is no such operator."""
         with self._tx() as db:
-            ops.set_pin(db, name, pin_hash, _now())
+            ops.set_pin(db, name, pin_hash, now_local())
 
     def purge(self, exported_before: dt.date, operator: str | None = None):
         """Remove the pictures and numbers of records locked before `exported_before`; return a PurgeReport
         (counts only, also in the audit). See kiosk.store.purge."""
         from kiosk.store.purge import purge
 
-        return purge(self, exported_before, operator, _now())
+        return purge(self, exported_before, operator, now_local())
 
     # -- start-up repair ------------------------------------------------------------------------------------
 
