@@ -169,6 +169,19 @@ def open_store(path: str):
     return SqliteRecordStore(folder)
 
 
+def open_or_create_store(folder: Path):
+    """Return the SqliteRecordStore in `folder`, creating it (and saying so on stderr) when there is none yet;
+    UsageError when the folder cannot be used."""
+    from kiosk.store.records import SqliteRecordStore
+
+    if not (folder / "records.sqlite3").exists():
+        print(f"{folder}: no records store yet, creating one.", file=sys.stderr)
+    try:
+        return SqliteRecordStore(folder)
+    except OSError as exc:
+        raise unusable_store(folder, exc) from None
+
+
 def unusable_store(folder: str | Path, exc: OSError) -> UsageError:
     """Return the usage error for a store `folder` that cannot be created or written (`exc` says why)."""
     return UsageError(f"{folder}: the store folder cannot be used ({exc.strerror or exc}).")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, UsageError, add_profile_dirs, load_config, new_backdrop,
-                                   photo_inputs, skipped_sentence, unusable_store)
+                                   open_or_create_store, photo_inputs, skipped_sentence)
 from profiles import DEFAULT_PROFILE_ID, get_profile
 
 
@@ -41,7 +41,6 @@ def run(args: argparse.Namespace) -> int:
     # the engine and the store are imported here, not at the top, so `idphoto --help` starts fast
     from capture.check import StillChecker
     from kiosk.store.importer import import_photos
-    from kiosk.store.records import SqliteRecordStore
 
     if args.config:
         _take_from_config(args)
@@ -51,12 +50,7 @@ def run(args: argparse.Namespace) -> int:
     files, problems, skipped = photo_inputs(args.inputs, "import")
     backdrop = new_backdrop(profile, args.replace_backdrop, args.backdrop)
     folder = Path(args.store)
-    if not (folder / "records.sqlite3").exists():
-        print(f"{folder}: no records store yet, creating one.", file=sys.stderr)
-    try:
-        store = SqliteRecordStore(folder)
-    except OSError as exc:
-        raise unusable_store(folder, exc) from None
+    store = open_or_create_store(folder)
 
     def progress(i: int, o) -> None:
         if args.json:

@@ -16,8 +16,8 @@ import json
 import sys
 from pathlib import Path
 
-from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, load_config, open_store, pad,
-                                   unusable_store)
+from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, load_config, open_or_create_store,
+                                   open_store, pad)
 from kiosk.texts import error_text
 
 ACTIONS = ("import", "show", "clear")
@@ -74,7 +74,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _import(path: Path, folder: Path, rules, skip_bad: bool) -> int:
     """Read, check and load the list in `path` into the store in `folder` (see the module text)."""
-    from kiosk.store.records import SqliteRecordStore
     from kiosk.store.roster import RosterError, read_roster
 
     try:
@@ -93,12 +92,7 @@ def _import(path: Path, folder: Path, rules, skip_bad: bool) -> int:
     if not parsed.entries:
         print("nothing imported: no good rows; the class list is unchanged.", file=sys.stderr)
         return EXIT_FAILED
-    if not (folder / "records.sqlite3").exists():
-        print(f"{folder}: no records store yet, creating one.", file=sys.stderr)
-    try:
-        store = SqliteRecordStore(folder)
-    except OSError as exc:
-        raise unusable_store(folder, exc) from None
+    store = open_or_create_store(folder)
     try:
         change = store.replace_roster(parsed.entries)
     finally:
