@@ -106,6 +106,16 @@ def check_transition(identity: str, from_status: Status, to_status: Status) -> N
         raise TransitionError(identity, frm, to, code)
 
 
+def reopen_reason(identity: str, status: Status, reason: str | None) -> str:
+    """Return `reason` stripped, for reopening a record in `status` for a new picture; raise TransitionError when the
+    transition is not allowed or no reason is given (both stores ask this before they change anything)."""
+    check_transition(identity, status, Status.NEEDS_RECAPTURE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(identity, Status(status), Status.NEEDS_RECAPTURE, "reason_required")
+    return reason
+
+
 def filing_target(identity: str, status: Status) -> Status:
     """Return the status a filing moves a record in `status` to, or raise TransitionError (nothing to file: the
     record is filed or locked and must be reopened for re-capture first)."""

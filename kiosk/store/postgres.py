@@ -26,7 +26,7 @@ from kiosk.store import postgres_admin as admin
 from kiosk.store.audit import AuditEntry
 from kiosk.store.errors import PictureRejected, RecordMissing, StoreError
 from kiosk.store.identity import clean_identity, picture_file_name
-from kiosk.store.lifecycle import Status, TransitionError, check_transition, filing_target
+from kiosk.store.lifecycle import Status, check_transition, filing_target, reopen_reason
 from kiosk.store.model import Attempt, Record, RecoveryReport
 from kiosk.store.operators import Operator
 from kiosk.store.postgres_pages import PostgresPages
@@ -254,12 +254,9 @@ class PostgresRecordStore(PostgresPages, PostgresRoster):
         """Reopen a record with a picture for a new picture, with a reason; audited with the operator and this
         station. Raises TransitionError or RecordMissing; nothing changes then."""
         identity = clean_identity(identity)
-        reason = (reason or "").strip()
         with self._tx() as db:
             record = self._row(db, identity)
-            check_transition(identity, record.status, Status.NEEDS_RECAPTURE)
-            if not reason:
-                raise TransitionError(identity, record.status, Status.NEEDS_RECAPTURE, "reason_required")
+            reason = reopen_reason(identity, record.status, reason)
             db.execute("UPDATE records SET status = %s, reason = %s, updated = now() WHERE identity = %s",
                        (Status.NEEDS_RECAPTURE.value, reason, identity))
             admin.write_audit(db, AuditEntry("", identity, "reopen", record.status.name,

@@ -18,7 +18,7 @@ from kiosk.store import migrations, operators as ops, pages, roster_db
 from kiosk.store.audit import AuditEntry, OverrideAudit, read_audit, write_audit
 from kiosk.store.errors import PictureRejected, RecordMissing, StoreError
 from kiosk.store.identity import clean_identity, picture_file_name
-from kiosk.store.lifecycle import Status, TransitionError, check_transition, filing_target
+from kiosk.store.lifecycle import Status, check_transition, filing_target, reopen_reason
 from kiosk.store.model import Attempt, Record, RecoveryReport, now_local
 from kiosk.store.verify import verify_for_profile
 from profiles.model import Profile
@@ -318,13 +318,10 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit):
         reason; audited with the operator and this station. The old picture stays until replaced. Raises
         TransitionError (e.g. "recapture_needs_picture", "reason_required") or RecordMissing; nothing changes then."""
         identity = clean_identity(identity)
-        reason = (reason or "").strip()
         now = now_local()
         with self._tx() as db:
             record = self._row(db, identity)
-            check_transition(identity, record.status, Status.NEEDS_RECAPTURE)
-            if not reason:
-                raise TransitionError(identity, record.status, Status.NEEDS_RECAPTURE, "reason_required")
+            reason = reopen_reason(identity, record.status, reason)
             db.execute("UPDATE records SET status = ?, reason = ?, updated = ? WHERE identity = ?",
                        (Status.NEEDS_RECAPTURE.value, reason, now, identity))
             write_audit(db, AuditEntry(now, identity, "reopen", record.status.name, Status.NEEDS_RECAPTURE.name,
