@@ -22,7 +22,7 @@ psycopg = pytest.importorskip("psycopg")
 
 from kiosk.hall.address import Listen, parse_listen, station_url  # noqa: E402
 from kiosk.store.errors import StoreError  # noqa: E402
-from tests.kiosk.store.conftest import free_port  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
 URL = re.compile(r"^postgresql://kiosk:([A-Za-z0-9_-]{20,})@127\.0\.0\.1:(\d+)/idphoto$")

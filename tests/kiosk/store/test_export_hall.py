@@ -17,7 +17,7 @@ from kiosk.store.export import export_batch, verify_zip
 from kiosk.store.lifecycle import Status
 from kiosk.store.open import open_store
 from kiosk.store.roster import RosterEntry
-from tests.kiosk.store.conftest import free_port
+from tests.conftest import free_port
 from tests.kiosk.store.test_records import GATES_OK, PROFILE, picture
 
 pytest.importorskip("psycopg")

@@ -14,7 +14,7 @@ from kiosk.store.lifecycle import Status
 from kiosk.store.open import open_store, shown
 from kiosk.store.records import PictureRejected
 from kiosk.texts import error_text
-from tests.kiosk.store.conftest import free_port
+from tests.conftest import free_port
 from tests.kiosk.store.test_records import GATES_OK, PROFILE, picture
 
 psycopg = pytest.importorskip("psycopg")
