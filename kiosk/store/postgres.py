@@ -26,7 +26,7 @@ from kiosk.store import postgres_admin as admin
 from kiosk.store.audit import AuditEntry
 from kiosk.store.errors import PictureRejected, RecordMissing, StoreError
 from kiosk.store.identity import clean_identity, picture_file_name
-from kiosk.store.lifecycle import Status, check_transition, filing_target, reopen_reason
+from kiosk.store.lifecycle import Status, filing_target, lock_check, reopen_reason
 from kiosk.store.model import Attempt, Record, RecoveryReport
 from kiosk.store.operators import Operator
 from kiosk.store.postgres_pages import PostgresPages
@@ -263,14 +263,15 @@ class PostgresRecordStore(PostgresPages, PostgresRoster):
                                              Status.NEEDS_RECAPTURE.name, operator, self.station, reason))
             return self._row(db, identity, lock=False)
 
-    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None
-             ) -> list[Record]:
-        """Lock the given records (after export, or by an operator), all or none, each audited; return them."""
+    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None,
+             expected: Mapping[str, tuple[Status, int]] | None = None) -> list[Record]:
+        """Lock the given records (after export, or by an operator), all or none, each audited; return them. With
+        `expected` (identity -> the status and attempt count read before), a record changed since is not locked."""
         ids = [clean_identity(i) for i in identities]
         with self._tx() as db:
             for identity in ids:
                 record = self._row(db, identity)
-                check_transition(identity, record.status, Status.LOCKED)
+                lock_check(identity, record.status, record.attempts, (expected or {}).get(identity))
                 db.execute("UPDATE records SET status = %s, updated = now() WHERE identity = %s",
                            (Status.LOCKED.value, identity))
                 admin.write_audit(db, AuditEntry("", identity, "lock", record.status.name, Status.LOCKED.name,

@@ -18,7 +18,7 @@ from kiosk.store import migrations, operators as ops, pages, roster_db
 from kiosk.store.audit import AuditEntry, OverrideAudit, read_audit, write_audit
 from kiosk.store.errors import PictureRejected, RecordMissing, StoreError
 from kiosk.store.identity import clean_identity, picture_file_name
-from kiosk.store.lifecycle import Status, check_transition, filing_target, reopen_reason
+from kiosk.store.lifecycle import Status, filing_target, lock_check, reopen_reason
 from kiosk.store.model import Attempt, Record, RecoveryReport, now_local
 from kiosk.store.verify import verify_for_profile
 from profiles.model import Profile
@@ -328,15 +328,16 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit):
                                        operator, self.station, reason))
         return self.get(identity)  # type: ignore[return-value]
 
-    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None
-             ) -> list[Record]:
-        """Lock the given records (after export, or by an operator), all or none, each audited; return them."""
+    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None,
+             expected: Mapping[str, tuple[Status, int]] | None = None) -> list[Record]:
+        """Lock the given records (after export, or by an operator), all or none, each audited; return them. With
+        `expected` (identity -> the status and attempt count read before), a record changed since is not locked."""
         ids = [clean_identity(i) for i in identities]
         now = now_local()
         with self._tx() as db:
             for identity in ids:
                 record = self._row(db, identity)
-                check_transition(identity, record.status, Status.LOCKED)
+                lock_check(identity, record.status, record.attempts, (expected or {}).get(identity))
                 db.execute("UPDATE records SET status = ?, updated = ? WHERE identity = ?",
                            (Status.LOCKED.value, now, identity))
                 write_audit(db, AuditEntry(now, identity, "lock", record.status.name, Status.LOCKED.name, operator,
