@@ -58,8 +58,9 @@ class ClaimsTable:
         return _stamp(now + dt.timedelta(seconds=float(self.lease_s)))
 
     def heartbeat(self, state: str = "live") -> None:
-        """Record that this station is alive now in `state` (its first beat from this store also sets `started`)
-        and renew every unexpired claim of this station to now + lease_s seconds."""
+        """Record that this station is alive now in `state` (its first beat from this store also sets `started`),
+        renew every unexpired claim of this station to now + lease_s seconds and delete every expired claim (of any
+        station: an expired claim is as good as none, and its number should not linger)."""
         now = dt.datetime.now()
         with self._tx() as db:
             db.execute("INSERT INTO stations (name, last_seen, state, started) VALUES (?, ?, ?, ?) "
@@ -68,6 +69,7 @@ class ClaimsTable:
                        (self.station, _stamp(now), state, _stamp(now), int(self._beat_before)))
             db.execute("UPDATE claims SET expires = ? WHERE station = ? AND expires > ?",
                        (self._lease_end(now), self.station, _stamp(now)))
+            db.execute("DELETE FROM claims WHERE expires <= ?", (_stamp(now),))  # over: no number lingers
         self._beat_before = True
 
     def claim(self, identity: str) -> str | None:
@@ -97,26 +99,32 @@ class ClaimsTable:
                 db.execute("DELETE FROM claims WHERE station = ? AND identity = ?",
                            (self.station, clean_identity(identity)))
 
+    def _has(self, table: str, column: str) -> bool:
+        """Return whether `table` has `column` (an older file opened read-only may have neither)."""
+        return any(row[1] == column for row in self._db.execute(f"PRAGMA table_info({table})").fetchall())
+
     def stations(self) -> list[StationStatus]:
-        """Return every station with a heartbeat or an attempt today, sorted by name: live when its last beat is
-        newer than live_s seconds, what it holds a live claim on, and its filings and attempts today."""
+        """Return every station with a heartbeat or an attempt today (this computer's clock), sorted by name: live
+        when its last beat is newer than live_s seconds, what it holds a live claim on, and its filings and
+        attempts today."""
         now = dt.datetime.now()
         today = now.date().isoformat()
+        counted: dict[str, tuple[int, int]] = {}
+        seen: dict[str, str] = {}
+        holding: dict[str, str] = {}
         with self._lock:
-            has_hall = bool(self._db.execute("PRAGMA table_info(stations)").fetchall())  # none in an older read-only file
-            counted = {name: (int(filed), int(tried)) for name, filed, tried in self._db.execute(
-                "SELECT station, COALESCE(SUM(accepted), 0), COUNT(*) FROM attempts "
-                "WHERE substr(at, 1, 10) = ? AND station IS NOT NULL GROUP BY station", (today,)).fetchall()}
-            seen: dict[str, str | None] = {}
-            holding: dict[str, str] = {}
-            if has_hall:
-                seen = dict(self._db.execute("SELECT name, last_seen FROM stations").fetchall())
+            if self._has("attempts", "station"):
+                counted = {name: (int(filed), int(tried)) for name, filed, tried in self._db.execute(
+                    "SELECT station, COALESCE(SUM(accepted), 0), COUNT(*) FROM attempts "
+                    "WHERE substr(at, 1, 10) = ? AND station IS NOT NULL GROUP BY station", (today,)).fetchall()}
+            if self._has("stations", "last_seen"):
+                seen = dict(self._db.execute("SELECT name, last_seen FROM stations WHERE substr(last_seen, 1, 10) = ?",
+                                             (today,)).fetchall())
                 for identity, station in self._db.execute(
                         "SELECT identity, station FROM claims WHERE expires > ? ORDER BY claimed, identity",
                         (_stamp(now),)).fetchall():
-                    holding[station] = identity  # the newest claim wins
+                    holding[station] = identity  # ordered oldest first: the newest claim stays
         since = _stamp(now - dt.timedelta(seconds=float(self.live_s)))
-        return [StationStatus(name, bool(seen.get(name)) and str(seen[name]) > since,
-                              str(seen[name])[:19] if seen.get(name) else None, holding.get(name),
-                              *counted.get(name, (0, 0)))
+        return [StationStatus(name, name in seen and seen[name] > since, seen[name][:19] if name in seen else None,
+                              holding.get(name), *counted.get(name, (0, 0)))
                 for name in sorted(seen.keys() | counted.keys())]

@@ -48,8 +48,9 @@ class PostgresClaims:
     _beat_before: bool = False
 
     def heartbeat(self, state: str = "live") -> None:
-        """Record that this station is alive now in `state` (its first beat from this store also sets `started`)
-        and renew every unexpired claim of this station to now() + lease_s seconds."""
+        """Record that this station is alive now in `state` (its first beat from this store also sets `started`),
+        renew every unexpired claim of this station to now() + lease_s seconds and delete every expired claim (of
+        any station: an expired claim is as good as none, and its number should not linger)."""
         with self._tx() as db:
             db.execute("INSERT INTO stations (name, last_seen, state, started) VALUES (%s, now(), %s, now()) "
                        "ON CONFLICT (name) DO UPDATE SET last_seen = EXCLUDED.last_seen, state = EXCLUDED.state, "
@@ -57,6 +58,7 @@ class PostgresClaims:
                        (self.station, state, bool(self._beat_before)))
             db.execute(f"UPDATE claims SET expires = {_LEASE_END} WHERE station = %s AND expires > now()",
                        (float(self.lease_s), self.station))
+            db.execute("DELETE FROM claims WHERE expires <= now()")  # over: no number lingers
         self._beat_before = True
 
     def claim(self, identity: str) -> str | None:
@@ -98,7 +100,8 @@ class PostgresClaims:
             rows = db.execute(
                 "WITH counted AS (SELECT station, count(*) FILTER (WHERE accepted) AS filed, count(*) AS tried "
                 "FROM attempts WHERE at >= date_trunc('day', now()) GROUP BY station), "
-                "names AS (SELECT name FROM stations UNION SELECT station FROM counted) "
+                "names AS (SELECT name FROM stations WHERE last_seen >= date_trunc('day', now()) "
+                "UNION SELECT station FROM counted) "
                 f"SELECT n.name, COALESCE(s.last_seen > now() - %s * interval '1 second', false), "
                 f"{admin.shown('s.last_seen')}, "
                 "(SELECT c.identity FROM claims c WHERE c.station = n.name AND c.expires > now() "

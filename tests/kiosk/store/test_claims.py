@@ -5,7 +5,9 @@ the stations with their liveness, what they capture and today's counts. No test 
 liveness of 0 seconds is over at once."""
 from __future__ import annotations
 
+import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,21 @@ from kiosk.store.hall_model import HEARTBEAT_S, LEASE_S, LIVE_S, StationStatus
 from kiosk.store.identity import IdentityError
 from kiosk.store.open import open_store
 from tests.kiosk.store.test_records import GATES_OK, PROFILE
+
+
+def _sql(spec: str, statement: str) -> list[tuple]:
+    """Run one statement (no parameters, SQL both databases read) on the store `spec` names; return its rows."""
+    if spec.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(spec, autocommit=True) as db:
+            cur = db.execute(statement)
+            return cur.fetchall() if cur.description else []
+    db = sqlite3.connect(Path(spec) / "records.sqlite3", isolation_level=None)
+    try:
+        return db.execute(statement).fetchall()
+    finally:
+        db.close()
 
 
 @pytest.fixture
@@ -84,6 +101,23 @@ def test_a_heartbeat_does_not_revive_an_expired_claim(pair):
     s1.lease_s = 3600
     s1.heartbeat()
     assert s2.claim("2023001") is None
+
+
+def test_a_heartbeat_deletes_expired_claims_so_no_number_lingers(pair, store_spec):
+    s1, s2 = pair
+    s1.lease_s = 0
+    assert s1.claim("2023001") is None and s2.claim("2023002") is None
+    assert _sql(store_spec, "SELECT identity FROM claims ORDER BY identity") == [("2023001",), ("2023002",)]
+    s2.heartbeat()  # any station's beat clears every expired claim; live ones stay
+    assert _sql(store_spec, "SELECT identity, station FROM claims") == [("2023002", "s2")]
+
+
+def test_a_station_last_seen_before_today_is_not_in_the_hall(pair, store_spec):
+    s1, s2 = pair
+    s1.heartbeat()
+    s2.heartbeat()
+    _sql(store_spec, "UPDATE stations SET last_seen = '2020-01-02T03:04:05' WHERE name = 's2'")
+    assert [st.name for st in s1.stations()] == ["s1"]
 
 
 def test_stations_lists_beats_and_todays_attempts_with_liveness_and_counts(pair):

@@ -160,3 +160,9 @@ def test_a_version_4_file_gains_the_hall_keeping_its_records(tmp_path):
             ("desk-0", False, None), ("desk-1", True, "2023001")]
     assert {"stations", "claims"} <= {t for (t,) in sqlite3.connect(folder / "records.sqlite3").execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def test_a_file_from_before_stations_read_only_has_an_empty_hall(tmp_path, data):
+    folder = old_store(tmp_path / "old", data)
+    with SqliteRecordStore(folder, readonly=True) as s:
+        assert s.schema_version() == 0 and s.stations() == []
