@@ -29,6 +29,7 @@ from kiosk.store.identity import clean_identity, picture_file_name
 from kiosk.store.lifecycle import Status, filing_target, lock_check, reopen_reason
 from kiosk.store.model import Attempt, Record, RecoveryReport
 from kiosk.store.operators import Operator
+from kiosk.store.postgres_claims import PostgresClaims
 from kiosk.store.postgres_pages import PostgresPages
 from kiosk.store.postgres_roster import PostgresRoster
 from kiosk.store.postgres_schema import check_version, migrate, schema_version
@@ -53,7 +54,7 @@ def _utc_offset_minutes() -> int:
     return int(time.localtime().tm_gmtoff // 60)
 
 
-class PostgresRecordStore(PostgresPages, PostgresRoster):
+class PostgresRecordStore(PostgresPages, PostgresRoster, PostgresClaims):
     """The records store on the PostgreSQL server at `url` (see the module text); paging, search and saved
     settings come from kiosk.store.postgres_pages, the class list from kiosk.store.postgres_roster."""
 

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from capture.files import fsync_directory as _fsync_directory, write_atomic
-from kiosk.store import migrations, operators as ops, pages, roster_db
+from kiosk.store import claims_db, migrations, operators as ops, pages, roster_db
 from kiosk.store.audit import AuditEntry, OverrideAudit, read_audit, write_audit
 from kiosk.store.errors import PictureRejected, RecordMissing, StoreError
 from kiosk.store.identity import clean_identity, picture_file_name
@@ -48,7 +48,7 @@ def _private_dir(path: Path) -> None:
     os.chmod(path, 0o700)
 
 
-class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit):
+class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit, claims_db.ClaimsTable):
     """The records store in one folder (see the module text for the layout and the filing protocol)."""
 
     def __init__(self, folder: str | Path, station: str | None = None, readonly: bool = False) -> None:
