@@ -18,11 +18,22 @@ def add_parser(subparsers) -> None:
     p.add_argument("--quick", action="store_true", help="a short run that checks everything works (CI)")
     p.add_argument("--profile", default=DEFAULT_PROFILE_ID, help=f"profile id (default {DEFAULT_PROFILE_ID})")
     add_profile_dirs(p)
+    hall = p.add_argument_group("the hall (--hall): load, faults and bad input against a hall server on this PC")
+    hall.add_argument("--hall", action="store_true", help="run the hall bench (kiosk.tools.hall_bench) instead")
+    hall.add_argument("--stations", type=int, default=20, help="simulated stations (default 20)")
+    hall.add_argument("--pictures", type=int, default=50, help="people each simulated station files (default 50)")
+    hall.add_argument("--kiosks", type=int, default=2, help="real headless kiosks beside them (default 2)")
+    hall.add_argument("--kiosk-pictures", type=int, default=5, help="people each kiosk files (default 5)")
+    hall.add_argument("--faults", action="store_true", help="kill stations, restart the server, cut the cable")
+    hall.add_argument("--seed", type=int, help="the faults' random seed (default: a new one each run)")
+    hall.add_argument("--keep", metavar="DIR", help="work in DIR (new) and leave it there for reading")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the benchmark and print it; return 0."""
+    """Run the benchmark and print it; return 0 (the hall bench: 0 only when its checks all held, else 1)."""
+    if args.hall:
+        return _run_hall(args)
     from kiosk.tools.bench import format_bench, run_bench  # here: it imports the whole engine
 
     profile = get_profile(args.profile, args.profiles_dir)
@@ -32,3 +43,22 @@ def run(args: argparse.Namespace) -> int:
     result = run_bench(profile, frames_n=args.frames, images=images, quick=args.quick)
     print(json.dumps(result, ensure_ascii=False) if args.json else format_bench(result))
     return EXIT_OK
+
+
+def _run_hall(args: argparse.Namespace) -> int:
+    """Run `idphoto bench --hall`; print its figures; return 0 when everything held, 1 otherwise."""
+    from kiosk.commands.common import EXIT_FAILED
+    from kiosk.tools.hall_bench import run_hall_bench
+    from kiosk.tools.hall_report import format_hall
+
+    for flag in ("stations", "pictures", "kiosks", "kiosk_pictures"):
+        if getattr(args, flag) < (1 if flag in ("stations", "pictures") else 0):
+            raise UsageError(f"--{flag.replace('_', '-')} {getattr(args, flag)}: give a count of at least "
+                             f"{1 if flag in ('stations', 'pictures') else 0}.")
+    keep = Path(args.keep) if args.keep else None
+    if keep is not None and keep.exists():
+        raise UsageError(f"--keep {keep}: already exists; give a new folder.")
+    result = run_hall_bench(args.stations, args.pictures, args.kiosks, args.faults, args.kiosk_pictures,
+                            seed=args.seed, keep=keep)
+    print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else format_hall(result))
+    return EXIT_OK if result.ok else EXIT_FAILED

@@ -1,0 +1,180 @@
+"""The faults of `idphoto bench --hall --faults` (kiosk.tools.hall_bench), at random moments while the stations file:
+
+- kill: SIGKILL one or two running station processes, restart each 0.5-3 s later (it resends what its outbox holds
+  and goes on with the next person of its journal);
+- cut: the relay drops every connection and refuses new ones for 2-5 s (a cable pulled: the station hears it);
+- silent cut: the relay keeps connections open and lets nothing through for 3-6 s (the station hears nothing and
+  must give up by its own timeouts);
+- server restart: the hall's PostgreSQL server stops (fast shutdown) and starts again 1-4 s later on the same
+  folder and port.
+
+The faults come in a shuffled cycle (each kind once before any kind twice), one at a time, 2-6 s apart, until every
+station has filed all its people. Beside them a ghost station claims a number and is killed; the time until another
+station can claim that number is "a dead station's claim frees" (at most the lease, kiosk.store.hall_model.LEASE_S).
+"""
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+GHOST_IDENTITY = "GHOST0001"
+KINDS = ("kill", "cut", "silent_cut", "server_restart")
+
+
+def _filed_all(station: Any) -> bool:
+    """Return True when the station's events say it filed all its people (only its outbox may be left)."""
+    try:
+        return '"filed_all"' in station.events.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+class FaultDriver:
+    """Injects faults into a running hall bench (see the module text) on a helper thread."""
+
+    def __init__(self, rig: Any, stations: list, root: Path, seed: int | None = None) -> None:
+        self.rig, self.stations, self.root = rig, stations, root
+        self.random = random.Random(seed)
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._busy: set[str] = set()  # stations killed and not yet restarted
+        self._restarts: list[threading.Timer] = []
+        self.done: dict[str, int] = {kind: 0 for kind in KINDS}
+        self.killed_stations = 0
+        self.log: list[dict] = []
+        self.claim_free_s: float | None = None
+        self.claim_free_note = ""
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Start injecting faults and the ghost's claim timing."""
+        for target in (self._loop, self._ghost):
+            t = threading.Thread(target=target, daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def busy(self) -> set[str]:
+        """Return the names of stations killed and not restarted yet."""
+        with self._lock:
+            return set(self._busy)
+
+    def _loop(self) -> None:
+        t0 = time.monotonic()
+        cycle: list[str] = []
+        while not self._stop.wait(self.random.uniform(2.0, 6.0)):
+            if all(_filed_all(s) for s in self.stations):
+                return
+            if not cycle:
+                cycle = list(KINDS)
+                self.random.shuffle(cycle)
+            kind = cycle.pop()
+            started = time.monotonic() - t0
+            detail = getattr(self, f"_{kind}")()
+            self.done[kind] += 1
+            self.log.append({"at_s": round(started, 1), "fault": kind, **detail})
+
+    def _kill(self) -> dict:
+        running = [s for s in self.stations if s.running() and not _filed_all(s)]
+        victims = self.random.sample(running, min(len(running), self.random.choice((1, 2))))
+        for s in victims:
+            with self._lock:
+                self._busy.add(s.name)
+            if s.kill():
+                self.killed_stations += 1
+            timer = threading.Timer(self.random.uniform(0.5, 3.0), self._restart, args=(s,))
+            timer.daemon = True
+            self._restarts.append(timer)
+            timer.start()
+        return {"stations": [s.name for s in victims]}
+
+    def _restart(self, station: Any) -> None:
+        station.start()
+        with self._lock:
+            self._busy.discard(station.name)
+
+    def _cut(self) -> dict:
+        down = self.random.uniform(2.0, 5.0)
+        dropped = self.rig.relay.cut()
+        time.sleep(down)
+        self.rig.relay.mend()
+        return {"down_s": round(down, 1), "dropped": dropped}
+
+    def _silent_cut(self) -> dict:
+        down = self.random.uniform(3.0, 6.0)
+        self.rig.relay.cut(silent=True)
+        time.sleep(down)
+        self.rig.relay.mend()
+        return {"down_s": round(down, 1)}
+
+    def _server_restart(self) -> dict:
+        down = self.rig.restart_server(self.random.uniform(1.0, 4.0))
+        return {"down_s": round(down, 1)}
+
+    def _ghost(self) -> None:
+        """Time how long the claim of a killed station takes to free (claim_free_s, or claim_free_note)."""
+        try:
+            self.claim_free_s = ghost_claim_free_s(self.rig.url, self.root / "ghost", self._stop)
+        except Exception as exc:  # noqa: BLE001 - a figure that could not be measured is reported as such
+            self.claim_free_note = f"{type(exc).__name__}: {getattr(exc, 'code', '')}"
+
+    def finish(self) -> None:
+        """Stop injecting, mend the relay, make sure the server runs and every killed station was restarted."""
+        self._stop.set()
+        self._threads[0].join()
+        self.rig.relay.mend()
+        if self.rig.server.process is None or self.rig.server.process.poll() is not None:
+            self.rig.server.start()
+        for timer in self._restarts:
+            timer.join()
+        self._threads[1].join(timeout=120)
+
+    def summary(self) -> dict:
+        """Return the faults done (per kind, stations killed, the log) and the claim-freeing time in seconds."""
+        from kiosk.store.hall_model import LEASE_S
+
+        return {"counts": dict(self.done), "stations_killed": self.killed_stations, "log": self.log,
+                "claim_free_s": None if self.claim_free_s is None else round(self.claim_free_s, 1),
+                "claim_free_note": self.claim_free_note, "lease_s": LEASE_S}
+
+
+def ghost_claim_free_s(url: str, folder: Path, stop: threading.Event, timeout_s: float = 300.0) -> float:
+    """Start a ghost station that claims GHOST_IDENTITY, SIGKILL it, then try to claim the number as another
+    station every 0.5 s; return the seconds from the kill until that claim won (the number is released again)."""
+    from kiosk.store.errors import StoreError
+    from kiosk.store.postgres import PostgresRecordStore
+    from kiosk.store.postgres_timeouts import STATION
+    from kiosk.tools.hall_bench import child_env
+
+    folder.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "kiosk.tools.hall_station_sim", "--local", str(folder / "local"),
+            "--station", "ghost", "--ghost", GHOST_IDENTITY]
+    ghost = subprocess.Popen(argv, env=child_env(url), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        said = ghost.stdout.readline().strip()
+        if said != "claimed":
+            raise RuntimeError(f"the ghost said {said!r}")
+        time.sleep(1.0)
+    finally:
+        ghost.kill()
+        ghost.wait()
+    killed = time.monotonic()
+    probe = PostgresRecordStore(url, station="claim-probe", timeouts=STATION)  # a restart: fail fast, ask again
+    try:
+        while time.monotonic() - killed < timeout_s:
+            try:
+                if probe.claim(GHOST_IDENTITY) is None:
+                    freed = time.monotonic() - killed
+                    probe.release(GHOST_IDENTITY)
+                    return freed
+            except StoreError:
+                pass  # the server is being restarted: ask again
+            time.sleep(0.5)
+        raise TimeoutError(GHOST_IDENTITY)
+    finally:
+        probe.close()
+
