@@ -9,8 +9,9 @@
   folder and port.
 
 The faults come in a shuffled cycle (each kind once before any kind twice), one at a time, 2-6 s apart, until every
-station has filed all its people. Beside them a ghost station claims a number and is killed; the time until another
-station can claim that number is "a dead station's claim frees" (at most the lease, kiosk.store.hall_model.LEASE_S).
+station has filed all its people and each kind happened at least once (or every station is done). Beside them a
+ghost station claims a number and is killed; the time until another station can claim that number is "a dead
+station's claim frees" (at most the lease, kiosk.store.hall_model.LEASE_S).
 """
 from __future__ import annotations
 
@@ -67,8 +68,8 @@ class FaultDriver:
         t0 = time.monotonic()
         cycle: list[str] = []
         while not self._stop.wait(self.random.uniform(2.0, 6.0)):
-            if all(_filed_all(s) for s in self.stations):
-                return
+            if all(_filed_all(s) for s in self.stations) and all(self.done.values()):
+                return  # everyone filed and each kind of fault happened at least once
             if not cycle:
                 cycle = list(KINDS)
                 self.random.shuffle(cycle)
@@ -79,7 +80,7 @@ class FaultDriver:
             self.log.append({"at_s": round(started, 1), "fault": kind, **detail})
 
     def _kill(self) -> dict:
-        running = [s for s in self.stations if s.running() and not _filed_all(s)]
+        running = [s for s in self.stations if s.running()]  # filing, or sending its outbox at the end
         victims = self.random.sample(running, min(len(running), self.random.choice((1, 2))))
         for s in victims:
             with self._lock:
