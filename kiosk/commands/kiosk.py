@@ -6,14 +6,19 @@ first, then the flags given here (flags win). The other flags are run knobs for 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 from kiosk.commands.common import CommandError, UsageError, load_config, new_backdrop, unusable_store
 from kiosk.station.settings import SETTINGS, RunKnobs, Setting, SettingError, resolve, saved_layer, worded
+from kiosk.station.store_address import local_of
+from kiosk.store.open import shown
 from kiosk.texts import error_text, text
 from profiles import get_profile
+
+log = logging.getLogger("idphoto.kiosk")
 
 
 def _add_session_knobs(p: argparse.ArgumentParser) -> None:
@@ -33,7 +38,7 @@ def _add_output_knobs(p: argparse.ArgumentParser) -> None:
 
 
 #: the run-knob flags, placed after the flag of a setting so that --help keeps its order
-_KNOB_FLAGS_AFTER = {"store": _add_session_knobs, "registration_pattern": _add_output_knobs}
+_KNOB_FLAGS_AFTER = {"local": _add_session_knobs, "registration_pattern": _add_output_knobs}
 
 
 def _add_setting_flag(p: argparse.ArgumentParser, setting: Setting) -> None:
@@ -80,10 +85,28 @@ def flag_values(args: argparse.Namespace) -> dict[str, Any]:
 
 def kiosk_settings(args: argparse.Namespace) -> dict[str, Any]:
     """Return every station setting's value: the flag's, else the one saved from the operator console, else the
-    --config file's, else built-in (with where each came from)."""
+    --config file's, else built-in (with where each came from). `store` is the store to open (a folder, or a hall
+    server's URL with the password of store_password_file in it: never print it, see kiosk.store.open.shown);
+    `local` the station's own folder."""
     file_values = load_config(args.config).values if args.config else {}
     flags = flag_values(args)
-    return resolve(file_values, saved_layer(file_values, flags), flags)  # saved: from the operator console
+    store = store_address(file_values, flags)
+    values = resolve(file_values, saved_layer(file_values, flags, store), flags)  # saved: from the operator console
+    values["store"] = store
+    values["local"] = str(local_of(store, values["local"]))
+    return values
+
+
+def store_address(file_values: dict[str, Any], flags: dict[str, Any]) -> str:
+    """Return the store the settings name (`store_url` when set, else `store`), a URL with the password of
+    store_password_file put in (in memory only); UsageError naming the masked URL or the file, why and what to do."""
+    from kiosk.station.store_address import AddressError, check_url, store_given, with_password
+
+    given = resolve(file_values, {}, flags)
+    try:
+        return with_password(check_url(store_given(given, given.origins)), given["store_password_file"])
+    except AddressError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _camera(asked: str | None) -> str:
@@ -139,17 +162,6 @@ def _need_display() -> None:
         raise CommandError(code, detail=detail) if code == "display_unusable" else CommandError(code)
 
 
-def _local_store_only(store: str) -> None:
-    """Stop with a usage error when `store` is a hall server's URL: the kiosk files into a local folder until the
-    station's own local folder (log, outbox, exports) exists beside a server store; `idphoto records` already works on
-    a URL. The password is never printed."""
-    from kiosk.store.postgres_url import is_server_url, mask_url
-
-    if is_server_url(store):
-        raise UsageError(f"--store {mask_url(store)}: the kiosk cannot file to a hall server yet; give it a store "
-                         "folder (--store DIR). `idphoto records --store URL` already works on the hall server.")
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the kiosk until it is quit; return its exit status."""
     # the live kiosk (pygame, the models) is imported here, not at the top, so `idphoto --help` starts fast
@@ -158,7 +170,6 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.station.settings import KioskOptions, station_settings
 
     values = kiosk_settings(args)
-    _local_store_only(str(values["store"]))
     if not args.headless:
         _need_display()
     profile = get_profile(values["profile"], values["profiles_dir"])
@@ -166,9 +177,17 @@ def run(args: argparse.Namespace) -> int:
     new_backdrop(profile, values["replace_backdrop"], values["backdrop"])
     knobs = _run_knobs(args, values)
     camera = _camera(values["camera"])
+    local = values["local"]
     try:
-        setup_logging(values["store"])
+        setup_logging(local)
     except OSError as exc:
-        raise unusable_store(values["store"], exc) from None
+        raise (unusable_store(local, exc) if local == str(values["store"]) else _unusable_local(local, exc)) from None
     options = KioskOptions.of(station_settings(values, profile, camera), knobs)
+    log.info("store %s, local folder %s", shown(options.store), local)
     return KioskApp(options).run()
+
+
+def _unusable_local(folder: str, exc: OSError) -> UsageError:
+    """Return the usage error for a station's local folder that cannot be created or written."""
+    return UsageError(f"--local {folder}: the station's own folder (its log, outbox and exports) cannot be used "
+                      f"({exc.strerror or exc}). Give a folder this account can create and write.")
