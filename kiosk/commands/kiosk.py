@@ -9,12 +9,12 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from kiosk.commands.common import CommandError, UsageError, load_config, new_backdrop, unusable_store
 from kiosk.station.settings import SETTINGS, RunKnobs, Setting, SettingError, resolve, saved_layer, worded
 from kiosk.station.store_address import local_of
-from kiosk.store.open import shown
+from kiosk.store.open import is_server_url, shown
 from kiosk.texts import error_text, text
 from profiles import get_profile
 
@@ -165,7 +165,6 @@ def _need_display() -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the kiosk until it is quit; return its exit status."""
     # the live kiosk (pygame, the models) is imported here, not at the top, so `idphoto --help` starts fast
-    from kiosk.logs import setup_logging
     from kiosk.station.loop import KioskApp
     from kiosk.station.settings import KioskOptions, station_settings
 
@@ -177,14 +176,27 @@ def run(args: argparse.Namespace) -> int:
     new_backdrop(profile, values["replace_backdrop"], values["backdrop"])
     knobs = _run_knobs(args, values)
     camera = _camera(values["camera"])
-    local = values["local"]
+    options = KioskOptions.of(station_settings(values, profile, camera), knobs)
+    if is_server_url(str(options.store)):  # a server that cannot be used stops here, before anything is made locally
+        app = KioskApp(options)
+        _log_to(values["local"], str(options.store), on_failure=app.store.close)
+    else:  # a folder that cannot be written stops here, with the folder named
+        _log_to(values["local"], str(options.store))
+        app = KioskApp(options)
+    log.info("store %s, local folder %s", shown(options.store), values["local"])
+    return app.run()
+
+
+def _log_to(local: str, store: str, on_failure: Callable[[], None] = lambda: None) -> None:
+    """Send the kiosk's log to the station's own folder `local`; UsageError naming the folder when it cannot be
+    made or written (`on_failure` is called first)."""
+    from kiosk.logs import setup_logging
+
     try:
         setup_logging(local)
     except OSError as exc:
-        raise (unusable_store(local, exc) if local == str(values["store"]) else _unusable_local(local, exc)) from None
-    options = KioskOptions.of(station_settings(values, profile, camera), knobs)
-    log.info("store %s, local folder %s", shown(options.store), local)
-    return KioskApp(options).run()
+        on_failure()
+        raise (unusable_store(local, exc) if local == store else _unusable_local(local, exc)) from None
 
 
 def _unusable_local(folder: str, exc: OSError) -> UsageError:
