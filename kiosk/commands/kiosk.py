@@ -106,7 +106,7 @@ def store_address(file_values: dict[str, Any], flags: dict[str, Any]) -> str:
     try:
         return with_password(check_url(store_given(given, given.origins)), given["store_password_file"])
     except AddressError as exc:
-        raise UsageError(str(exc)) from None
+        raise CommandError(exc.code, exc.subject, **exc.fields) from None
 
 
 def _camera(asked: str | None) -> str:
@@ -180,6 +180,8 @@ def run(args: argparse.Namespace) -> int:
     if is_server_url(str(options.store)):  # a server that cannot be used stops here, before anything is made locally
         app = KioskApp(options)
         _log_to(values["local"], str(options.store), on_failure=app.store.close)
+        print(text("cli.kiosk_files_to", "en", store=shown(options.store), name=options.station,
+                   folder=values["local"]), file=sys.stderr)
     else:  # a folder that cannot be written stops here, with the folder named
         _log_to(values["local"], str(options.store))
         app = KioskApp(options)
@@ -199,7 +201,6 @@ def _log_to(local: str, store: str, on_failure: Callable[[], None] = lambda: Non
         raise (unusable_store(local, exc) if local == store else _unusable_local(local, exc)) from None
 
 
-def _unusable_local(folder: str, exc: OSError) -> UsageError:
-    """Return the usage error for a station's local folder that cannot be created or written."""
-    return UsageError(f"--local {folder}: the station's own folder (its log, outbox and exports) cannot be used "
-                      f"({exc.strerror or exc}). Give a folder this account can create and write.")
+def _unusable_local(folder: str, exc: OSError) -> CommandError:
+    """Return the error for a station's local folder that cannot be created or written."""
+    return CommandError("local_unusable", f"--local {folder}", error=exc.strerror or type(exc).__name__)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from capture.errors import CodedError
 from kiosk.store.postgres_url import is_server_url, mask_url
 
 #: the local folder of a station whose store is a hall server's URL, when `local` is not set (relative to where the
@@ -17,13 +18,12 @@ from kiosk.store.postgres_url import is_server_url, mask_url
 DEFAULT_LOCAL = "kiosk-store"
 
 
-class AddressError(ValueError):
-    """A store address or password file that cannot be used. `label` names it (a flag or config key), `reason` says
-    why and what to do; the message is both, in English, with any URL masked."""
+class AddressError(CodedError):
+    """A store address or password file that cannot be used: `code` one of kiosk.commands.common.CLI_CODES
+    (store_url_*, password_file_*; the sentences in kiosk/texts/cli.py), `subject` what it is about (the URL masked,
+    or the file)."""
 
-    def __init__(self, label: str, reason: str) -> None:
-        super().__init__(f"{label}: {reason}")
-        self.label, self.reason = label, reason
+    domain = "cli"
 
 
 def store_given(values: Mapping[str, Any], origins: Mapping[str, str] | None = None) -> str:
@@ -45,41 +45,36 @@ def with_password(url: str, password_file: str | Path | None) -> str:
     empty, or the URL cannot take a password (no user name in it)."""
     if not password_file or not is_server_url(url):
         return url
-    label = f"store_password_file {password_file}"
+    subject = f"store_password_file {password_file}"
     try:
-        password = Path(password_file).read_text(encoding="utf-8").strip().splitlines()
+        lines = Path(password_file).read_text(encoding="utf-8").strip().splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        why = getattr(exc, "strerror", None) or type(exc).__name__
-        raise AddressError(label, f"the password file cannot be read ({why}). Give a file this account can read, "
-                                  "holding the hall server's password on its first line.") from None
-    if not password or not password[0].strip():
-        raise AddressError(label, "the password file is empty. Put the hall server's password on its first line.")
+        raise AddressError("password_file_unreadable", subject,
+                           error=getattr(exc, "strerror", None) or type(exc).__name__) from None
+    if not lines or not lines[0].strip():
+        raise AddressError("password_file_empty", subject)
     parts = urlsplit(url)
     if not parts.username:
-        raise AddressError(f"store {mask_url(url)}", "the URL names no user, so a password cannot go with it. "
-                                                     "Write it as postgresql://USER@HOST:PORT/DATABASE.")
+        raise AddressError("store_url_no_user", mask_url_safely(url))
     host = parts.netloc.rsplit("@", 1)[1]
-    netloc = f"{quote(parts.username, safe='')}:{quote(password[0].strip(), safe='')}@{host}"
+    netloc = f"{quote(parts.username, safe='')}:{quote(lines[0].strip(), safe='')}@{host}"
     return urlunsplit(parts._replace(netloc=netloc))
 
 
 def check_url(url: str) -> str:
     """Return `url` when it is a well-formed postgresql:// URL (a host, a port that is a number, a database);
-    AddressError saying what to write otherwise. Folders pass as they are."""
+    AddressError saying what is missing otherwise. Folders pass as they are."""
     if not is_server_url(url):
         return url
-    example = "Write it as postgresql://USER@HOST:PORT/DATABASE, as hall-server printed it."
     try:
         parts = urlsplit(url.strip())
-        port = parts.port
+        parts.port  # noqa: B018 (reading it checks it)
     except ValueError:
-        raise AddressError(f"store {mask_url_safely(url)}", f"the URL is malformed (its port is not a number). "
-                                                            f"{example}") from None
+        raise AddressError("store_url_malformed", mask_url_safely(url)) from None
     if not parts.hostname:
-        raise AddressError(f"store {mask_url_safely(url)}", f"the URL names no server. {example}")
+        raise AddressError("store_url_no_host", mask_url_safely(url))
     if not parts.path.strip("/"):
-        raise AddressError(f"store {mask_url_safely(url)}", f"the URL names no database. {example}")
-    del port
+        raise AddressError("store_url_no_database", mask_url_safely(url))
     return url
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from kiosk.commands.main import build_parser, main
-from kiosk.store.open import open_store
+from kiosk.store.open import open_store, shown
 
 pytest.importorskip("psycopg")
 
@@ -69,6 +69,7 @@ def test_a_headless_kiosk_files_a_real_picture_on_the_hall_server(pg_url, tmp_pa
     log_text = (log_folder / "kiosk.log").read_text(encoding="utf-8")
     assert "filed picture 1" in log_text and "kiosk:****@" in log_text and password not in log_text
     assert password not in out + err
+    assert f"kiosk: filing to {shown(pg_url)} as station desk-7; its log, outbox and exports are in {local}." in err
     assert list(here.iterdir()) == []  # nothing made where the kiosk was started
     assert all(password not in p.read_bytes().decode("utf-8", "replace") for p in _files_under(local))
 
@@ -86,6 +87,8 @@ def test_a_config_file_names_the_url_and_a_password_file_kept_in_memory_only(pg_
     assert values["store"] == pg_url  # the password from the file, beside the config file
     assert values["local"] == str(tmp_path / "station")
     assert (tmp_path / "kiosk.toml").read_text(encoding="utf-8").count(password) == 0
+    flag = kiosk_settings(build_parser().parse_args(["kiosk", "--config", str(cfg), "--store", str(tmp_path / "f")]))
+    assert flag["store"] == str(tmp_path / "f")  # a --store flag wins over the file's store_url
     folder = kiosk_settings(build_parser().parse_args(["kiosk", "--store", str(tmp_path / "s")]))
     assert (folder["store"], folder["local"]) == (str(tmp_path / "s"), str(tmp_path / "s"))  # as before
 
@@ -127,9 +130,9 @@ def test_a_schema_newer_than_this_program_says_update_and_writes_nothing(pg_url,
 
 
 @pytest.mark.parametrize("url, words", [
-    ("postgresql://kiosk:s3cret-pw@127.0.0.1:port/idphoto", "the URL is malformed"),
-    ("postgresql://kiosk:s3cret-pw@/idphoto", "the URL names no server"),
-    ("postgresql://kiosk:s3cret-pw@127.0.0.1:5432", "the URL names no database"),
+    ("postgresql://kiosk:s3cret-pw@127.0.0.1:port/idphoto", "The address is malformed"),
+    ("postgresql://kiosk:s3cret-pw@/idphoto", "The address names no server"),
+    ("postgresql://kiosk:s3cret-pw@127.0.0.1:5432", "The address names no database"),
 ])
 def test_a_malformed_url_says_how_to_write_it(url, words, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
@@ -144,9 +147,24 @@ def test_an_unreadable_password_file_is_named(tmp_path, monkeypatch, capsys):
     missing = tmp_path / "no-such-password"
     line = _stops(["--store", "postgresql://kiosk@127.0.0.1:5432/idphoto", "--store-password-file", str(missing)],
                   capsys)
-    assert str(missing) in line and "cannot be read" in line and "No such file" in line
+    assert line.startswith(f"error: store_password_file {missing}: The password file cannot be read (No such file")
     (tmp_path / "empty").write_text("\n", encoding="utf-8")
     line = _stops(["--store", "postgresql://kiosk@127.0.0.1:5432/idphoto", "--store-password-file",
                    str(tmp_path / "empty")], capsys)
-    assert "the password file is empty" in line
+    assert "The password file is empty" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+def test_a_password_file_needs_a_user_in_the_url(tmp_path, capsys):
+    (tmp_path / "pw").write_text("s3cret-pw\n", encoding="utf-8")
+    line = _stops(["--store", "postgresql://127.0.0.1:5432/idphoto", "--store-password-file", str(tmp_path / "pw")],
+                  capsys)
+    assert "The address names no user" in line and "s3cret-pw" not in line
+
+
+def test_a_local_folder_that_cannot_be_made_is_named(pg_url, tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    line = _stops(["--store", pg_url, "--local", str(blocker / "station")], capsys)
+    assert line.startswith(f"error: --local {blocker / 'station'}: This station's own folder") and "Not a dir" in line
+    assert urlsplit(pg_url).password not in line
