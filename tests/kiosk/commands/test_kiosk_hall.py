@@ -72,6 +72,35 @@ def test_a_headless_kiosk_files_a_real_picture_on_the_hall_server(pg_url, tmp_pa
     assert f"kiosk: filing to {shown(pg_url)} as station desk-7; its log, outbox and exports are in {local}." in err
     assert list(here.iterdir()) == []  # nothing made where the kiosk was started
     assert all(password not in p.read_bytes().decode("utf-8", "replace") for p in _files_under(local))
+    monkeypatch.setattr("shutil.which", lambda name, *a, **k: None)  # no printer: the sheet is saved
+    _console_prints_from_the_server(pg_url, local, data)
+
+
+def _console_prints_from_the_server(url: str, local: Path, data: bytes) -> None:
+    """The console's record page shows the picture read from the server, and 打印 lays out a sheet from those bytes
+    into LOCAL/exports (no printer here), leaving no copy of the picture behind."""
+    from kiosk.console.pin import hash_pin
+    from kiosk.station.loop import KioskApp
+    from kiosk.station.settings import KioskOptions
+    from profiles import get_profile
+
+    options = KioskOptions(profile=get_profile("chsi-graduation"), camera="demo", store=url, local=local,
+                           headless=True, station="desk-7")
+    app = KioskApp(options)
+    try:
+        app.store.add_operator("operator 1", hash_pin("5173", 1000))
+        app.handle_input("operator")
+        for key in "5173":
+            app.handle_input(f"key:{key}")
+        app.handle_input("ok")
+        app.handle_input("open:2023001")
+        assert app.console.state().record["picture_bytes"] == data
+        app.handle_input("print")
+        assert app.console.state().message == "op_print_saved", app.console.state().message
+    finally:
+        app.store.close()
+    sheets = list((local / "exports").iterdir())
+    assert len(sheets) == 1 and sheets[0].name.startswith("2023001-sheet-") and sheets[0].suffix == ".jpg"
 
 
 def test_a_config_file_names_the_url_and_a_password_file_kept_in_memory_only(pg_url, tmp_path):
