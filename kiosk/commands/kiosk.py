@@ -136,11 +136,9 @@ def _run_knobs(args: argparse.Namespace, values: dict[str, Any]) -> RunKnobs:
     if args.identity is not None:
         from kiosk.station.settings import identity_rules
         from kiosk.store.identity import IdentityError, validate_identity
-        from kiosk.store.roster import roster_problem_at
-
         try:
             identity = validate_identity(args.identity, identity_rules(values), "command").code
-            problem = roster_problem_at(values["store"], identity)  # with a class list, only numbers on it
+            problem = _roster_problem(values["store"], identity)  # with a class list, only numbers on it
             if problem is not None:
                 raise problem
         except IdentityError as exc:
@@ -149,6 +147,25 @@ def _run_knobs(args: argparse.Namespace, values: dict[str, Any]) -> RunKnobs:
                     identity=identity, skip_identify=args.skip_identify, json_lines=args.json,
                     max_runtime_s=args.max_runtime, screenshot_dir=Path(args.screenshots) if args.screenshots else None,
                     startup_probe=args.startup_probe, probe_run_s=args.probe_run)
+
+
+def _roster_problem(store: str, identity: str):
+    """Return the IdentityError when the store's class list does not hold `identity` (None: on it, no list, or the
+    store cannot be read now: the kiosk says why when it opens it). A hall server is read, read-only."""
+    from kiosk.store.open import open_store
+    from kiosk.store.records import StoreError
+    from kiosk.store.roster import roster_problem, roster_problem_at
+
+    if not is_server_url(store):
+        return roster_problem_at(store, identity)
+    try:
+        opened = open_store(store, readonly=True)
+    except StoreError:
+        return None
+    try:
+        return roster_problem(opened, identity)
+    finally:
+        opened.close()
 
 
 def _need_display() -> None:

@@ -197,3 +197,13 @@ def test_a_local_folder_that_cannot_be_made_is_named(pg_url, tmp_path, capsys):
     line = _stops(["--store", pg_url, "--local", str(blocker / "station")], capsys)
     assert line.startswith(f"error: --local {blocker / 'station'}: This station's own folder") and "Not a dir" in line
     assert urlsplit(pg_url).password not in line
+
+
+def test_the_identity_flag_is_checked_against_the_hall_class_list(pg_url, tmp_path, capsys):
+    from kiosk.store.roster import RosterEntry
+
+    with open_store(pg_url, station="desk-1") as store:
+        store.replace_roster([RosterEntry("2023002")])
+    line = _stops(["--store", pg_url, "--local", str(tmp_path / "station"), "--identity", "2023001"], capsys)
+    assert line == "error: --identity: This number is not on the class list; check it or ask staff."
+    assert not (tmp_path / "station").exists()
