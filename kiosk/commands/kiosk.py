@@ -9,7 +9,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from kiosk.commands.common import CommandError, UsageError, load_config, new_backdrop, unusable_store
 from kiosk.station.settings import SETTINGS, RunKnobs, Setting, SettingError, resolve, saved_layer, worded
@@ -17,6 +17,9 @@ from kiosk.station.store_address import local_of
 from kiosk.store.open import is_server_url, shown
 from kiosk.texts import error_text, text
 from profiles import get_profile
+
+if TYPE_CHECKING:
+    from kiosk.store.identity import IdentityError
 
 log = logging.getLogger("idphoto.kiosk")
 
@@ -99,7 +102,8 @@ def kiosk_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 def store_address(file_values: dict[str, Any], flags: dict[str, Any]) -> str:
     """Return the store the settings name (`store_url` when set, else `store`), a URL with the password of
-    store_password_file put in (in memory only); UsageError naming the masked URL or the file, why and what to do."""
+    store_password_file put in (in memory only); CommandError (exit 2) naming the masked URL or the file, why and
+    what to do (the sentences: kiosk/texts/cli.py)."""
     from kiosk.station.store_address import AddressError, check_url, store_given, with_password
 
     given = resolve(file_values, {}, flags)
@@ -149,7 +153,7 @@ def _run_knobs(args: argparse.Namespace, values: dict[str, Any]) -> RunKnobs:
                     startup_probe=args.startup_probe, probe_run_s=args.probe_run)
 
 
-def _roster_problem(store: str, identity: str):
+def _roster_problem(store: str, identity: str) -> "IdentityError | None":
     """Return the IdentityError when the store's class list does not hold `identity` (None: on it, no list, or the
     store cannot be read now: the kiosk says why when it opens it). A hall server is read, read-only."""
     from kiosk.store.open import open_store
@@ -207,8 +211,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _log_to(local: str, store: str, on_failure: Callable[[], None] = lambda: None) -> None:
-    """Send the kiosk's log to the station's own folder `local`; UsageError naming the folder when it cannot be
-    made or written (`on_failure` is called first)."""
+    """Send the kiosk's log to the station's own folder `local`; a usage error (exit 2) naming the folder when it
+    cannot be made or written (`on_failure` is called first)."""
     from kiosk.logs import setup_logging
 
     try:

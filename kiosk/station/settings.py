@@ -287,7 +287,8 @@ def station_settings(values: Mapping[str, Any], profile: Profile, camera: str) -
     """Return the StationSettings of resolved setting `values` (see `resolve`), with the loaded `profile` and the
     `camera` decided at start."""
     return StationSettings(profile=profile, camera=camera, lang=values["lang"], fullscreen=values["fullscreen"],
-                           store=_store_value(values["store"]), local=_local_value(values), size=parse_size(values["size"]), sound=values["sound"],
+                           store=_store_value(values["store"]), local=_local_value(values),
+                           size=parse_size(values["size"]), sound=values["sound"],
                            replace_backdrop=values["replace_backdrop"], backdrop=values["backdrop"],
                            identity_rules=identity_rules(values), station=station_name(values["station"]),
                            camera_size=parse_size(values["camera_size"]),
