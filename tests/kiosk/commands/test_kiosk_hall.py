@@ -118,6 +118,9 @@ def test_a_config_file_names_the_url_and_a_password_file_kept_in_memory_only(pg_
     assert (tmp_path / "kiosk.toml").read_text(encoding="utf-8").count(password) == 0
     flag = kiosk_settings(build_parser().parse_args(["kiosk", "--config", str(cfg), "--store", str(tmp_path / "f")]))
     assert flag["store"] == str(tmp_path / "f")  # a --store flag wins over the file's store_url
+    cfg.write_text(f'store = "{pg_url}"\n', encoding="utf-8")  # a URL as `store`: kept as written, not a path
+    plain = kiosk_settings(build_parser().parse_args(["kiosk", "--config", str(cfg)]))
+    assert (plain["store"], plain["local"]) == (pg_url, "kiosk-store")
     folder = kiosk_settings(build_parser().parse_args(["kiosk", "--store", str(tmp_path / "s")]))
     assert (folder["store"], folder["local"]) == (str(tmp_path / "s"), str(tmp_path / "s"))  # as before
 
