@@ -17,6 +17,7 @@ every picture passed, each race round had one winner and every bad input was ref
 """
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
 import signal
@@ -181,6 +182,30 @@ class KioskRuns:
     filed: dict[str, str] = field(default_factory=dict)  # identity -> kiosk station name
     failed: list[dict] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    outbox: dict = field(default_factory=dict)
+
+
+def drain_kiosk_outboxes(rig: HallRig, root: Path, kiosks: int, timeout_s: float = 120.0) -> dict:
+    """Send what the kiosks left in their outboxes (filed while the server could not be reached; a kiosk that
+    quits does not wait to send them) with the same store code, as the kiosk would at its next start; return
+    {"left": filings waiting when the kiosks had finished, "sent": sent now, "still": left after `timeout_s`}."""
+    from kiosk.store.open import open_store
+
+    out = {"left": 0, "sent": 0, "still": 0}
+    for k in range(1, kiosks + 1):
+        local = root / f"kiosk-{k}"
+        if not (local / "outbox").is_dir():
+            continue
+        with open_store(rig.relay_url, station=f"kiosk-{k}", local=local) as store:
+            out["left"] += store.pending()
+            deadline = time.monotonic() + timeout_s
+            while store.pending() and time.monotonic() < deadline:
+                report = store.resend()
+                out["sent"] += report.sent + report.already_there
+                if report.still_offline:
+                    time.sleep(1.0)
+            out["still"] += store.pending()
+    return out
 
 
 def run_kiosk(rig: HallRig, k: int, count: int, root: Path, runs: KioskRuns, lock: threading.Lock) -> None:
@@ -234,8 +259,13 @@ class HallBench:
 def _wait_stations(stations: list[SimStation], driver: "hall_faults.FaultDriver | None", timeout_s: float) -> None:
     """Wait until every station process has ended with status 0 (a killed one is restarted by the fault driver,
     and here too when it ended otherwise); give up after `timeout_s` seconds."""
-    deadline = time.monotonic() + timeout_s
+    start = time.monotonic()
+    deadline, dumped = start + timeout_s, False
     while time.monotonic() < deadline:
+        if not dumped and time.monotonic() - start > 300.0:  # five minutes: write down where every thread waits
+            with open(stations[0].folder.parent / "bench-threads.txt", "w", encoding="utf-8") as f:
+                faulthandler.dump_traceback(f, all_threads=True)
+            dumped = True
         busy = driver.busy() if driver is not None else set()
         pending = [s for s in stations if s.running() or s.name in busy or s.proc.returncode != 0]
         for s in pending:
@@ -263,17 +293,18 @@ def run_load(rig: HallRig, root: Path, opts: dict, profile: Any, files: list[Pat
     driver = hall_faults.FaultDriver(rig, stations, root, opts.get("seed")) if opts["faults"] else None
     if driver is not None:
         driver.start()
-    _wait_stations(stations, driver, opts.get("timeout_s", 1800.0))
+    _wait_stations(stations, driver, opts.get("timeout_s", 900.0))
     for t in kiosks:
         t.join()
     elapsed = time.monotonic() - t0
+    runs.outbox = drain_kiosk_outboxes(rig, root, opts["kiosks"])
     if driver is not None:
         driver.finish()
         _wait_stations(stations, None, 300.0)  # a station restarted at the very end drains its outbox too
     for s in stations:
         s.kill()
     done = driver.summary() if driver is not None else {}
-    kiosk = {"filed": len(runs.filed), "failed": runs.failed, "identities": runs.filed,
+    kiosk = {"filed": len(runs.filed), "failed": runs.failed, "identities": runs.filed, "outbox": runs.outbox,
              "median_run_s": round(sorted(runs.seconds)[len(runs.seconds) // 2], 2) if runs.seconds else None}
     return kiosk, done, elapsed
 

@@ -75,9 +75,26 @@ class FaultDriver:
                 self.random.shuffle(cycle)
             kind = cycle.pop()
             started = time.monotonic() - t0
-            detail = getattr(self, f"_{kind}")()
+            try:
+                detail = getattr(self, f"_{kind}")()
+            except Exception as exc:  # noqa: BLE001 - a fault that went wrong is reported, the run goes on
+                detail = {"failed": f"{type(exc).__name__}: {getattr(exc, 'code', exc)}"}
+                self._heal()
             self.done[kind] += 1
-            self.log.append({"at_s": round(started, 1), "fault": kind, **detail})
+            self.log.append({"at_s": round(started, 1), "fault": kind, "took_s": round(time.monotonic() - t0 -
+                                                                                       started, 1), **detail})
+
+    def _heal(self) -> None:
+        """Mend the relay and start the server again when it is not running (trying for up to a minute)."""
+        self.rig.relay.mend()
+        deadline = time.monotonic() + 60.0
+        while self.rig.server.process is None or self.rig.server.process.poll() is not None:
+            try:
+                self.rig.server.start()
+            except Exception:  # noqa: BLE001 - e.g. the port not free yet: try again
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(2.0)
 
     def _kill(self) -> dict:
         running = [s for s in self.stations if s.running()]  # filing, or sending its outbox at the end
@@ -127,9 +144,7 @@ class FaultDriver:
         """Stop injecting, mend the relay, make sure the server runs and every killed station was restarted."""
         self._stop.set()
         self._threads[0].join()
-        self.rig.relay.mend()
-        if self.rig.server.process is None or self.rig.server.process.poll() is not None:
-            self.rig.server.start()
+        self._heal()
         for timer in self._restarts:
             timer.join()
         self._threads[1].join(timeout=120)

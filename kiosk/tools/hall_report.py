@@ -30,7 +30,8 @@ def format_hall(result: Any) -> str:
         f"  offline filings {v.get('offline_filings')}, resent {v.get('resent')}, already there "
         f"{v.get('already_there')}, conflicts {v.get('conflicts')}, outboxes not drained {v.get('not_drained')}",
         f"  kiosks: {k.get('filed')} filed, {len(k.get('failed', []))} runs failed, median run "
-        f"{_f(k.get('median_run_s'), ' s')}",
+        f"{_f(k.get('median_run_s'), ' s')}; their outboxes held {k.get('outbox', {}).get('left')} filings when they "
+        f"had finished (sent by the bench: {k.get('outbox', {}).get('sent')}, left {k.get('outbox', {}).get('still')})",
     ]
     for failed in k.get("failed", [])[:5]:
         lines.append(f"    {failed['identity']}: exit {failed['exit']}: {failed['said']}")

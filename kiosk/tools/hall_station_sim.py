@@ -18,8 +18,10 @@ dead station's claim takes to free).
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -236,6 +238,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run a station or a ghost; return the exit status."""
     args = parser().parse_args(argv)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 PID`: where a stuck station waits
     if args.ghost:
         return run_ghost(args)
     if not (args.journal and args.events and args.picture):
