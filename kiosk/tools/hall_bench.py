@@ -256,9 +256,11 @@ class HallBench:
         return asdict(self)
 
 
-def _wait_stations(stations: list[SimStation], driver: "hall_faults.FaultDriver | None", timeout_s: float) -> None:
+def _wait_stations(stations: list[SimStation], driver: "hall_faults.FaultDriver | None", timeout_s: float,
+                   kiosks: tuple[threading.Thread, ...] = ()) -> None:
     """Wait until every station process has ended with status 0 (a killed one is restarted by the fault driver,
-    and here too when it ended otherwise); give up after `timeout_s` seconds."""
+    and here too when it ended otherwise) and the `kiosks` threads have ended, running the fault driver's
+    main-thread jobs meanwhile; give up after `timeout_s` seconds."""
     start = time.monotonic()
     deadline, dumped = start + timeout_s, False
     while time.monotonic() < deadline:
@@ -266,15 +268,17 @@ def _wait_stations(stations: list[SimStation], driver: "hall_faults.FaultDriver 
             with open(stations[0].folder.parent / "bench-threads.txt", "w", encoding="utf-8") as f:
                 faulthandler.dump_traceback(f, all_threads=True)
             dumped = True
+        if driver is not None:
+            driver.run_jobs()
         busy = driver.busy() if driver is not None else set()
         pending = [s for s in stations if s.running() or s.name in busy or s.proc.returncode != 0]
         for s in pending:
             if not s.running() and s.name not in busy and s.proc.returncode not in (0, None):
                 if s.starts < 20:
                     s.start()  # died by itself (a crash is worth reading in its stderr.txt): go on
-        if not pending:
+        if not pending and not any(t.is_alive() for t in kiosks):
             return
-        time.sleep(0.5)
+        time.sleep(0.2)
 
 
 def run_load(rig: HallRig, root: Path, opts: dict, profile: Any, files: list[Path]) -> tuple[dict, dict, float]:
@@ -293,7 +297,7 @@ def run_load(rig: HallRig, root: Path, opts: dict, profile: Any, files: list[Pat
     driver = hall_faults.FaultDriver(rig, stations, root, opts.get("seed")) if opts["faults"] else None
     if driver is not None:
         driver.start()
-    _wait_stations(stations, driver, opts.get("timeout_s", 900.0))
+    _wait_stations(stations, driver, opts.get("timeout_s", 900.0), tuple(kiosks))
     for t in kiosks:
         t.join()
     elapsed = time.monotonic() - t0

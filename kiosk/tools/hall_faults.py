@@ -15,13 +15,14 @@ station's claim frees" (at most the lease, kiosk.store.hall_model.LEASE_S).
 """
 from __future__ import annotations
 
+import queue
 import random
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 GHOST_IDENTITY = "GHOST0001"
 KINDS = ("kill", "cut", "silent_cut", "server_restart")
@@ -51,6 +52,7 @@ class FaultDriver:
         self.claim_free_s: float | None = None
         self.claim_free_note = ""
         self._threads: list[threading.Thread] = []
+        self._jobs: queue.Queue = queue.Queue()
 
     def start(self) -> None:
         """Start injecting faults and the ghost's claim timing."""
@@ -84,7 +86,39 @@ class FaultDriver:
             self.log.append({"at_s": round(started, 1), "fault": kind, "took_s": round(time.monotonic() - t0 -
                                                                                        started, 1), **detail})
 
+    def _on_main(self, fn: Callable[[], Any]) -> Any:
+        """Run `fn` on the thread that calls `run_jobs` (the bench's main thread) and return its result. The hall
+        server must be started by a thread that lives to the end of the run: HallServer starts PostgreSQL with
+        PR_SET_PDEATHSIG, which the kernel fires when the starting *thread* ends, not the process."""
+        done, box = threading.Event(), {}
+
+        def job() -> None:
+            try:
+                box["value"] = fn()
+            except BaseException as exc:  # noqa: BLE001 - handed back to the faults thread
+                box["error"] = exc
+            finally:
+                done.set()
+        self._jobs.put(job)
+        done.wait()
+        if "error" in box:
+            raise box["error"]
+        return box.get("value")
+
+    def run_jobs(self) -> None:
+        """Run the jobs the faults thread handed to this (main) thread."""
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            job()
+
     def _heal(self) -> None:
+        """From the faults thread: mend the relay and start the server again on the main thread if it is down."""
+        self._on_main(self.heal)
+
+    def heal(self) -> None:
         """Mend the relay and start the server again when it is not running (trying for up to a minute)."""
         self.rig.relay.mend()
         deadline = time.monotonic() + 60.0
@@ -130,7 +164,8 @@ class FaultDriver:
         return {"down_s": round(down, 1)}
 
     def _server_restart(self) -> dict:
-        down = self.rig.restart_server(self.random.uniform(1.0, 4.0))
+        down_s = self.random.uniform(1.0, 4.0)
+        down = self._on_main(lambda: self.rig.restart_server(down_s))
         return {"down_s": round(down, 1)}
 
     def _ghost(self) -> None:
@@ -143,8 +178,11 @@ class FaultDriver:
     def finish(self) -> None:
         """Stop injecting, mend the relay, make sure the server runs and every killed station was restarted."""
         self._stop.set()
-        self._threads[0].join()
-        self._heal()
+        while self._threads[0].is_alive():
+            self.run_jobs()  # the faults thread may be waiting for one
+            self._threads[0].join(timeout=0.2)
+        self.run_jobs()
+        self.heal()
         for timer in self._restarts:
             timer.join()
         self._threads[1].join(timeout=120)
@@ -158,28 +196,50 @@ class FaultDriver:
                 "claim_free_note": self.claim_free_note, "lease_s": LEASE_S}
 
 
+def _start_ghost(url: str, folder: Path) -> subprocess.Popen:
+    """Start a ghost station until it says it holds GHOST_IDENTITY (a fault may be under way: try again);
+    return its process."""
+    from kiosk.tools.hall_bench import child_env
+
+    argv = [sys.executable, "-m", "kiosk.tools.hall_station_sim", "--local", str(folder / "local"),
+            "--station", "ghost", "--ghost", GHOST_IDENTITY]
+    for _ in range(30):
+        ghost = subprocess.Popen(argv, env=child_env(url), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                 text=True)
+        if ghost.stdout.readline().strip() == "claimed":
+            return ghost
+        ghost.kill()
+        ghost.wait()
+        time.sleep(2.0)
+    raise RuntimeError("the ghost station never got its claim")
+
+
+def _probe(url: str) -> Any:
+    """Return a store of the station "claim-probe" (fast timeouts), opened once the server answers."""
+    from kiosk.store.errors import StoreError
+    from kiosk.store.postgres import PostgresRecordStore
+    from kiosk.store.postgres_timeouts import STATION
+
+    for _ in range(60):
+        try:
+            return PostgresRecordStore(url, station="claim-probe", timeouts=STATION)
+        except StoreError:
+            time.sleep(1.0)  # the server is being restarted: ask again
+    raise RuntimeError("the server never answered the claim probe")
+
+
 def ghost_claim_free_s(url: str, folder: Path, stop: threading.Event, timeout_s: float = 300.0) -> float:
     """Start a ghost station that claims GHOST_IDENTITY, SIGKILL it, then try to claim the number as another
     station every 0.5 s; return the seconds from the kill until that claim won (the number is released again)."""
     from kiosk.store.errors import StoreError
-    from kiosk.store.postgres import PostgresRecordStore
-    from kiosk.store.postgres_timeouts import STATION
-    from kiosk.tools.hall_bench import child_env
 
     folder.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "kiosk.tools.hall_station_sim", "--local", str(folder / "local"),
-            "--station", "ghost", "--ghost", GHOST_IDENTITY]
-    ghost = subprocess.Popen(argv, env=child_env(url), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        said = ghost.stdout.readline().strip()
-        if said != "claimed":
-            raise RuntimeError(f"the ghost said {said!r}")
-        time.sleep(1.0)
-    finally:
-        ghost.kill()
-        ghost.wait()
+    ghost = _start_ghost(url, folder)
+    time.sleep(1.0)
+    ghost.kill()
+    ghost.wait()
     killed = time.monotonic()
-    probe = PostgresRecordStore(url, station="claim-probe", timeouts=STATION)  # a restart: fail fast, ask again
+    probe = _probe(url)
     try:
         while time.monotonic() - killed < timeout_s:
             try:
@@ -193,4 +253,3 @@ def ghost_claim_free_s(url: str, folder: Path, stop: threading.Event, timeout_s:
         raise TimeoutError(GHOST_IDENTITY)
     finally:
         probe.close()
-

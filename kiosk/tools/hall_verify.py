@@ -72,13 +72,31 @@ def station_figures(root: Path) -> dict:
         "offline_filings": sum(1 for j in journals if not j.get("online")),
         "filing_ms_p50": percentile(ms, 0.50), "filing_ms_p95": percentile(ms, 0.95),
         "filing_ms_max": max(ms) if ms else None, "online_filing_ms_p95": percentile(online_ms, 0.95),
-        "resent": sum(e.get("sent", 0) for e in events if e["event"] == "resend"),
-        "already_there": sum(e.get("already", 0) for e in events if e["event"] == "resend"),
+        **outbox_states(root),
         "conflicts": sum(e.get("conflicts", 0) for e in final.values()),
         "not_drained": sorted(name for name, e in final.items() if not e.get("drained")),
         "refused_codes": sorted({e.get("code", "") for e in events if e["event"] == "refused"}),
         "events": count,
     }
+
+
+def outbox_states(root: Path) -> dict:
+    """Return what the stations' outboxes say became of their offline filings (read-only, from each outbox's
+    bookkeeping table `outbox_sent`, kiosk.store.outbox_db): resent (sent by a resend), already there (the server
+    had it: a reply lost), conflicts (refused by the server)."""
+    import sqlite3
+
+    from kiosk.store.records import DB_NAME
+
+    counts = {"sent": 0, "already": 0, "conflict": 0}
+    for path in sorted(root.glob(f"station-*/local/outbox/{DB_NAME}")):
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            for state, n in db.execute("SELECT state, count(*) FROM outbox_sent GROUP BY state"):
+                counts[state] = counts.get(state, 0) + int(n)
+        finally:
+            db.close()
+    return {"resent": counts["sent"], "already_there": counts["already"], "outbox_conflicts": counts["conflict"]}
 
 
 def _server_rows(url: str) -> dict:
