@@ -18,6 +18,7 @@ every picture passed, each race round had one winner and every bad input was ref
 from __future__ import annotations
 
 import faulthandler
+import logging
 import os
 import shutil
 import signal
@@ -320,6 +321,7 @@ def run_hall_bench(stations: int = 20, pictures: int = 50, kiosks: int = 2, faul
     `checks` False leaves out the claim race and the bad input (then `ok` is the verification's alone)."""
     from profiles import DEFAULT_PROFILE_ID, get_profile
 
+    logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)  # its retries during the faults are expected
     profile = get_profile(DEFAULT_PROFILE_ID)
     result = HallBench(stations, pictures, kiosks, kiosk_pictures, faults, os.cpu_count(), list(os.getloadavg()))
     root = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="idphoto-hall-bench-"))
