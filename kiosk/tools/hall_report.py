@@ -24,7 +24,9 @@ def format_hall(result: Any) -> str:
         f"load before {load}",
         f"  lost {v.get('lost')}  duplicated {v.get('duplicated')}  half-written {v.get('half_written')}  "
         f"bad pictures {v.get('bad_pictures')} of {v.get('pictures_checked')} checked",
-        f"  filings {v.get('filings')} in {_f(result.elapsed_s, ' s')}: {_f(v.get('filings_per_s'))} per s; "
+        f"  filings {v.get('filings')} in {_f(result.elapsed_s, ' s')}: {_f(v.get('filings_per_s'))} per s (the "
+        f"stations alone {v.get('confirmed')} in {_f(v.get('station_window_s'), ' s')}: "
+        f"{_f(v.get('station_filings_per_s'))} per s); "
         f"filing time p50 {_f(v.get('filing_ms_p50'), ' ms')}, p95 {_f(v.get('filing_ms_p95'), ' ms')} "
         f"(online only p95 {_f(v.get('online_filing_ms_p95'), ' ms')}), max {_f(v.get('filing_ms_max'), ' ms')}",
         f"  offline filings {v.get('offline_filings')}, resent {v.get('resent')}, already there "

@@ -66,9 +66,14 @@ def station_figures(root: Path) -> dict:
             final[e["station"]] = e
     count = {kind: sum(1 for e in events if e["event"] == kind)
              for kind in ("refused", "claim_refused", "claim_offline", "beat_failed", "error")}
+    starts = [e["t"] for e in events if e["event"] == "start"]
+    ends = [j["t"] for j in journals if "t" in j]
+    window = max(ends) - min(starts) if ends and starts else 0.0
     return {
         "journal": journals,
         "confirmed": len(journals),
+        "station_window_s": round(window, 1),
+        "station_filings_per_s": round(len(journals) / window, 2) if window > 0 else None,
         "offline_filings": sum(1 for j in journals if not j.get("online")),
         "filing_ms_p50": percentile(ms, 0.50), "filing_ms_p95": percentile(ms, 0.95),
         "filing_ms_max": max(ms) if ms else None, "online_filing_ms_p95": percentile(online_ms, 0.95),
