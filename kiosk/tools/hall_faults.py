@@ -8,7 +8,7 @@
 - server restart: the hall's PostgreSQL server stops (fast shutdown) and starts again 1-4 s later on the same
   folder and port.
 
-The faults come in a shuffled cycle (each kind once before any kind twice), one at a time, 2-6 s apart, until every
+The faults come in a shuffled cycle (each kind once before any kind twice), one at a time, 1.5-4 s apart, until every
 station has filed all its people and each kind happened at least once (or every station is done). Beside them a
 ghost station claims a number and is killed; the time until another station can claim that number is "a dead
 station's claim frees" (at most the lease, kiosk.store.hall_model.LEASE_S).
@@ -69,7 +69,7 @@ class FaultDriver:
     def _loop(self) -> None:
         t0 = time.monotonic()
         cycle: list[str] = []
-        while not self._stop.wait(self.random.uniform(2.0, 6.0)):
+        while not self._stop.wait(self.random.uniform(1.5, 4.0)):
             if all(_filed_all(s) for s in self.stations) and all(self.done.values()):
                 return  # everyone filed and each kind of fault happened at least once
             if not cycle:
