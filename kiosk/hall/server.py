@@ -247,10 +247,16 @@ class HallServer:
 
     def stop(self, timeout_s: float = 60.0) -> int:
         """Stop PostgreSQL (fast shutdown: open transactions roll back, everything committed stays); return its
-        exit status (0 when it was not running). The TLS front stops first."""
-        if self.front is not None:
-            self.front.stop()
-            self.front = None
+        exit status (0 when it was not running). The TLS front stops after it, so that connected stations hear
+        PostgreSQL's own "terminating connection" first."""
+        try:
+            return self._stop_postgres(timeout_s)
+        finally:
+            if self.front is not None:
+                self.front.stop()
+                self.front = None
+
+    def _stop_postgres(self, timeout_s: float) -> int:
         if self.process is None:
             return 0
         if self.process.poll() is None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import socket
 import ssl
 import struct
@@ -75,9 +76,12 @@ class TlsFront:
         """Bind and serve in the background; raise the OSError of a failed bind."""
         ready: list[BaseException | None] = []
         done = threading.Event()
+        if _hush not in logging.getLogger("asyncio").filters:
+            logging.getLogger("asyncio").addFilter(_hush)
 
         def serve() -> None:
             asyncio.set_event_loop(self._loop)
+            self._loop.set_exception_handler(_quiet)
             try:
                 self._server = self._loop.run_until_complete(asyncio.start_server(
                     self._serve, self.host, self.port, reuse_address=True, limit=_CHUNK))
@@ -122,7 +126,7 @@ class TlsFront:
             first = await asyncio.wait_for(self._negotiate(reader, writer), NEGOTIATE_S)
             if first is not None:
                 await self._relay(first, reader, writer)
-        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ssl.SSLError, ValueError):
+        except Exception:  # a client that hangs up, times out or speaks nonsense only loses its own connection
             pass
         finally:
             self._writers.discard(writer)
@@ -174,6 +178,17 @@ class TlsFront:
         finally:
             self._writers.discard(inner_writer)
             inner_writer.close()
+
+
+def _hush(record: logging.LogRecord) -> bool:
+    """Drop asyncio's warning for a TLS client that hangs up on a stream upgraded with start_tls (Python 3.11 keeps
+    the stream's plain-TCP answer to end-of-file there); keep every other record."""
+    return not str(record.msg).startswith("returning true from eof_received()")
+
+
+def _quiet(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+    """Say nothing about a failed client connection (a failed TLS handshake, a reset): it concerns that client
+    only, which has been told by its own connection; the hall server's console stays clean."""
 
 
 async def _message(reader: asyncio.StreamReader) -> bytes:
