@@ -6,7 +6,7 @@ ships (see kiosk.hall.server for the folder's layout and what is set up).
 Once the server accepts connections, the URL stations use (`--store URL`) is printed as one line on standard
 output; it holds the station role's password, so it is printed nowhere else. The default listens on this PC only
 (127.0.0.1:5433); a hall gives `--listen 0.0.0.0:5433` and opens that port in the firewall for the stations.
-With TLS (the default when this PC has the `openssl` program) the URL ends with `?sslmode=require`, clients that
+With TLS (the default when this PC has the `openssl` program) the URL ends with `?sslmode=require`, other PCs that
 do not ask for TLS are refused, and DIR/hall-ca.crt is the certificate stations may check the server against
 (`sslmode=verify-full&sslrootcert=...`); `--no-tls` (or no openssl, said on standard error) serves without it.
 Ctrl+C or SIGTERM stops the server cleanly (exit 0). Exit 2: the folder cannot be used, the port is taken, or

