@@ -89,8 +89,9 @@ def _make(program: str, files: TlsFiles, names: list[str]) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OPENSSL")}
         done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env)
         if done.returncode != 0 or not (key.is_file() and cert.is_file()):
-            lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-            raise StoreError(files.key.parent, "hall_start_failed", detail=f"openssl: {(lines or ['-'])[-1][:160]}")
+            lines = [line.strip() for line in done.stderr.splitlines() if line.strip()] or ["openssl failed"]
+            last = lines[-1][:160]  # openssl's own last line (the log and the screen show it as the detail)
+            raise StoreError(files.key.parent, "hall_start_failed", detail=last)
         os.chmod(key, 0o600)
         os.chmod(cert, 0o644)
         os.replace(key, files.key)

@@ -141,3 +141,29 @@ def test_subject_names():
     names = subject_names(["0.0.0.0", "192.168.1.20", "192.168.1.20"])
     assert names[:4] == ["IP:192.168.1.20", "IP:127.0.0.1", "IP:::1", "DNS:localhost"]
     assert "IP:0.0.0.0" not in names and len(names) == len(set(names))
+
+
+def test_without_openssl_there_is_no_tls_and_a_failing_openssl_is_a_coded_error(tmp_path, monkeypatch):
+    from kiosk.hall import certificate
+    from kiosk.store.errors import StoreError
+
+    monkeypatch.setattr(certificate, "openssl", lambda: None)
+    assert certificate.ensure_certificate(tmp_path, ["127.0.0.1"]) is None
+    monkeypatch.setattr(certificate, "openssl", lambda: "false")  # an openssl that fails
+    with pytest.raises(StoreError) as info:
+        certificate.ensure_certificate(tmp_path, ["127.0.0.1"])
+    assert info.value.code == "hall_start_failed"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing half-made left behind
+
+
+def test_a_certificate_is_made_once_and_reused(tmp_path):
+    from kiosk.hall import certificate
+
+    first = certificate.ensure_certificate(tmp_path, ["10.1.2.3"])
+    made = first.cert.read_bytes(), first.key.read_bytes()
+    again = certificate.ensure_certificate(tmp_path, ["10.9.9.9"])  # another address later: the same files
+    assert (again.cert.read_bytes(), again.key.read_bytes()) == made
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hall-ca.crt", "server.crt", "server.key"]
+    text = subprocess.run(["openssl", "x509", "-in", str(again.ca), "-noout", "-ext", "subjectAltName"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "IP Address:10.1.2.3" in text and "10.9.9.9" not in text
