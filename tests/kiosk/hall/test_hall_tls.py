@@ -167,3 +167,17 @@ def test_a_certificate_is_made_once_and_reused(tmp_path):
     text = subprocess.run(["openssl", "x509", "-in", str(again.ca), "-noout", "-ext", "subjectAltName"],
                           capture_output=True, text=True, check=True).stdout
     assert "IP Address:10.1.2.3" in text and "10.9.9.9" not in text
+
+
+def test_a_station_connection_is_probed_so_a_dead_station_is_noticed_within_about_a_minute():
+    from kiosk.hall.tls_front import _keepalive
+
+    with socket.socket() as sock:
+        _keepalive(sock)
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+        if hasattr(socket, "TCP_USER_TIMEOUT"):
+            idle = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)
+            interval = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL)
+            count = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT)
+            assert idle + interval * count == 60
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT) == 60_000
