@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         url = server.start()
         print(url, flush=True)
-        print(f"hall server running on {server.listen.shown} (data {server.data}); Ctrl+C stops it",
+        tls = f"TLS, stations' certificate {server.tls_files.ca}" if server.tls_files else "no TLS"
+        print(f"hall server running on {server.listen.shown} ({tls}; data {server.data}); Ctrl+C stops it",
               file=sys.stderr, flush=True)
         server.wait()
     except KeyboardInterrupt:
