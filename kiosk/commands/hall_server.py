@@ -53,10 +53,11 @@ def run(args: argparse.Namespace) -> int:
     previous = {s: signal.signal(s, _stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         url = server.start()
-        print(url, flush=True)
+        _warn_if_unnamed(server)  # the notes first: once the URL is out, stations (and tests) may go ahead
         tls = f"TLS, stations' certificate {server.tls_files.ca}" if server.tls_files else "no TLS"
         print(f"hall server running on {server.listen.shown} ({tls}; data {server.data}); Ctrl+C stops it",
               file=sys.stderr, flush=True)
+        print(url, flush=True)
         server.wait()
     except KeyboardInterrupt:
         pass
@@ -67,3 +68,20 @@ def run(args: argparse.Namespace) -> int:
     if stopping:
         print("hall server stopped", file=sys.stderr, flush=True)
     return EXIT_OK
+
+
+def _warn_if_unnamed(server) -> None:
+    """Say on standard error when the certificate does not name the address in the stations' URL (made when this PC
+    had another address): `sslmode=require` still works, `verify-full` would be refused."""
+    from urllib.parse import urlsplit
+
+    from kiosk.hall.certificate import names_in
+
+    if not server.tls_files:
+        return
+    names = names_in(server.tls_files.cert)
+    host = urlsplit(server.url).hostname
+    if names is not None and host not in names:
+        print(f"note: the hall's certificate does not name {host}; stations using sslmode=verify-full will refuse "
+              f"it (stop, delete server.key, server.crt and hall-ca.crt in {server.data}, start again)",
+              file=sys.stderr, flush=True)

@@ -76,6 +76,27 @@ def ensure_certificate(data: Path, hosts: list[str]) -> TlsFiles | None:
     return files
 
 
+def names_in(cert: Path) -> list[str] | None:
+    """Return the addresses and host names `cert` is valid for (its subject alternative names, as written: 10.0.0.5,
+    ::1, localhost), or None when they cannot be read (no openssl program, an unreadable file)."""
+    program = openssl()
+    if program is None:
+        return None
+    done = subprocess.run([program, "x509", "-in", str(cert), "-noout", "-ext", "subjectAltName"],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if done.returncode != 0:
+        return None
+    return [_written(n) for n in re.findall(r"(?:DNS|IP Address):([^,\s]+)", done.stdout)]
+
+
+def _written(name: str) -> str:
+    """Return an address as a URL writes it (0:0:0:0:0:0:0:1 -> ::1), a host name as it is."""
+    try:
+        return ipaddress.ip_address(name).compressed
+    except ValueError:
+        return name
+
+
 def _make(program: str, files: TlsFiles, names: list[str]) -> None:
     """Make a new key and self-signed certificate in a private folder beside them, then move both into place."""
     work = Path(tempfile.mkdtemp(prefix=".tls-", dir=files.key.parent))  # 0700, ignored as a dot name

@@ -143,15 +143,19 @@ def test_postgresql_shuts_down_when_the_hall_server_is_killed(place):
     pid = int((data / "pgdata" / "postmaster.pid").read_text().split()[0])
     proc.kill()  # SIGKILL: no chance to stop PostgreSQL itself
     proc.communicate(timeout=120)
-    deadline = time.monotonic() + 120
-    while (data / "pgdata" / "postmaster.pid").exists() and time.monotonic() < deadline:
+
+    def state() -> str:
+        try:
+            return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
+        except FileNotFoundError:
+            return "gone"
+
+    deadline = time.monotonic() + 120  # PostgreSQL removes its pid file a moment before it exits: wait for both
+    while ((data / "pgdata" / "postmaster.pid").exists() or state() not in ("gone", "Z")) \
+            and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not (data / "pgdata" / "postmaster.pid").exists()  # it shut down (fast) instead of staying orphaned
-    try:
-        state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
-    except FileNotFoundError:
-        state = "gone"
-    assert state in ("gone", "Z")  # ended (a zombie until the orphan's new parent reaps it)
+    assert state() in ("gone", "Z")  # ended (a zombie until the orphan's new parent reaps it)
     proc = _start(data, port)  # and the folder starts again
     assert _first_line(proc) == line
     assert _stop(proc)[0] == 0

@@ -167,6 +167,33 @@ def test_a_certificate_is_made_once_and_reused(tmp_path):
     text = subprocess.run(["openssl", "x509", "-in", str(again.ca), "-noout", "-ext", "subjectAltName"],
                           capture_output=True, text=True, check=True).stdout
     assert "IP Address:10.1.2.3" in text and "10.9.9.9" not in text
+    names = certificate.names_in(again.cert)
+    assert names[:4] == ["10.1.2.3", "127.0.0.1", "::1", "localhost"] and "10.9.9.9" not in names
+
+
+def test_the_server_says_when_its_certificate_does_not_name_the_stations_address(place):
+    from kiosk.hall import certificate
+    from tests.conftest import free_port
+
+    data, port = place / "hall", free_port()
+    data.mkdir(mode=0o700)
+    config = place / "req.cnf"
+    config.write_text(certificate._config(["IP:10.1.2.3"]))  # a certificate made when this PC was 10.1.2.3 only
+    subprocess.run(["openssl", "req", "-x509", "-config", str(config), "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(data / "server.key"), "-out",
+                    str(data / "server.crt"), "-days", "1"], capture_output=True, check=True)
+    config.unlink()
+    proc = _start(data, port)
+    url = _first_line(proc)
+    with psycopg.connect(url) as db:  # require: still encrypted
+        assert db.pgconn.ssl_in_use
+    checked = url.replace("sslmode=require", f"sslmode=verify-full&sslrootcert={data / 'hall-ca.crt'}")
+    with pytest.raises(psycopg.OperationalError, match="does not match host name"):
+        psycopg.connect(checked).close()
+    status, err = _stop(proc)
+    assert status == 0
+    assert (f"note: the hall's certificate does not name 127.0.0.1; stations using sslmode=verify-full will refuse "
+            f"it (stop, delete server.key, server.crt and hall-ca.crt in {data}, start again)") in err
 
 
 def test_a_station_connection_is_probed_so_a_dead_station_is_noticed_within_about_a_minute():
