@@ -112,6 +112,16 @@ def test_partial_ears_are_not_both_ears_visible(all_profiles):
     assert ears({"ears_visible": ""}, profile) is None and ears({"ears_visible": "maybe"}, profile) is None
 
 
+def test_shoulders_read_level_and_tilted_only(all_profiles):
+    """Tilted shoulders are the defect, level ones not; shoulders out of the frame say nothing about the tilt (the
+    gate cannot judge them and passes without a value)."""
+    profile = all_profiles["chsi-graduation"]
+    shoulders = LABEL_RULES["shoulders_level"]
+    assert shoulders({"shoulders": "tilted"}, profile) is True
+    assert shoulders({"shoulders": "level"}, profile) is False
+    assert shoulders({"shoulders": "not_visible"}, profile) is None and shoulders({"shoulders": ""}, profile) is None
+
+
 def test_tinted_lenses_in_either_spelling_are_a_tint(all_profiles):
     profile = all_profiles["chsi-graduation"]
     tint = LABEL_RULES["tinted_glasses"]
