@@ -44,13 +44,19 @@ def face_normal(face: FaceLandmarks) -> np.ndarray:
     return -n if n[2] > 0 else n
 
 
+def _rotation_of(cross: np.ndarray) -> np.ndarray:
+    """Return the proper rotation (det +1) of the Kabsch fit from the 3×3 cross-covariance `cross` = qᵀ·p of
+    centred template points q and face points p."""
+    u, _, vt = np.linalg.svd(cross)
+    d = 1.0 if np.linalg.det(vt.T @ u.T) > 0 else -1.0
+    return vt.T @ np.diag((1.0, 1.0, d)) @ u.T
+
+
 def rigid_rotation(template: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Return the 3×3 rotation R that best maps `template` onto `points` (both N×3, any scale and offset): the
     least-squares fit points ≈ s·R·template + t (Kabsch), a proper rotation (det +1)."""
     q = template - template.mean(axis=0)
-    u, _, vt = np.linalg.svd(q.T @ (points - points.mean(axis=0)))
-    d = 1.0 if np.linalg.det(vt.T @ u.T) > 0 else -1.0
-    return vt.T @ np.diag((1.0, 1.0, d)) @ u.T
+    return _rotation_of(q.T @ (points - points.mean(axis=0)))
 
 
 def pitch_from_rotation(rotation: np.ndarray) -> float:
@@ -60,21 +66,27 @@ def pitch_from_rotation(rotation: np.ndarray) -> float:
     return -math.degrees(math.atan2(down[2], down[1]))
 
 
-#: the template's rigid points, centred once (the fit is the same whatever the offset of either side)
-_RIGID_TEMPLATE = LEVEL_HEAD[RIGID_POINTS] - LEVEL_HEAD[RIGID_POINTS].mean(axis=0)
+#: the template's rigid points, centred and transposed once (3 × N): with a centred template, qᵀ·p needs no
+#: centring of the face's points (qᵀ·1 = 0), so a fit costs one small product and a 3×3 SVD
+_RIGID_TEMPLATE_T = np.ascontiguousarray((LEVEL_HEAD[RIGID_POINTS] - LEVEL_HEAD[RIGID_POINTS].mean(axis=0)).T)
 
 
 def template_pitch_deg(face: FaceLandmarks) -> float:
     """Return the pitch of `face`, degrees (> 0: chin up), from the rigid fit of the level head template."""
     points = face.points[RIGID_POINTS].astype(np.float64)
-    return pitch_from_rotation(rigid_rotation(_RIGID_TEMPLATE, points))
+    return pitch_from_rotation(_rotation_of(_RIGID_TEMPLATE_T @ points))
+
+
+def yaw_deg(face: FaceLandmarks) -> float:
+    """Return the yaw of `face`, degrees (> 0: turned towards the image's left), from the mesh plane's normal."""
+    n = face_normal(face)
+    return -math.degrees(math.atan2(n[0], -n[2]))
 
 
 def measure_pose(face: FaceLandmarks, settings: EngineSettings = ENGINE) -> PoseMeasure:
     """Return yaw, pitch and roll (degrees) of `face` from its 3-D landmarks (see module docstring); `settings` is
     kept for the callers' sake (no pose constant lives there now: the template carries the level head)."""
-    n = face_normal(face)
-    yaw = -math.degrees(math.atan2(n[0], -n[2]))
+    yaw = yaw_deg(face)
     pitch = template_pitch_deg(face)
     right, left = face.eye_right, face.eye_left
     roll = math.degrees(math.atan2(float(left[1] - right[1]), float(left[0] - right[0])))
