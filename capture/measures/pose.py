@@ -48,8 +48,9 @@ def _rotation_of(cross: np.ndarray) -> np.ndarray:
     """Return the proper rotation (det +1) of the Kabsch fit from the 3×3 cross-covariance `cross` = qᵀ·p of
     centred template points q and face points p."""
     u, _, vt = np.linalg.svd(cross)
-    d = 1.0 if np.linalg.det(vt.T @ u.T) > 0 else -1.0
-    return vt.T @ np.diag((1.0, 1.0, d)) @ u.T
+    # det(V·Uᵀ) has the sign of det(cross) = det(U)·det(Σ)·det(Vᵀ), Σ ≥ 0: a mirror image would flip it
+    vt[2] *= 1.0 if np.linalg.det(cross) > 0 else -1.0
+    return vt.T @ u.T
 
 
 def rigid_rotation(template: np.ndarray, points: np.ndarray) -> np.ndarray:

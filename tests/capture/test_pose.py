@@ -127,6 +127,8 @@ def test_level_template_reads_level_and_keeps_the_face_above_the_mouth():
 
     assert LEVEL_HEAD.shape == (468, 3)
     assert pitch_from_rotation(rigid_rotation(LEVEL_HEAD, LEVEL_HEAD)) == pytest.approx(0.0, abs=1e-9)
+    # a mirror image is fitted with a rotation, never a reflection
+    assert np.linalg.det(rigid_rotation(LEVEL_HEAD, LEVEL_HEAD * (-1.0, 1.0, 1.0))) == pytest.approx(1.0)
     rigid = set(RIGID_POINTS.tolist())
     assert {10, 1, 33, 133, 263, 362} <= rigid
     assert not rigid & {152, 17, 14, 61, 291}
