@@ -152,6 +152,9 @@ def test_pose_error_and_the_combined_pose_row(all_profiles):
     assert every["photos"] == 3 and every["mae_deg"] == {"yaw_deg": 1.67, "pitch_deg": 1.33, "roll_deg": 0.17}
     near = report.pose_error["near_frontal"].to_dict()
     assert near["photos"] == 2 and near["mae_deg"]["yaw_deg"] == 1.0
+    # yaw errors +1, −3, +1: bias −0.33, SD 1.89, 90th percentile of |error| 2.6
+    assert every["bias_deg"]["yaw_deg"] == -0.33 and every["sd_deg"]["yaw_deg"] == 1.89
+    assert every["p90_abs_deg"]["yaw_deg"] == 2.6
     assert report.to_dict()["pose"]["balanced_accuracy"] == 1.0
 
 
