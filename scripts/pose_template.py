@@ -53,7 +53,9 @@ def _turned(template: np.ndarray, deg: float) -> np.ndarray:
 
 
 def main(folder: Path, out: Path) -> None:
-    rows = list(csv.DictReader(open(folder / "manifest.csv", newline="", encoding="utf-8")))
+    """Write the template module built from the development set in `folder` to `out`."""
+    with open(folder / "manifest.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     shapes, truth = [], []
     with StillAnalyzer() as analyzer:
         for row in rows:
