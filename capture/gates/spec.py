@@ -140,7 +140,8 @@ GATE_SPECS: tuple[GateSpec, ...] = (
            # partial (one ear, or ears partly under hair) is not "both ears visible"
            label=LabelRule("ears_visible", ("no", "partial"), known_values=("yes", "no", "partial"))),
     GateSpec("shoulders_level", "shoulders.tilt_deg", "abs_at_most", ("shoulders_tilt_max_deg",),
-             hints=("shoulders_level",), missing_hint="shoulders_level", unit="deg", rule=rules.shoulders_level),
+             hints=("shoulders_level",), missing_hint="shoulders_level", unit="deg", rule=rules.shoulders_level,
+             label=LabelRule("shoulders", ("tilted",), known_values=("level", "tilted"))),
     _share("lighting_even", "light.balance_ratio", "at_least", "lighting_balance_min_ratio", subject=True,
            label=LabelRule("lighting", ("side",), known_values=("even", "side"))),
     # value: the clipped share (at most its threshold); the mean face luminance must also lie in its band
