@@ -20,13 +20,14 @@ Each pixel there is classed (CIELAB):
 about SAMPLES_PER_FACE_WIDTH samples span the face width: a share needs no more, and the cost stays flat however
 close the camera is.
 
-What it cannot see: a covering in a natural hair colour (a black beret or hood, a dark-brown felt hat, a plain
-black cap). It is fooled by dyed hair in a vivid colour (purple, pink), by a coloured headband, and by coloured
-highlights or background showing through the hair. The colour constants were calibrated on the development photos
-(22 hats among 275). With the rim rule (OUTLINE_DEPTH, CONFIRM_DEPTH) on the 391 development photos (28 hats): 0.908
-balanced accuracy in-sample at the gate's 0.07 (0.897 before at 0.09; bare heads refused 23 → 15, the same 24 hats
-caught), 0.905 held out by 5-fold cross-validation (0.895 before); on the development webcam clips no frame reads
-above 0.006 (franck's fringe on a blue wall read 0.11–0.16 before).
+What it cannot see: a covering in a natural hair colour (a black beret or hood, a dark-brown felt hat, a plain black
+cap), nor one that lies only on the rim (a small cap less than about a fifth of a face width tall). It is fooled by
+dyed hair in a vivid colour (purple, pink), by a coloured headband, and by coloured highlights or background showing
+through the hair. The colour constants were calibrated on the development photos (22 hats among 275). With the rim
+rule (OUTLINE_DEPTH, CONFIRM_DEPTH) on the 391 development photos (28 hats): 0.908 balanced accuracy in-sample at
+the gate's 0.07 (0.897 before at 0.09; bare heads refused 23 → 15, the same 24 hats caught), 0.905 held out by
+5-fold cross-validation (0.895 before); on the development webcam clips no frame reads above 0.006 (franck's fringe
+on a blue wall read 0.11–0.16 before).
 Crown height above the forehead alone separated hats poorly (≈ 0.73 balanced accuracy) and is not used.
 """
 from __future__ import annotations
