@@ -1,0 +1,157 @@
+"""A station in a hall keeps working when the network does not (kiosk.store.outbox.HallStore): filings go to the
+server, into the local outbox when the cable is cut (marked offline), and back to the server exactly once when it
+is mended; a number filed elsewhere meanwhile is a conflict naming that station, never an overwrite. The cable is
+kiosk.hall.proxy.TcpRelay between the station and the test session's server."""
+from __future__ import annotations
+
+import os
+import stat
+from urllib.parse import urlsplit
+
+import pytest
+
+from kiosk.hall.proxy import TcpRelay
+from kiosk.store.errors import StoreError
+from kiosk.store.lifecycle import Status
+from kiosk.store.open import open_store
+from kiosk.store.outbox import HallStore
+from kiosk.store.postgres import PostgresRecordStore
+from kiosk.store.roster import RosterEntry
+from tests.kiosk.store.test_records import GATES_OK, PROFILE, picture
+
+psycopg = pytest.importorskip("psycopg")
+
+
+@pytest.fixture(scope="module")
+def pics() -> list[bytes]:
+    return [picture(0), picture(1)]
+
+
+@pytest.fixture
+def relay(pg_url):
+    parts = urlsplit(pg_url)
+    with TcpRelay((parts.hostname, parts.port)) as r:
+        yield r
+
+
+@pytest.fixture
+def station(pg_url, relay, tmp_path):
+    s = open_store(relay.url_for(pg_url), station="desk-1", local=tmp_path / "local")
+    yield s
+    relay.mend()
+    s.close()
+
+
+def _capture_ids(url: str, identity: str) -> list[tuple]:
+    with psycopg.connect(url, autocommit=True) as db:
+        return db.execute("SELECT capture_id, offline, station FROM attempts WHERE identity = %s AND accepted "
+                          "ORDER BY id", (identity,)).fetchall()
+
+
+def test_open_store_gives_a_station_a_hall_store_and_a_command_the_server_store(pg_url, tmp_path):
+    with open_store(pg_url, station="desk-1", local=tmp_path / "local") as s:
+        assert isinstance(s, HallStore) and s.online and s.pending() == 0
+        assert stat.S_IMODE(os.stat(tmp_path / "local" / "outbox").st_mode) == 0o700
+    with open_store(pg_url, station="desk-1") as s:
+        assert isinstance(s, PostgresRecordStore)
+
+
+def test_online_filing_lands_on_the_server(station, pg_url, pics):
+    record = station.file_picture("2023001", PROFILE, pics[0], GATES_OK)
+    assert record.status is Status.FILED and station.online
+    [(capture_id, offline, name)] = _capture_ids(pg_url, "2023001")
+    assert len(capture_id) == 32 and (offline, name) == (False, "desk-1")
+    assert station.outbox.get("2023001") is None and station.pending() == 0
+
+
+@pytest.mark.parametrize("silent", [False, True], ids=["loud", "silent"])
+def test_a_cut_cable_files_into_the_outbox_and_the_mended_one_sends_it_once(station, relay, pg_url, pics, silent):
+    station.file_picture("2023001", PROFILE, pics[0], GATES_OK)
+    relay.cut(silent=silent)
+    record = station.file_picture("2023002", PROFILE, pics[1], GATES_OK)
+    assert not station.online and record.status is Status.FILED and station.pending() == 1
+    [attempt] = station.outbox.attempts("2023002")
+    assert attempt.offline and attempt.capture_id and attempt.station == "desk-1"
+    assert station.get("2023002").status is Status.FILED  # read from the outbox while offline
+    with pytest.raises(StoreError) as refused:
+        station.mark_recapture("2023001", "blurred")
+    assert (refused.value.code, refused.value.fields["name"]) == ("server_offline", "mark_recapture")
+    assert _capture_ids(pg_url, "2023002") == []
+    relay.mend()
+    report = station.resend()
+    assert (report.sent, report.already_there, report.conflicts, report.still_offline) == (1, 0, [], False)
+    assert station.online and station.pending() == 0
+    assert _capture_ids(pg_url, "2023002") == [(attempt.capture_id, True, "desk-1")]
+    assert station.get("2023002").station == "desk-1"  # from the server again
+    second = station.resend()
+    assert (second.sent, second.already_there, second.still_offline) == (0, 0, False)
+    assert len(_capture_ids(pg_url, "2023002")) == 1
+    assert station.outbox.get("2023002").status is Status.FILED  # kept in the outbox until a purge
+
+
+def test_a_resend_while_still_cut_sends_nothing_and_keeps_the_filing(station, relay, pics):
+    relay.cut()
+    station.file_picture("2023003", PROFILE, pics[0], GATES_OK)
+    report = station.resend()
+    assert (report.sent, report.still_offline, station.pending(), station.online) == (0, True, 1, False)
+
+
+def test_a_lost_reply_is_not_filed_twice(station, relay, pg_url, pics):
+    # the server filed it, the reply never came back: the station filed the same capture id into its outbox
+    station.server.file_picture("2023004", PROFILE, pics[0], GATES_OK, capture_id="lost-reply")
+    relay.cut()
+    station.file_picture("2023004", PROFILE, pics[0], GATES_OK, capture_id="lost-reply")
+    assert station.pending() == 1
+    relay.mend()
+    report = station.resend()
+    assert (report.sent, report.already_there, report.conflicts) == (0, 1, [])
+    assert _capture_ids(pg_url, "2023004") == [("lost-reply", False, "desk-1")] and station.pending() == 0
+
+
+def test_a_number_filed_elsewhere_meanwhile_is_a_conflict_naming_that_station(station, relay, pg_url, pics):
+    relay.cut()
+    station.file_picture("2023005", PROFILE, pics[0], GATES_OK)
+    with PostgresRecordStore(pg_url, station="desk-2") as other:
+        other.file_picture("2023005", PROFILE, pics[1], GATES_OK)
+        relay.mend()
+        report = station.resend()
+        [conflict] = report.conflicts
+        assert (report.sent, conflict.identity, conflict.station, conflict.code) == (0, "2023005", "desk-2",
+                                                                                        "filed_elsewhere")
+        record = other.get("2023005")
+        assert record.station == "desk-2" and other.picture_bytes(record) == pics[1]
+    assert station.pending() == 0 and station.conflicts() == [conflict]
+    assert station.resend().conflicts == [conflict]  # listed until an operator resolves it
+    assert station.resolve(conflict.capture_id, "operator 1") and station.conflicts() == []
+    assert not station.resolve(conflict.capture_id)
+
+
+def test_offline_numbers_are_checked_against_the_cached_class_list(pg_url, relay, tmp_path):
+    with PostgresRecordStore(pg_url, station="desk-0") as desk:
+        desk.replace_roster([RosterEntry("2023001", "Li Lei", "3-1", 2), RosterEntry("2023002", "Han Mei", "3-1", 3)])
+    with open_store(relay.url_for(pg_url), station="desk-1", local=tmp_path / "local") as s:
+        relay.cut(silent=True)
+        s.file_picture("2023009", PROFILE, picture(0), GATES_OK)  # notices the cut
+        assert not s.online
+        assert (s.on_list("2023001"), s.on_list("2023009")) == (True, False)
+        assert [e.identity for e in s.roster()] == ["2023001", "2023002"]
+        relay.mend()
+
+
+def test_a_station_opened_while_the_server_is_down_starts_offline_and_catches_up(pg_url, relay, tmp_path, pics):
+    PostgresRecordStore(pg_url).close()  # the hall's schema exists
+    relay.cut()
+    with open_store(relay.url_for(pg_url), station="desk-1", local=tmp_path / "local") as s:
+        assert not s.online and s.server is None
+        s.file_picture("2023006", PROFILE, pics[0], GATES_OK)
+        relay.mend()
+        assert s.resend().sent == 1 and s.online
+    assert len(_capture_ids(pg_url, "2023006")) == 1
+
+
+def test_a_wrong_password_is_still_refused_at_opening(pg_url, tmp_path):
+    parts = urlsplit(pg_url)
+    bad = pg_url.replace(f":{parts.password}@", ":wrong@")
+    with pytest.raises(StoreError) as refused:
+        open_store(bad, station="desk-1", local=tmp_path / "local")
+    assert refused.value.code == "server_login_refused"
