@@ -29,7 +29,7 @@ from capture.files import private_folder
 from kiosk.store import outbox_db
 from kiosk.store.capture_ids import FiledElsewhere
 from kiosk.store.errors import StoreError
-from kiosk.store.model import Record, RecoveryReport
+from kiosk.store.model import Attempt, Record, RecoveryReport
 from kiosk.store.outbox_db import Conflict, ResendReport
 from kiosk.store.postgres_timeouts import STATION, Timeouts
 from kiosk.store.postgres_url import mask_url
@@ -168,9 +168,10 @@ class HallStore:
         """Return the record of `identity` (created when missing) on the server, or in the outbox when offline."""
         return self._or_outbox("ensure", identity, profile_id)
 
-    def record_attempt(self, identity: str, profile_id: str, gates: Mapping[str, Any], **kwargs: Any):
+    def record_attempt(self, identity: str, profile_id: str, gates: Mapping[str, Any], *,
+                       picture: str | None = None, accepted: bool = False) -> Attempt:
         """Log one attempt on the server, or in the outbox when offline (such attempts stay local)."""
-        return self._or_outbox("record_attempt", identity, profile_id, gates, **kwargs)
+        return self._or_outbox("record_attempt", identity, profile_id, gates, picture=picture, accepted=accepted)
 
     # -- the way back -------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -54,6 +55,17 @@ def test_open_store_gives_a_station_a_hall_store_and_a_command_the_server_store(
         assert stat.S_IMODE(os.stat(tmp_path / "local" / "outbox").st_mode) == 0o700
     with open_store(pg_url, station="desk-1") as s:
         assert isinstance(s, PostgresRecordStore)
+
+
+def test_a_hall_store_answers_every_method_of_the_protocol(station):
+    import inspect
+
+    from kiosk.store.records import RecordStore
+
+    for name in (n for n, v in vars(RecordStore).items() if callable(v) and not n.startswith("_")):
+        wanted = list(inspect.signature(getattr(RecordStore, name)).parameters)[1:]
+        assert list(inspect.signature(getattr(station, name)).parameters)[:len(wanted)] == wanted or \
+            "args" in inspect.signature(getattr(station, name)).parameters, name
 
 
 def test_online_filing_lands_on_the_server(station, pg_url, pics):
@@ -155,3 +167,53 @@ def test_a_wrong_password_is_still_refused_at_opening(pg_url, tmp_path):
     with pytest.raises(StoreError) as refused:
         open_store(bad, station="desk-1", local=tmp_path / "local")
     assert refused.value.code == "server_login_refused"
+
+
+def test_a_station_killed_while_filing_or_resending_loses_nothing_and_sends_nothing_twice(pg_url, tmp_path):
+    import random
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    child_py = root / "tests" / "kiosk" / "store" / "outbox_child.py"
+    local = tmp_path / "local"
+    rng = random.Random(14)
+    confirmed: set[str] = set()
+    figures = {"kills": 0, "sent": 0, "already": 0}
+    for run in range(8):
+        hold = run % 2 == 0  # every other run is killed between the server's commit and the outbox's mark
+        child = subprocess.Popen([sys.executable, str(child_py), pg_url, str(local), str(run * 10_000)]
+                                 + (["hold"] if hold else []),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0,
+                                 env=dict(os.environ, PYTHONPATH=str(root)))
+        assert child.stdout.readline().strip() == b"ready", child.stderr.read().decode()
+        lines = []
+        wait_for = b"between\n" if hold else b"sending\n"  # held at the worst moment / a resend begins
+        while not lines or lines[-1] != wait_for:
+            lines.append(child.stdout.readline())
+            assert lines[-1], child.stderr.read().decode()
+        if not hold:
+            time.sleep(rng.uniform(0.0, 0.5))  # the kill lands while it sends, marks or files the next round
+        child.kill()
+        out, err = child.communicate()
+        assert child.returncode == -signal.SIGKILL, err.decode()
+        figures["kills"] += 1
+        for line in (b"".join(lines) + out).decode().splitlines():
+            if line.startswith("filed "):
+                confirmed.add(line.split()[1])
+            elif line.startswith("resent "):
+                figures["sent"] += int(line.split()[1])
+    with HallStore(pg_url, local, station="crash-1") as s:
+        s.recover()
+        report = s.resend()
+        assert (report.conflicts, report.still_offline, s.pending()) == ([], False, 0)
+        # each held run left one filing the server had and the outbox did not know: found, not sent again
+        figures["already"] = s.outbox._read("SELECT count(*) FROM outbox_sent WHERE state = 'already'")[0][0]
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        counts = dict(db.execute("SELECT identity, count(*) FROM attempts WHERE accepted GROUP BY identity"))
+    print("outbox crash figures:", figures, "confirmed", len(confirmed), "on the server", len(counts))
+    assert {i: counts.get(i, 0) for i in confirmed} == {i: 1 for i in confirmed}  # every confirmed one, once
+    assert set(counts.values()) == {1}  # and nothing twice (one killed before it was confirmed: at most once)
+    assert len(confirmed) >= 8 * 6 and figures["already"] >= figures["kills"] // 2

@@ -12,6 +12,7 @@ import pytest
 from kiosk.store.errors import StoreError
 from kiosk.store.lifecycle import Status
 from kiosk.store.open import open_store, shown
+from kiosk.store.postgres_schema import SCHEMA_VERSION
 from kiosk.store.records import PictureRejected
 from kiosk.texts import error_text
 from tests.conftest import free_port
@@ -46,8 +47,8 @@ def test_two_stations_opening_a_new_database_together_migrate_it_once(pg_url):
     for t in threads:
         t.join()
     assert errors == [] and len(opened) == 4
-    assert _sql(pg_url, "SELECT program, version FROM idphoto_schema") == [("idphoto", 2)]
-    assert [s.schema_version() for s in opened] == [2, 2, 2, 2]
+    assert _sql(pg_url, "SELECT program, version FROM idphoto_schema") == [("idphoto", SCHEMA_VERSION)]
+    assert [s.schema_version() for s in opened] == [SCHEMA_VERSION] * 4
     for s in opened:
         s.close()
 
@@ -63,7 +64,7 @@ def test_a_version_1_database_gains_the_class_list_and_the_settings_keeping_its_
         db.execute("INSERT INTO records (identity, profile_id, status) VALUES ('2023001', %s, %s)",
                    (PROFILE.id, Status.NOT_UPLOADED.value))
     with open_store(pg_url, station="desk-1") as s:
-        assert s.schema_version() == 2 and s.get("2023001").status is Status.NOT_UPLOADED
+        assert s.schema_version() == SCHEMA_VERSION and s.get("2023001").status is Status.NOT_UPLOADED
         assert s.roster() == [] and s.on_list("2023001") is None and s.settings() == {}
     assert {"roster", "settings"} <= set(_tables(pg_url))
     assert _sql(pg_url, "SELECT indexname FROM pg_indexes WHERE indexname = 'records_updated'") == [
