@@ -227,6 +227,9 @@ class HallStore:
             outbox_db.mark(self.outbox, item, "conflict", exc.station, exc.code)
             return
         except StoreError as exc:
+            if exc.code == "server_failed":  # the server refused this one now: it stays unsent, the rest go on
+                report.failed += 1
+                return
             if _lost(exc):
                 raise
             outbox_db.mark(self.outbox, item, "conflict", None, exc.code)

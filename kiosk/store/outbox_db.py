@@ -43,12 +43,15 @@ class Conflict:
 @dataclass
 class ResendReport:
     """What one `HallStore.resend()` did: filings sent, filings the server already had (counted once, not sent
-    again), conflicts still listed (old and new), and whether the server was still unreachable (then the rest waits)."""
+    again), conflicts still listed (old and new), whether the server was still unreachable (then the rest waits), and
+    how many the server answered with an error this time ("server_failed": kept in the outbox, tried again next time,
+    the others still sent)."""
 
     sent: int = 0
     already_there: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     still_offline: bool = False
+    failed: int = 0
 
 
 def unsent(outbox: SqliteRecordStore) -> list[Unsent]:

@@ -112,13 +112,17 @@ class PostgresRecordStore(PostgresPages, PostgresRoster):
     @contextmanager
     def _tx(self) -> Iterator[Any]:
         """Yield a connection inside one transaction (commit on success, rollback on any error); driver errors
-        become StoreError "server_failed" (the password masked)."""
+        become StoreError (the password masked): "server_unreachable" when the connection failed or timed out
+        (psycopg's OperationalError, the pool's timeout), "server_failed" when the server refused the work."""
+        import psycopg
+
         try:
             with self._pool.connection() as conn, watchdog(conn, self.timeouts.deadline_s):
                 with conn.transaction():
                     yield conn
-        except self._driver_errors() as exc:
-            raise StoreError(self.shown, "server_failed", detail=scrub(str(exc), self.url)[:200]) from None
+        except psycopg.Error as exc:
+            code = "server_unreachable" if isinstance(exc, psycopg.OperationalError) else "server_failed"
+            raise StoreError(self.shown, code, detail=scrub(str(exc), self.url)[:200]) from None
 
     def schema_version(self) -> int:
         """Return the database's schema version (kiosk.store.postgres_schema)."""

@@ -217,3 +217,22 @@ def test_a_station_killed_while_filing_or_resending_loses_nothing_and_sends_noth
     assert {i: counts.get(i, 0) for i in confirmed} == {i: 1 for i in confirmed}  # every confirmed one, once
     assert set(counts.values()) == {1}  # and nothing twice (one killed before it was confirmed: at most once)
     assert len(confirmed) >= 8 * 6 and figures["already"] >= figures["kills"] // 2
+
+
+def test_a_filing_the_server_fails_on_stays_in_the_outbox_and_does_not_hold_up_the_others(station, relay, pics):
+    relay.cut()
+    station.file_picture("2023007", PROFILE, pics[0], GATES_OK)
+    station.file_picture("2023008", PROFILE, pics[1], GATES_OK)
+    relay.mend()
+    real = station.server.file_picture
+
+    def failing(identity, *args, **kwargs):
+        if identity == "2023007":
+            raise StoreError(station.shown, "server_failed", detail="deadlock detected")
+        return real(identity, *args, **kwargs)
+
+    station.server.file_picture = failing
+    report = station.resend()
+    assert (report.sent, report.failed, report.still_offline, station.pending()) == (1, 1, False, 1)
+    station.server.file_picture = real
+    assert station.resend().sent == 1 and station.pending() == 0
