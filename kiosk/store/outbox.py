@@ -162,6 +162,19 @@ class HallStore:
                 if not _lost(exc):
                     raise
                 self._went_offline()
+        return self._file_offline(identity, profile, data, gates, capture_id)
+
+    def _file_offline(self, identity: str, profile: Profile, data: bytes, gates: Mapping[str, Any],
+                      capture_id: str) -> Record:
+        """File into the outbox, marked offline. A number whose earlier outbox filings were all sent is filed
+        again (the outbox reopens its own copy): whether the hall wants a new picture is the server's to say at
+        resend, as for any number filed before (a conflict then, never an overwrite)."""
+        try:
+            return self.outbox.file_picture(identity, profile, data, gates, capture_id=capture_id, offline=True)
+        except FiledElsewhere:
+            if outbox_db.unsent_of(self.outbox, identity):
+                raise  # an offline filing of this number still waits: the first one stands
+        self.outbox.mark_recapture(identity, "filed again offline after the last one was sent")
         return self.outbox.file_picture(identity, profile, data, gates, capture_id=capture_id, offline=True)
 
     def ensure(self, identity: str, profile_id: str) -> Record:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from kiosk.store.model import now_local
 from kiosk.store.sqlite import SqliteRecordStore
 
-__all__ = ["Unsent", "Conflict", "ResendReport", "unsent", "mark", "conflicts", "resolve"]
+__all__ = ["Unsent", "Conflict", "ResendReport", "unsent", "unsent_of", "mark", "conflicts", "resolve", "pending"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,11 @@ def unsent(outbox: SqliteRecordStore) -> list[Unsent]:
         "JOIN records r ON r.identity = a.identity WHERE a.offline = 1 AND a.accepted = 1 "
         "AND a.capture_id IS NOT NULL AND a.capture_id NOT IN (SELECT capture_id FROM outbox_sent) ORDER BY a.id")
     return [Unsent(c, i, p, pic, json.loads(g)) for c, i, p, pic, g in rows]
+
+
+def unsent_of(outbox: SqliteRecordStore, identity: str) -> int:
+    """Return how many offline filings of `identity` wait to be sent."""
+    return sum(item.identity == identity for item in unsent(outbox))
 
 
 def mark(outbox: SqliteRecordStore, item: Unsent, state: str, station: str | None = None,

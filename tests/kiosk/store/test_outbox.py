@@ -236,3 +236,25 @@ def test_a_filing_the_server_fails_on_stays_in_the_outbox_and_does_not_hold_up_t
     assert (report.sent, report.failed, report.still_offline, station.pending()) == (1, 1, False, 1)
     station.server.file_picture = real
     assert station.resend().sent == 1 and station.pending() == 0
+
+
+def test_a_number_sent_from_the_outbox_and_reopened_in_the_hall_can_be_captured_offline_again(station, relay,
+                                                                                              pg_url, pics):
+    relay.cut()
+    station.file_picture("2023010", PROFILE, pics[0], GATES_OK)
+    with pytest.raises(StoreError) as twice:  # a second offline filing while the first still waits
+        station.file_picture("2023010", PROFILE, pics[1], GATES_OK)
+    assert twice.value.code == "filed_elsewhere" and station.pending() == 1
+    relay.mend()
+    assert station.resend().sent == 1
+    with PostgresRecordStore(pg_url, station="desk-0") as desk:
+        desk.mark_recapture("2023010", "eyes closed")
+    relay.cut()
+    station.file_picture("2023010", PROFILE, pics[1], GATES_OK)  # the station did not hear of the reopening
+    assert not station.online and station.pending() == 1
+    relay.mend()
+    report = station.resend()
+    assert (report.sent, report.conflicts) == (1, [])
+    with PostgresRecordStore(pg_url, station="desk-0") as desk:
+        record = desk.get("2023010")
+        assert record.status is Status.RECAPTURED and desk.picture_bytes(record) == pics[1]
