@@ -104,10 +104,11 @@ class PostgresRecordStore(PostgresPages, PostgresRoster):
     def _configure(self, conn) -> None:
         """Set up a new pooled connection: this station's time zone (times read and "today"), read-only if asked."""
         minutes = _utc_offset_minutes()
-        conn.execute(f"SET TIME ZONE INTERVAL '{minutes:+d} minutes'")
-        if self.readonly:
-            conn.execute("SET default_transaction_read_only = on")
-        conn.commit()
+        with watchdog(conn, self.timeouts.deadline_s):  # a cable cut right after connecting must not hang a worker
+            conn.execute(f"SET TIME ZONE INTERVAL '{minutes:+d} minutes'")
+            if self.readonly:
+                conn.execute("SET default_transaction_read_only = on")
+            conn.commit()
 
     @contextmanager
     def _tx(self) -> Iterator[Any]:
