@@ -73,8 +73,12 @@ class HallStore:
         self.online = False
         self._resending = threading.Lock()
         self._profiles: dict[str, Profile] = {}
-        if self._reach():
-            self.refresh_cache()
+        try:
+            if self._reach():
+                self.refresh_cache()
+        except BaseException:
+            self.outbox.close()
+            raise
 
     # -- the server and the way back -------------------------------------------------------------------------
 
@@ -132,7 +136,10 @@ class HallStore:
             raise
         if [(e.identity, e.name, e.group) for e in roster] != [(e.identity, e.name, e.group)
                                                                  for e in self.outbox.roster()]:
-            self.outbox.replace_roster(roster) if roster else self.outbox.clear_roster()
+            if roster:
+                self.outbox.replace_roster(roster)
+            else:
+                self.outbox.clear_roster()
         mine = self.outbox.settings()
         for name, value in settings.items():
             if mine.get(name) != value:
