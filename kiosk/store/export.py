@@ -241,15 +241,16 @@ def _lock_unchanged(store: RecordStore, out_zip: Path, read: Mapping[str, Record
                     statuses: list[Status]) -> None:
     """Lock the `exported` records with the export's reason, unless one of them changed since it was `read` (a
     station reopened or filed it again meanwhile, in a hall): then nothing is locked, the zip is removed (it may
-    hold an older picture) and ExportError says to export again. The check is read just before the lock, so a
-    change in between is not seen (the store's lock takes no expected state)."""
+    hold an older picture) and ExportError says to export again. The store's lock checks the expected status and
+    attempt count inside its own transaction, so no change slips in between."""
     now = {r.identity: r for s in statuses for r in store.list(s)}
     changed = [i for i in exported if i not in now or _state(now[i]) != _state(read[i])]
     try:
         if changed:
             raise ExportError(f"{len(changed)} of the records changed at a station during the export, so none "
                               "was locked and the zip was removed; export again")
-        store.lock(exported, reason=f"export {out_zip.name}")
+        expected = {i: (read[i].status, read[i].attempts) for i in exported}
+        store.lock(exported, reason=f"export {out_zip.name}", expected=expected)
     except TransitionError as exc:  # all or none: nothing is locked
         out_zip.unlink(missing_ok=True)
         raise ExportError(f"a record changed at a station during the export ({exc.code}), so none was locked "

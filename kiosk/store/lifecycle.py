@@ -52,6 +52,7 @@ TRANSITION_CODES: dict[str, tuple[str, ...]] = {
         "no_way_back",  # a record never goes back to not uploaded
         "not_allowed",  # any other change the table does not list
         "reason_required",  # asking for a new picture needs a reason
+        "changed_meanwhile",  # the record changed after it was read for an export: it is not locked
     )
 }
 
@@ -114,6 +115,15 @@ def reopen_reason(identity: str, status: Status, reason: str | None) -> str:
     if not reason:
         raise TransitionError(identity, Status(status), Status.NEEDS_RECAPTURE, "reason_required")
     return reason
+
+
+def lock_check(identity: str, status: Status, attempts: int, expected: tuple[Status, int] | None) -> None:
+    """Raise TransitionError unless a record in `status` with `attempts` may be locked now: the transition must be
+    allowed and, with `expected` (the status and attempt count an export read), the record must not have changed
+    since (both stores ask this inside the locking transaction, so nothing slips in between)."""
+    check_transition(identity, status, Status.LOCKED)
+    if expected is not None and (Status(expected[0]), int(expected[1])) != (Status(status), int(attempts)):
+        raise TransitionError(identity, Status(status), Status.LOCKED, "changed_meanwhile")
 
 
 def filing_target(identity: str, status: Status) -> Status:

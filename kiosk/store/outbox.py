@@ -11,7 +11,8 @@ a lost reply is harmless (kiosk.store.capture_ids).
 - Reading while offline (get, list, attempts, on_list, roster, search, page, counts_today, picture_bytes, settings,
   operators) falls back to the outbox, which holds this station's own filings and a cache of the hall's class list,
   settings and operators (`refresh_cache()`, at opening and after every resend that reached the server).
-- Every other method needs the server: offline it raises StoreError "server_offline" naming the method.
+- Every other method needs the server (claim, stations, operator changes, reopening, locking...): offline it raises
+  StoreError "server_offline" naming the method; heartbeat and release do nothing offline.
 - `resend()` sends the outbox's unsent filings, oldest first, with their capture ids and offline=True: each one is
   filed once (the server ignores a capture id it has), marked sent in the outbox (kept until a purge), or kept as a
   conflict naming the station that filed the number meanwhile, until an operator resolves it (`resolve()`).
@@ -33,7 +34,7 @@ from kiosk.store.model import Attempt, Record, RecoveryReport
 from kiosk.store.outbox_db import Conflict, ResendReport
 from kiosk.store.postgres_timeouts import STATION, Timeouts
 from kiosk.store.postgres_url import mask_url
-from kiosk.store.sqlite import SqliteRecordStore
+from kiosk.store.sqlite import DB_NAME, SqliteRecordStore, default_station
 from profiles.model import Profile
 
 __all__ = ["HallStore", "Conflict", "ResendReport", "OUTBOX", "new_capture_id"]
@@ -61,23 +62,34 @@ class HallStore:
 
     def __init__(self, url: str, local: Path, station: str | None = None, timeouts: Timeouts = STATION) -> None:
         """Open the outbox in `local`/outbox and the server at `url`, filing as `station` (default: the host
-        name). A server that cannot be reached leaves the store offline (it keeps filing into the outbox); a
-        refused login, a missing or foreign database or a newer schema raise their StoreError."""
+        name). A station that has an outbox from before starts offline when the server cannot be reached (it keeps
+        filing into the outbox, numbers checked against its cached class list); a first opening needs the server
+        (StoreError "server_unreachable", nothing created: there is no class list to check numbers against). A
+        refused login, a missing or foreign database or a newer schema always raise their StoreError."""
         self.url = url
         self.shown = mask_url(url)
-        self.local = private_folder(local)
+        self.local = Path(local)
         self.timeouts = timeouts
-        self.outbox = SqliteRecordStore(self.local / OUTBOX, station=station)
-        self.station = self.outbox.station
+        self.station = (station or "").strip() or default_station()
         self.server: Any = None
         self.online = False
         self._resending = threading.Lock()
         self._profiles: dict[str, Profile] = {}
+        known = (self.local / OUTBOX / DB_NAME).exists()
+        if not known:
+            self._open_server()  # raises: a station's first opening needs its hall
+        try:
+            private_folder(self.local)
+            self.outbox = SqliteRecordStore(self.local / OUTBOX, station=self.station)
+        except BaseException:
+            if self.server is not None:
+                self.server.close()
+            raise
         try:
             if self._reach():
                 self.refresh_cache()
         except BaseException:
-            self.outbox.close()
+            self.close()
             raise
 
     # -- the server and the way back -------------------------------------------------------------------------
@@ -85,17 +97,21 @@ class HallStore:
     def _reach(self) -> bool:
         """Open the server store when it is not open yet; return whether it is open (setup errors raise)."""
         if self.server is None:
-            from kiosk.store.postgres import PostgresRecordStore  # lazy: only halls load the driver
-
             try:
-                self.server = PostgresRecordStore(self.url, station=self.station, timeouts=self.timeouts)
+                self._open_server()
             except StoreError as exc:
                 if exc.code not in TRANSIENT:
                     raise
                 self.online = False
                 return False
-            self.online = True
         return True
+
+    def _open_server(self) -> None:
+        """Open the server's store (online from then on); its StoreError when it cannot be used."""
+        from kiosk.store.postgres import PostgresRecordStore  # lazy: only halls load the driver
+
+        self.server = PostgresRecordStore(self.url, station=self.station, timeouts=self.timeouts)
+        self.online = True
 
     def _went_offline(self) -> None:
         self.online = False
@@ -192,6 +208,26 @@ class HallStore:
                        picture: str | None = None, accepted: bool = False) -> Attempt:
         """Log one attempt on the server, or in the outbox when offline (such attempts stay local)."""
         return self._or_outbox("record_attempt", identity, profile_id, gates, picture=picture, accepted=accepted)
+
+    # -- the hall's leases (kiosk.store.hall_model) ------------------------------------------------------
+
+    def heartbeat(self, state: str = "live") -> None:
+        """Tell the server this station is alive (renewing its claims); offline there is no one to tell: nothing
+        happens (a lost server turns the store offline, `online` says so)."""
+        self._quietly("heartbeat", state)
+
+    def release(self, identity: str | None = None) -> None:
+        """Drop this station's claim on `identity` (None: all); offline nothing happens (the lease runs out)."""
+        self._quietly("release", identity)
+
+    def _quietly(self, name: str, *args: Any) -> None:
+        if self.online and self.server is not None:
+            try:
+                getattr(self.server, name)(*args)
+            except StoreError as exc:
+                if not _lost(exc):
+                    raise
+                self._went_offline()
 
     # -- the way back -------------------------------------------------------------------------------------
 

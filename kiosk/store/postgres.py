@@ -27,9 +27,10 @@ from kiosk.store.audit import AuditEntry
 from kiosk.store.capture_ids import capture_check
 from kiosk.store.errors import PictureRejected, RecordMissing, StoreError
 from kiosk.store.identity import clean_identity, picture_file_name
-from kiosk.store.lifecycle import Status, check_transition, filing_target, reopen_reason
+from kiosk.store.lifecycle import Status, filing_target, lock_check, reopen_reason
 from kiosk.store.model import Attempt, Record, RecoveryReport
 from kiosk.store.operators import Operator
+from kiosk.store.postgres_claims import PostgresClaims
 from kiosk.store.postgres_pages import PostgresPages
 from kiosk.store.postgres_roster import PostgresRoster
 from kiosk.store.postgres_schema import check_version, migrate, schema_version
@@ -55,7 +56,7 @@ def _utc_offset_minutes() -> int:
     return int(time.localtime().tm_gmtoff // 60)
 
 
-class PostgresRecordStore(PostgresPages, PostgresRoster):
+class PostgresRecordStore(PostgresPages, PostgresRoster, PostgresClaims):
     """The records store on the PostgreSQL server at `url` (see the module text); paging, search and saved
     settings come from kiosk.store.postgres_pages, the class list from kiosk.store.postgres_roster."""
 
@@ -297,14 +298,15 @@ class PostgresRecordStore(PostgresPages, PostgresRoster):
                                              Status.NEEDS_RECAPTURE.name, operator, self.station, reason))
             return self._row(db, identity, lock=False)
 
-    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None
-             ) -> list[Record]:
-        """Lock the given records (after export, or by an operator), all or none, each audited; return them."""
+    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None,
+             expected: Mapping[str, tuple[Status, int]] | None = None) -> list[Record]:
+        """Lock the given records (after export, or by an operator), all or none, each audited; return them. With
+        `expected` (identity -> the status and attempt count read before), a record changed since is not locked."""
         ids = [clean_identity(i) for i in identities]
         with self._tx() as db:
             for identity in ids:
                 record = self._row(db, identity)
-                check_transition(identity, record.status, Status.LOCKED)
+                lock_check(identity, record.status, record.attempts, (expected or {}).get(identity))
                 db.execute("UPDATE records SET status = %s, updated = now() WHERE identity = %s",
                            (Status.LOCKED.value, identity))
                 admin.write_audit(db, AuditEntry("", identity, "lock", record.status.name, Status.LOCKED.name,

@@ -31,6 +31,7 @@ from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from kiosk.store.audit import AuditEntry
 from kiosk.store.errors import STORE_CODES, OperatorError, PictureRejected, RecordMissing, StoreError
+from kiosk.store.hall_model import HEARTBEAT_S, LEASE_S, LIVE_S, StationStatus
 from kiosk.store.lifecycle import (FILED_STATUSES, REOPENABLE, TRANSITIONS, Status, TransitionError,
                                    check_transition, refusal)
 from kiosk.store.model import Attempt, Record, RecoveryReport
@@ -72,6 +73,10 @@ __all__ = [
     "PICTURES",
     "PENDING",
     "ORPHANS",
+    "StationStatus",
+    "LEASE_S",
+    "LIVE_S",
+    "HEARTBEAT_S",
 ]
 
 
@@ -82,6 +87,10 @@ class RecordStore(Protocol):
     Refusals are coded errors: TransitionError, RecordMissing, PictureRejected, OperatorError, StoreError."""
 
     station: str
+    #: seconds a claim of this store's station lasts without renewal (kiosk.store.hall_model.LEASE_S)
+    lease_s: float
+    #: seconds after its last heartbeat a station still counts as live (kiosk.store.hall_model.LIVE_S)
+    live_s: float
 
     def get(self, identity: str) -> Record | None: ...
 
@@ -101,8 +110,8 @@ class RecordStore(Protocol):
 
     def mark_recapture(self, identity: str, reason: str, operator: str | None = None) -> Record: ...
 
-    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None
-             ) -> list[Record]: ...
+    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None,
+             expected: Mapping[str, tuple[Status, int]] | None = None) -> list[Record]: ...
 
     def counts_today(self) -> dict[str, int]: ...
 
@@ -134,5 +143,29 @@ class RecordStore(Protocol):
     def replace_roster(self, entries: Sequence[RosterEntry], operator: str | None = None) -> RosterChange: ...
 
     def clear_roster(self, operator: str | None = None) -> int: ...
+
+    # the hall (kiosk.store.hall_model): heartbeats, claims as leases, the stations; times are the server's
+    # clock on PostgreSQL and this computer's on SQLite
+    def heartbeat(self, state: str = "live") -> None:
+        """Record that this station is alive now in `state` (upsert its row, last_seen = now) and renew every
+        unexpired claim of this station to now + lease_s seconds. Call every HEARTBEAT_S seconds."""
+        ...
+
+    def claim(self, identity: str) -> str | None:
+        """Take or renew this station's lease on `identity` until now + lease_s seconds; return None when this
+        station holds it now, else the name of the station holding a live (unexpired) lease on it (then nothing
+        changes). Atomic: of two stations claiming the same number at once exactly one wins. An expired lease of
+        another station is taken over."""
+        ...
+
+    def release(self, identity: str | None = None) -> None:
+        """Drop this station's claim on `identity` (None: all of this station's claims)."""
+        ...
+
+    def stations(self) -> list[StationStatus]:
+        """Return every station with a heartbeat or an attempt today, sorted by name, with its liveness (last
+        heartbeat newer than live_s seconds), the identity it holds a live claim on, and today's filings and
+        attempts counted from the attempts table."""
+        ...
 
     def close(self) -> None: ...

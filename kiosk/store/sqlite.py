@@ -14,13 +14,13 @@ from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from capture.files import fsync_directory as _fsync_directory, write_atomic
-from kiosk.store import migrations, operators as ops, pages, roster_db
+from kiosk.store import claims_db, migrations, operators as ops, pages, roster_db
 from kiosk.store.capture_ids import SqliteCaptureIds, capture_check
 from kiosk.store.audit import AuditEntry, OverrideAudit, read_audit, write_audit
 from kiosk.store.errors import PictureRejected, RecordMissing, StoreError
 from kiosk.store.sqlite_tx import SqliteTx
 from kiosk.store.identity import clean_identity, picture_file_name
-from kiosk.store.lifecycle import Status, check_transition, filing_target, reopen_reason
+from kiosk.store.lifecycle import Status, filing_target, lock_check, reopen_reason
 from kiosk.store.model import Attempt, Record, RecoveryReport, now_local
 from kiosk.store.verify import verify_for_profile
 from profiles.model import Profile
@@ -50,7 +50,8 @@ def _private_dir(path: Path) -> None:
     os.chmod(path, 0o700)
 
 
-class SqliteRecordStore(SqliteTx, roster_db.RosterTable, pages.StorePages, OverrideAudit, SqliteCaptureIds):
+class SqliteRecordStore(SqliteTx, roster_db.RosterTable, pages.StorePages, OverrideAudit, claims_db.ClaimsTable,
+                        SqliteCaptureIds):
     """The records store in one folder (see the module text for the layout and the filing protocol)."""
 
     def __init__(self, folder: str | Path, station: str | None = None, readonly: bool = False) -> None:
@@ -301,15 +302,16 @@ class SqliteRecordStore(SqliteTx, roster_db.RosterTable, pages.StorePages, Overr
                                        operator, self.station, reason))
         return self.get(identity)  # type: ignore[return-value]
 
-    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None
-             ) -> list[Record]:
-        """Lock the given records (after export, or by an operator), all or none, each audited; return them."""
+    def lock(self, identities: Iterable[str], operator: str | None = None, reason: str | None = None,
+             expected: Mapping[str, tuple[Status, int]] | None = None) -> list[Record]:
+        """Lock the given records (after export, or by an operator), all or none, each audited; return them. With
+        `expected` (identity -> the status and attempt count read before), a record changed since is not locked."""
         ids = [clean_identity(i) for i in identities]
         now = now_local()
         with self._tx() as db:
             for identity in ids:
                 record = self._row(db, identity)
-                check_transition(identity, record.status, Status.LOCKED)
+                lock_check(identity, record.status, record.attempts, (expected or {}).get(identity))
                 db.execute("UPDATE records SET status = ?, updated = ? WHERE identity = ?",
                            (Status.LOCKED.value, now, identity))
                 write_audit(db, AuditEntry(now, identity, "lock", record.status.name, Status.LOCKED.name, operator,

@@ -10,6 +10,9 @@ STORE: dict[str, dict[str, str]] = {
                       "en": "A picture is already filed; an operator must first reopen the record for recapture."},
     "same_status": {"zh": "该记录已经是这个状态。", "en": "The record already has this status."},
     "already_reopened": {"zh": "该记录已在等待重拍。", "en": "The record already waits for a new picture."},
+    "changed_meanwhile": {"zh": "导出期间该记录在某个工位上被改动，未锁定；请重新导出。",
+                          "en": "The record changed at a station during the export, so it was not locked; export "
+                                "again."},
     "lock_needs_filed": {"zh": "只有已上传或已重新上传的照片才能导出并锁定。",
                          "en": "Only a filed or re-filed picture can be exported and locked."},
     "refile_needs_recapture": {"zh": "只有工作人员要求重拍后，才能再次存档照片。",

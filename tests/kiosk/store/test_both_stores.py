@@ -72,6 +72,22 @@ def test_refusals_are_coded_and_change_nothing(either_store, pics):
     assert s.audit() == []
 
 
+def test_a_lock_with_an_expected_state_refuses_a_record_changed_since_it_was_read(either_store, pics):
+    s = either_store
+    s.file_picture("2023004", PROFILE, pics[0], GATES_OK)
+    s.file_picture("2023005", PROFILE, pics[0], GATES_OK)
+    read = {i: (s.get(i).status, s.get(i).attempts) for i in ("2023004", "2023005")}
+    s.mark_recapture("2023005", "eyes closed")  # another station reopens and files it again meanwhile
+    s.file_picture("2023005", PROFILE, pics[1], GATES_OK)
+    with pytest.raises(TransitionError) as info:
+        s.lock(["2023004", "2023005"], reason="batch-2", expected=read)
+    assert info.value.code == "changed_meanwhile"
+    assert [s.get(i).status for i in ("2023004", "2023005")] == [Status.FILED, Status.RECAPTURED]  # all or none
+    assert "changed" in error_text(info.value, "en") and "导出" in error_text(info.value, "zh")
+    read["2023005"] = (Status.RECAPTURED, 2)
+    assert [r.status for r in s.lock(["2023004", "2023005"], expected=read)] == [Status.LOCKED, Status.LOCKED]
+
+
 def test_a_picture_that_does_not_meet_the_profile_is_not_filed(either_store, pics):
     s = either_store
     with pytest.raises(PictureRejected) as info:

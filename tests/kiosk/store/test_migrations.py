@@ -126,3 +126,43 @@ def test_a_listing_needs_no_chmod_and_does_not_migrate(tmp_path, data, monkeypat
     # a change needs the owner's account: one sentence, exit 2, no traceback
     assert main(["records", "recapture", "2023001", "--reason", "x", "--store", str(folder)]) == 2
     assert "cannot be changed from this account" in capsys.readouterr().err
+
+
+def _store_at_version(folder, last: int):
+    """Make a records file at schema `last` (steps 1..last) holding one record and one attempt of today."""
+    folder.mkdir()
+    db = sqlite3.connect(folder / "records.sqlite3", isolation_level=None)
+    for version, sql in migrations.STEPS[:last]:
+        for statement in filter(str.strip, sql.split(";")):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {version}")
+    from kiosk.store.model import now_local
+
+    now = now_local()
+    db.execute("INSERT INTO records (identity, profile_id, status, attempts, created, updated, station) "
+               "VALUES ('2023001', ?, ?, 1, ?, ?, 'desk-0')", (PROFILE.id, Status.NOT_UPLOADED.value, now, now))
+    db.execute("INSERT INTO attempts (identity, at, gates, accepted, station) VALUES ('2023001', ?, '{}', 0, "
+               "'desk-0')", (now,))
+    db.close()
+    return folder
+
+
+def test_a_version_4_file_gains_the_hall_keeping_its_records(tmp_path):
+    folder = _store_at_version(tmp_path / "v4", 4)
+    with SqliteRecordStore(folder, readonly=True) as s:  # read-only: no hall tables, stations from attempts
+        assert s.schema_version() == 4 and [(st.name, st.live, st.attempts_today) for st in s.stations()] == [
+            ("desk-0", False, 1)]
+    with SqliteRecordStore(folder, station="desk-1") as s:
+        assert s.schema_version() == migrations.SCHEMA_VERSION >= 5 and s.get("2023001").station == "desk-0"
+        assert s.claim("2023001") is None
+        s.heartbeat()
+        assert [(st.name, st.live, st.capturing) for st in s.stations()] == [
+            ("desk-0", False, None), ("desk-1", True, "2023001")]
+    assert {"stations", "claims"} <= {t for (t,) in sqlite3.connect(folder / "records.sqlite3").execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def test_a_file_from_before_stations_read_only_has_an_empty_hall(tmp_path, data):
+    folder = old_store(tmp_path / "old", data)
+    with SqliteRecordStore(folder, readonly=True) as s:
+        assert s.schema_version() == 0 and s.stations() == []

@@ -88,6 +88,11 @@ def test_a_cut_cable_files_into_the_outbox_and_the_mended_one_sends_it_once(stat
     with pytest.raises(StoreError) as refused:
         station.mark_recapture("2023001", "blurred")
     assert (refused.value.code, refused.value.fields["name"]) == ("server_offline", "mark_recapture")
+    with pytest.raises(StoreError) as no_claim:  # offline a station cannot claim: its filings are "offline"
+        station.claim("2023003")
+    assert no_claim.value.code == "server_offline"
+    station.heartbeat()  # nothing to tell while offline
+    station.release()
     assert _capture_ids(pg_url, "2023002") == []
     relay.mend()
     report = station.resend()
@@ -95,6 +100,8 @@ def test_a_cut_cable_files_into_the_outbox_and_the_mended_one_sends_it_once(stat
     assert station.online and station.pending() == 0
     assert _capture_ids(pg_url, "2023002") == [(attempt.capture_id, True, "desk-1")]
     assert station.get("2023002").station == "desk-1"  # from the server again
+    station.heartbeat()
+    assert station.claim("2023003") is None and [st.name for st in station.stations()] == ["desk-1"]
     second = station.resend()
     assert (second.sent, second.already_there, second.still_offline) == (0, 0, False)
     assert len(_capture_ids(pg_url, "2023002")) == 1
@@ -151,7 +158,7 @@ def test_offline_numbers_are_checked_against_the_cached_class_list(pg_url, relay
 
 
 def test_a_station_opened_while_the_server_is_down_starts_offline_and_catches_up(pg_url, relay, tmp_path, pics):
-    PostgresRecordStore(pg_url).close()  # the hall's schema exists
+    open_store(relay.url_for(pg_url), station="desk-1", local=tmp_path / "local").close()  # it was here before
     relay.cut()
     with open_store(relay.url_for(pg_url), station="desk-1", local=tmp_path / "local") as s:
         assert not s.online and s.server is None
@@ -159,6 +166,13 @@ def test_a_station_opened_while_the_server_is_down_starts_offline_and_catches_up
         relay.mend()
         assert s.resend().sent == 1 and s.online
     assert len(_capture_ids(pg_url, "2023006")) == 1
+
+
+def test_a_first_opening_without_the_server_is_refused_and_creates_nothing(pg_url, relay, tmp_path):
+    relay.cut()
+    with pytest.raises(StoreError) as refused:
+        open_store(relay.url_for(pg_url), station="desk-1", local=tmp_path / "local")
+    assert refused.value.code == "server_unreachable" and not (tmp_path / "local").exists()
 
 
 def test_a_wrong_password_is_still_refused_at_opening(pg_url, tmp_path):

@@ -54,7 +54,7 @@ def test_two_stations_opening_a_new_database_together_migrate_it_once(pg_url):
 
 
 def test_a_version_1_database_gains_the_class_list_and_the_settings_keeping_its_records(pg_url):
-    from kiosk.store.postgres_schema import PROGRAM, V1
+    from kiosk.store.postgres_schema import PROGRAM, SCHEMA_VERSION, V1
 
     with psycopg.connect(pg_url) as db:
         for statement in (s.strip() for s in V1.split(";")):
@@ -69,6 +69,28 @@ def test_a_version_1_database_gains_the_class_list_and_the_settings_keeping_its_
     assert {"roster", "settings"} <= set(_tables(pg_url))
     assert _sql(pg_url, "SELECT indexname FROM pg_indexes WHERE indexname = 'records_updated'") == [
         ("records_updated",)]
+
+
+def test_a_version_2_database_gains_the_hall_keeping_its_records(pg_url):
+    from kiosk.store.postgres_schema import PROGRAM, SCHEMA_VERSION, STEPS
+
+    with psycopg.connect(pg_url) as db:
+        for _, sql in STEPS[:2]:
+            for statement in (s.strip() for s in sql.split(";")):
+                if statement:
+                    db.execute(statement)
+        db.execute("INSERT INTO idphoto_schema (program, version) VALUES (%s, 2)", (PROGRAM,))
+        db.execute("INSERT INTO records (identity, profile_id, status) VALUES ('2023001', %s, %s)",
+                   (PROFILE.id, Status.NOT_UPLOADED.value))
+        db.execute("INSERT INTO attempts (identity, gates, accepted, station) VALUES ('2023001', '{}', false, "
+                   "'desk-0')")
+    with open_store(pg_url, station="desk-1") as s:
+        assert s.schema_version() == SCHEMA_VERSION >= 3 and s.get("2023001").status is Status.NOT_UPLOADED
+        assert s.claim("2023001") is None
+        s.heartbeat()
+        assert [(st.name, st.live, st.capturing, st.attempts_today) for st in s.stations()] == [
+            ("desk-0", False, None, 1), ("desk-1", True, "2023001", 0)]
+    assert {"stations", "claims"} <= set(_tables(pg_url))
 
 
 def test_a_station_older_than_the_schema_says_so_and_writes_nothing(pg_url):
