@@ -81,7 +81,7 @@ def row_counts(url: str, schema: str) -> dict[str, int]:
 
 def _in_schema(url: str, schema: str) -> str:
     """Return `url` opening the database with `schema` as its search path."""
-    return f"{url}?options={quote(f'-c search_path={schema}')}"
+    return f"{url}{'&' if '?' in url else '?'}options={quote(f'-c search_path={schema}')}"
 
 
 def bad_cases(url: str, port: int) -> list[tuple[str, str, str]]:
