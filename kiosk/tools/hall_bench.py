@@ -209,28 +209,41 @@ def drain_kiosk_outboxes(rig: HallRig, root: Path, kiosks: int, timeout_s: float
     return out
 
 
-def run_kiosk(rig: HallRig, k: int, count: int, root: Path, runs: KioskRuns, lock: threading.Lock) -> None:
-    """File `count` people one after another with `idphoto kiosk --headless` (one process per person, as the
-    identity is given on the command line) as station kiosk-K; record the outcome in `runs`."""
+def kiosk_once(rig: HallRig, name: str, local: Path, identity: str) -> tuple[bool, int, str, float]:
+    """Run `idphoto kiosk --headless` once to file `identity` as station `name`; return (filed, exit status, the
+    last line of its standard error, seconds)."""
     import json
 
+    argv = [sys.executable, "-m", "kiosk.commands.main", "kiosk", "--headless", "--camera", "demo",
+            "--store", bare_url(rig.relay_url), "--store-password-file", str(rig.password_file),
+            "--local", str(local), "--station", name, "--identity", identity, "--auto-confirm",
+            "--exit-after", "1", "--max-runtime", "180", "--json"]
+    t0 = time.monotonic()
+    done = subprocess.run(argv, env=child_env(), stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    lines = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{")]
+    filed = done.returncode == 0 and any(x.get("identity") == identity for x in lines)
+    return filed, done.returncode, (done.stderr.strip().splitlines() or ["-"])[-1][:300], time.monotonic() - t0
+
+
+def run_kiosk(rig: HallRig, k: int, count: int, root: Path, runs: KioskRuns, lock: threading.Lock) -> None:
+    """File `count` people one after another with `idphoto kiosk --headless` (one process per person, as the
+    identity is given on the command line) as station kiosk-K; a run that stops at start (exit 2: the server
+    could not be reached during a fault) is started again after 3 s, up to 3 times, as an operator would. Record
+    every outcome in `runs`."""
     name, local = f"kiosk-{k}", root / f"kiosk-{k}"
     for j in range(count):
         identity = f"K{k}P{j:04d}"
-        argv = [sys.executable, "-m", "kiosk.commands.main", "kiosk", "--headless", "--camera", "demo",
-                "--store", bare_url(rig.relay_url), "--store-password-file", str(rig.password_file),
-                "--local", str(local), "--station", name, "--identity", identity, "--auto-confirm",
-                "--exit-after", "1", "--max-runtime", "180", "--json"]
-        t0 = time.monotonic()
-        done = subprocess.run(argv, env=child_env(), stdin=subprocess.DEVNULL, capture_output=True, text=True)
-        lines = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{")]
-        with lock:
-            runs.seconds.append(time.monotonic() - t0)
-            if done.returncode == 0 and any(x.get("identity") == identity for x in lines):
-                runs.filed[identity] = name
-            else:
-                tail = (done.stderr.strip().splitlines() or ["-"])[-1][:300]
-                runs.failed.append({"identity": identity, "exit": done.returncode, "said": tail})
+        for attempt in range(1, 4):
+            filed, status, said, seconds = kiosk_once(rig, name, local, identity)
+            with lock:
+                runs.seconds.append(seconds)
+                if filed:
+                    runs.filed[identity] = name
+                else:
+                    runs.failed.append({"identity": identity, "attempt": attempt, "exit": status, "said": said})
+            if filed or status != 2:
+                break
+            time.sleep(3.0)
 
 
 @dataclass
@@ -275,8 +288,8 @@ def _wait_stations(stations: list[SimStation], driver: "hall_faults.FaultDriver 
         pending = [s for s in stations if s.running() or s.name in busy or s.proc.returncode != 0]
         for s in pending:
             if not s.running() and s.name not in busy and s.proc.returncode not in (0, None):
-                if s.starts < 20:
-                    s.start()  # died by itself (a crash is worth reading in its stderr.txt): go on
+                if s.starts < 40:  # could not open its store during a fault (4), or crashed (stderr.txt)
+                    s.start()
         if not pending and not any(t.is_alive() for t in kiosks):
             return
         time.sleep(0.2)

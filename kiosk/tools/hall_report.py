@@ -31,12 +31,13 @@ def format_hall(result: Any) -> str:
         f"(online only p95 {_f(v.get('online_filing_ms_p95'), ' ms')}), max {_f(v.get('filing_ms_max'), ' ms')}",
         f"  offline filings {v.get('offline_filings')}, resent {v.get('resent')}, already there "
         f"{v.get('already_there')}, conflicts {v.get('conflicts')}, outboxes not drained {v.get('not_drained')}",
-        f"  kiosks: {k.get('filed')} filed, {len(k.get('failed', []))} runs failed, median run "
+        f"  station events: {v.get('events')}; refusals {v.get('refused_codes')}",
+        f"  kiosks: {k.get('filed')} filed, {len(k.get('failed', []))} runs did not file, median run "
         f"{_f(k.get('median_run_s'), ' s')}; their outboxes held {k.get('outbox', {}).get('left')} filings when they "
         f"had finished (sent by the bench: {k.get('outbox', {}).get('sent')}, left {k.get('outbox', {}).get('still')})",
     ]
     for failed in k.get("failed", [])[:5]:
-        lines.append(f"    {failed['identity']}: exit {failed['exit']}: {failed['said']}")
+        lines.append(f"    {failed['identity']} (try {failed.get('attempt', 1)}): exit {failed['exit']}: {failed['said']}")
     if f:
         lines.append(f"  faults: {f['counts']}, stations killed {f['stations_killed']}; a dead station's claim "
                      f"freed after {_f(f['claim_free_s'], ' s')} (lease {f['lease_s']:.0f} s) {f['claim_free_note']}")

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 URL_ENV = "HALL_URL"
-EXIT_DRAINED, EXIT_NOT_DRAINED = 0, 3
+EXIT_DRAINED, EXIT_NOT_DRAINED, EXIT_NOT_OPENED = 0, 3, 4
 
 
 @dataclass
@@ -171,14 +171,20 @@ def drain(store: Any, events: Events, timeout_s: float) -> bool:
 
 
 def run_station(args: argparse.Namespace) -> int:
-    """Run one station (see the module text); return EXIT_DRAINED or EXIT_NOT_DRAINED."""
+    """Run one station (see the module text); return EXIT_DRAINED, EXIT_NOT_DRAINED, or EXIT_NOT_OPENED when the
+    store could not be opened (a first opening needs the server)."""
+    from kiosk.store.errors import StoreError
     from kiosk.store.open import open_store
     from profiles import get_profile
 
     profile = get_profile(args.profile)
     pictures = [Path(p).read_bytes() for p in args.picture]
     journal, events = Journal(Path(args.journal)), Events(Path(args.events), args.station)
-    store = open_store(os.environ[URL_ENV], station=args.station, local=Path(args.local))
+    try:
+        store = open_store(os.environ[URL_ENV], station=args.station, local=Path(args.local))
+    except StoreError as exc:  # a first opening needs the server (a fault may be under way): the bench restarts us
+        events.add("open_failed", code=_code(exc))
+        return EXIT_NOT_OPENED
     events.add("start", online=bool(store.online), pending=store.pending())
     stop = threading.Event()
     try:

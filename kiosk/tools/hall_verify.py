@@ -65,7 +65,8 @@ def station_figures(root: Path) -> dict:
         if e["event"] == "done":
             final[e["station"]] = e
     count = {kind: sum(1 for e in events if e["event"] == kind)
-             for kind in ("refused", "claim_refused", "claim_offline", "beat_failed", "error")}
+             for kind in ("start", "open_failed", "refused", "claim_refused", "claim_offline", "beat_failed",
+                          "error")}
     starts = [e["t"] for e in events if e["event"] == "start"]
     ends = [j["t"] for j in journals if "t" in j]
     window = max(ends) - min(starts) if ends and starts else 0.0
