@@ -25,6 +25,8 @@ def add_parser(subparsers) -> None:
     hall.add_argument("--kiosks", type=int, default=2, help="real headless kiosks beside them (default 2)")
     hall.add_argument("--kiosk-pictures", type=int, default=5, help="people each kiosk files (default 5)")
     hall.add_argument("--faults", action="store_true", help="kill stations, restart the server, cut the cable")
+    hall.add_argument("--pace-s", type=float, default=0.0,
+                      help="seconds between two people at each simulated station (default 0: as fast as it files)")
     hall.add_argument("--seed", type=int, help="the faults' random seed (default: a new one each run)")
     hall.add_argument("--keep", metavar="DIR", help="work in DIR (new) and leave it there for reading")
     p.set_defaults(func=run)
@@ -55,10 +57,12 @@ def _run_hall(args: argparse.Namespace) -> int:
         if getattr(args, flag) < (1 if flag in ("stations", "pictures") else 0):
             raise UsageError(f"--{flag.replace('_', '-')} {getattr(args, flag)}: give a count of at least "
                              f"{1 if flag in ('stations', 'pictures') else 0}.")
+    if args.pace_s < 0:
+        raise UsageError(f"--pace-s {args.pace_s}: give seconds, 0 or more.")
     keep = Path(args.keep) if args.keep else None
     if keep is not None and keep.exists():
         raise UsageError(f"--keep {keep}: already exists; give a new folder.")
     result = run_hall_bench(args.stations, args.pictures, args.kiosks, args.faults, args.kiosk_pictures,
-                            seed=args.seed, keep=keep)
+                            seed=args.seed, keep=keep, pace_s=args.pace_s)
     print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else format_hall(result))
     return EXIT_OK if result.ok else EXIT_FAILED

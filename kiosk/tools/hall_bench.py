@@ -160,7 +160,7 @@ def make_pictures(folder: Path, profile: Any, count: int = 3) -> list[Path]:
 
 
 def sim_stations(root: Path, rig: HallRig, n: int, pictures: int, files: list[Path], profile_id: str,
-                 heartbeat_s: float) -> list[SimStation]:
+                 heartbeat_s: float, pace_s: float = 0.0) -> list[SimStation]:
     """Return `n` station processes (not started) named station-01 ..., filing S01P0000 ... through the relay."""
     out = []
     env = child_env(rig.relay_url)
@@ -170,7 +170,8 @@ def sim_stations(root: Path, rig: HallRig, n: int, pictures: int, files: list[Pa
         argv = [sys.executable, "-m", SIM, "--local", str(folder / "local"), "--station", name,
                 "--prefix", f"S{i:02d}P", "--pictures", str(pictures), "--profile", profile_id,
                 "--journal", str(folder / "journal.jsonl"), "--events", str(folder / "events.jsonl"),
-                "--heartbeat-s", str(heartbeat_s), *[a for f in files for a in ("--picture", str(f))]]
+                "--heartbeat-s", str(heartbeat_s), "--pace-s", str(pace_s),
+                *[a for f in files for a in ("--picture", str(f))]]
         out.append(SimStation(name, folder, argv, env))
     return out
 
@@ -256,6 +257,7 @@ class HallBench:
     kiosk_pictures: int
     faults: bool
     cores: int | None
+    pace_s: float
     load_before: list[float]
     load_after: list[float] = field(default_factory=list)
     elapsed_s: float = 0.0
@@ -299,7 +301,8 @@ def run_load(rig: HallRig, root: Path, opts: dict, profile: Any, files: list[Pat
     """Run the stations and kiosks (with faults when asked); return (kiosk runs, faults done, seconds)."""
     from kiosk.store.hall_model import HEARTBEAT_S
 
-    stations = sim_stations(root, rig, opts["stations"], opts["pictures"], files, profile.id, HEARTBEAT_S)
+    stations = sim_stations(root, rig, opts["stations"], opts["pictures"], files, profile.id, HEARTBEAT_S,
+                            opts.get("pace_s", 0.0))
     runs, lock = KioskRuns(), threading.Lock()
     kiosks = [threading.Thread(target=run_kiosk, args=(rig, k, opts["kiosk_pictures"], root, runs, lock))
               for k in range(1, opts["kiosks"] + 1)]
@@ -329,14 +332,16 @@ def run_load(rig: HallRig, root: Path, opts: dict, profile: Any, files: list[Pat
 
 def run_hall_bench(stations: int = 20, pictures: int = 50, kiosks: int = 2, faults: bool = False,
                    kiosk_pictures: int = 5, seed: int | None = None, keep: Path | None = None,
-                   checks: bool = True) -> HallBench:
+                   checks: bool = True, pace_s: float = 0.0) -> HallBench:
     """Run the whole hall bench (see the module text); return its figures. `keep`: work there and leave it;
-    `checks` False leaves out the claim race and the bad input (then `ok` is the verification's alone)."""
+    `checks` False leaves out the claim race and the bad input (then `ok` is the verification's alone); `pace_s`
+    seconds between two people at each simulated station (0: as fast as the store files)."""
     from profiles import DEFAULT_PROFILE_ID, get_profile
 
     logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)  # its retries during the faults are expected
     profile = get_profile(DEFAULT_PROFILE_ID)
-    result = HallBench(stations, pictures, kiosks, kiosk_pictures, faults, os.cpu_count(), list(os.getloadavg()))
+    result = HallBench(stations, pictures, kiosks, kiosk_pictures, faults, os.cpu_count(), pace_s,
+                       list(os.getloadavg()))
     root = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="idphoto-hall-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     root.chmod(0o711)  # as root the server runs as `nobody`, who must pass to its folder
@@ -345,7 +350,7 @@ def run_hall_bench(stations: int = 20, pictures: int = 50, kiosks: int = 2, faul
         rig.start()
         files = make_pictures(root, profile)
         opts = {"stations": stations, "pictures": pictures, "kiosks": kiosks, "kiosk_pictures": kiosk_pictures,
-                "faults": faults, "seed": seed}
+                "faults": faults, "seed": seed, "pace_s": pace_s}
         result.kiosk_runs, result.faults_done, result.elapsed_s = run_load(rig, root, opts, profile, files)
         result.verify = hall_verify.verify_hall(rig.url, root, result.kiosk_runs["identities"], profile,
                                                 result.elapsed_s)

@@ -9,7 +9,7 @@
   folder and port.
 
 The faults come in a shuffled cycle (each kind once before any kind twice), one at a time, 1.5-4 s apart, until every
-station has filed all its people and each kind happened at least once (or every station is done). Beside them a
+station has filed all its people and each kind happened at least twice (or every station is done). Beside them a
 ghost station claims a number and is killed; the time until another station can claim that number is "a dead
 station's claim frees" (at most the lease, kiosk.store.hall_model.LEASE_S).
 """
@@ -26,6 +26,8 @@ from typing import Any, Callable
 
 GHOST_IDENTITY = "GHOST0001"
 KINDS = ("kill", "cut", "silent_cut", "server_restart")
+#: each kind of fault happens at least this often (unless every station is done before)
+ROUNDS = 2
 
 
 def _filed_all(station: Any) -> bool:
@@ -70,8 +72,8 @@ class FaultDriver:
         t0 = time.monotonic()
         cycle: list[str] = []
         while not self._stop.wait(self.random.uniform(1.5, 4.0)):
-            if all(_filed_all(s) for s in self.stations) and all(self.done.values()):
-                return  # everyone filed and each kind of fault happened at least once
+            if all(_filed_all(s) for s in self.stations) and min(self.done.values()) >= ROUNDS:
+                return  # everyone filed and each kind of fault happened ROUNDS times
             if not cycle:
                 cycle = list(KINDS)
                 self.random.shuffle(cycle)

@@ -195,6 +195,7 @@ def run_station(args: argparse.Namespace) -> int:
             identity = f"{args.prefix}{j:04d}"
             if identity not in done:
                 file_one(store, profile, identity, pictures[j % len(pictures)], journal, events)
+                time.sleep(args.pace_s)  # the next person steps up
         events.add("filed_all")
         drained = drain(store, events, args.drain_timeout_s)
         stop.set()
@@ -237,6 +238,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--events", help="what happened (JSON lines)")
     p.add_argument("--heartbeat-s", type=float, default=HEARTBEAT_S)
     p.add_argument("--drain-timeout-s", type=float, default=180.0)
+    p.add_argument("--pace-s", type=float, default=0.0, help="seconds between two people (default 0)")
     p.add_argument("--ghost", metavar="IDENTITY", help="only claim IDENTITY and beat until killed")
     return p
 
