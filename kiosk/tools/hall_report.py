@@ -37,7 +37,8 @@ def format_hall(result: Any) -> str:
         f"had finished (sent by the bench: {k.get('outbox', {}).get('sent')}, left {k.get('outbox', {}).get('still')})",
     ]
     for failed in k.get("failed", [])[:5]:
-        lines.append(f"    {failed['identity']} (try {failed.get('attempt', 1)}): exit {failed['exit']}: {failed['said']}")
+        lines.append(f"    {failed['identity']} (try {failed.get('attempt', 1)}): exit {failed['exit']}: "
+                     f"{failed['said']}")
     if f:
         lines.append(f"  faults: {f['counts']}, stations killed {f['stations_killed']}; a dead station's claim "
                      f"freed after {_f(f['claim_free_s'], ' s')} (lease {f['lease_s']:.0f} s) {f['claim_free_note']}")
