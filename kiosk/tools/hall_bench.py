@@ -115,8 +115,9 @@ class SimStation:
 
     def start(self) -> None:
         """Start (or restart) the process."""
-        self.proc = subprocess.Popen(self.argv, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=open(self.folder / "stderr.txt", "ab"))
+        with open(self.folder / "stderr.txt", "ab") as err:  # the child keeps its own copy
+            self.proc = subprocess.Popen(self.argv, env=self.env, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=err)
         self.starts += 1
 
     def kill(self) -> bool:
@@ -322,10 +323,12 @@ def run_load(rig: HallRig, root: Path, opts: dict, profile: Any, files: list[Pat
     if driver is not None:
         driver.finish()
         _wait_stations(stations, None, 300.0)  # a station restarted at the very end drains its outbox too
+    unfinished = [s.name for s in stations if s.running() or s.proc.returncode != 0]  # a stuck station
     for s in stations:
         s.kill()
     done = driver.summary() if driver is not None else {}
     kiosk = {"filed": len(runs.filed), "failed": runs.failed, "identities": runs.filed, "outbox": runs.outbox,
+             "stations_unfinished": unfinished, "station_starts": sum(s.starts for s in stations),
              "median_run_s": round(sorted(runs.seconds)[len(runs.seconds) // 2], 2) if runs.seconds else None}
     return kiosk, done, elapsed
 
@@ -358,8 +361,8 @@ def run_hall_bench(stations: int = 20, pictures: int = 50, kiosks: int = 2, faul
             result.race = hall_checks.claim_race(rig.url, rounds=100)
             result.bad_input = hall_checks.bad_input(rig, root)
         result.load_after = list(os.getloadavg())
-        result.ok = hall_verify.all_good(result.verify) and (not checks or (result.race.get("ok", False) and all(
-            b["ok"] for b in result.bad_input)))
+        checked = not checks or (result.race.get("ok", False) and all(b["ok"] for b in result.bad_input))
+        result.ok = hall_verify.all_good(result.verify) and not result.kiosk_runs["stations_unfinished"] and checked
         return result
     finally:
         rig.stop()

@@ -31,7 +31,8 @@ def format_hall(result: Any) -> str:
         f"(online only p95 {_f(v.get('online_filing_ms_p95'), ' ms')}), max {_f(v.get('filing_ms_max'), ' ms')}",
         f"  offline filings {v.get('offline_filings')}, resent {v.get('resent')}, already there "
         f"{v.get('already_there')}, conflicts {v.get('conflicts')}, outboxes not drained {v.get('not_drained')}",
-        f"  station events: {v.get('events')}; refusals {v.get('refused_codes')}",
+        f"  station events: {v.get('events')}; refusals {v.get('refused_codes')}; station processes started "
+        f"{k.get('station_starts')}, unfinished {k.get('stations_unfinished')}",
         f"  kiosks: {k.get('filed')} filed, {len(k.get('failed', []))} runs did not file, median run "
         f"{_f(k.get('median_run_s'), ' s')}; their outboxes held {k.get('outbox', {}).get('left')} filings when they "
         f"had finished (sent by the bench: {k.get('outbox', {}).get('sent')}, left {k.get('outbox', {}).get('still')})",
