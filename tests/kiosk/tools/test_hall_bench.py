@@ -91,3 +91,15 @@ def test_a_torn_last_journal_line_is_not_a_confirmed_filing(tmp_path):
 def test_the_95th_percentile_is_the_nearest_rank():
     assert percentile(list(range(1, 101)), 0.95) == 95
     assert percentile([3.0], 0.95) == 3.0 and percentile([], 0.95) is None
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--stations", "0"], "--stations 0: give a count of at least 1."),
+    (["--kiosks", "-1"], "--kiosks -1: give a count of at least 0."),
+    (["--pace-s", "-2"], "--pace-s -2.0: give seconds, 0 or more."),
+])
+def test_bench_hall_refuses_counts_that_make_no_run(argv, words, capsys):
+    from kiosk.commands.main import main
+
+    assert main(["bench", "--hall", *argv]) == 2
+    assert words in capsys.readouterr().err
