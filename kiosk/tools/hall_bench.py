@@ -148,6 +148,7 @@ def make_pictures(folder: Path, profile: Any, count: int = 3) -> list[Path]:
     """Make `count` valid pictures (distinct bytes) from the packaged demo still with the project's picture code;
     return their files."""
     from capture.analyzer import StillAnalyzer
+    from capture.files import write_atomic
     from capture.picture import make_picture
     from kiosk.tools.bench import demo_frames
 
@@ -155,7 +156,7 @@ def make_pictures(folder: Path, profile: Any, count: int = 3) -> list[Path]:
     with StillAnalyzer() as analyzer:
         for i, frame in enumerate(demo_frames((1920, 1080), count)):
             path = folder / f"picture{i}.jpg"
-            path.write_bytes(make_picture(frame, profile, analyzer, "bench").data)
+            write_atomic(path, make_picture(frame, profile, analyzer, "bench").data, mode=0o600)
             paths.append(path)
     return paths
 
@@ -167,7 +168,7 @@ def sim_stations(root: Path, rig: HallRig, n: int, pictures: int, files: list[Pa
     env = child_env(rig.relay_url)
     for i in range(1, n + 1):
         name, folder = f"station-{i:02d}", root / f"station-{i:02d}"
-        folder.mkdir(parents=True)
+        folder.mkdir(mode=0o700, parents=True)
         argv = [sys.executable, "-m", SIM, "--local", str(folder / "local"), "--station", name,
                 "--prefix", f"S{i:02d}P", "--pictures", str(pictures), "--profile", profile_id,
                 "--journal", str(folder / "journal.jsonl"), "--events", str(folder / "events.jsonl"),

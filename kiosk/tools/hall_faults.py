@@ -235,7 +235,7 @@ def ghost_claim_free_s(url: str, folder: Path, stop: threading.Event, timeout_s:
     station every 0.5 s; return the seconds from the kill until that claim won (the number is released again)."""
     from kiosk.store.errors import StoreError
 
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     ghost = _start_ghost(url, folder)
     time.sleep(1.0)
     ghost.kill()

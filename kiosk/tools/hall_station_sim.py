@@ -72,8 +72,12 @@ class Events:
     def add(self, event: str, **fields: Any) -> None:
         """Append one event with the time (epoch seconds) and this station's name."""
         line = json.dumps({"event": event, "station": self.station, "t": time.time(), **fields}, default=str)
-        with self._lock, open(self.path, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
+        with self._lock:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                os.write(fd, (line + "\n").encode("utf-8"))
+            finally:
+                os.close(fd)
 
 
 def _code(exc: BaseException) -> str:
