@@ -68,6 +68,7 @@ class ConsoleBridge:
         self._profile_changed = False  # the gates must judge by another profile
         self.session: Callable[[], Any] | None = None  # the student's Session, for an override (set by the loop)
         self.at_guide: Callable[[], bool] = lambda: False  # a student is at the guide screen (set by the loop)
+        self.hall: Callable[[], Any] | None = None  # the hall link's snapshot, for the hall page (set by the loop)
         self._applied_override: object = None  # the session override the gates judge by now
         self.camera_check: Callable[[str], bool] = check_camera  # replaced in tests
         self._checking: tuple[str, threading.Thread, list[bool]] | None = None
@@ -146,6 +147,7 @@ class ConsoleBridge:
                                        source=StoreSource(self.store), rows_per_page=rows_for_height(self.o.size[1]),
                                        letters=self.o.identity_rules.typed_letters(), origins=self.o.origins)
         self.console.on_tick = self.poll
+        self.console.hall_source = self.hall  # the console's hall page reads the link's snapshot (never waits)
         log.info("operator console opened")
 
     def poll(self) -> None:
