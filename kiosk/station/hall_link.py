@@ -223,14 +223,19 @@ class HallLink:
             self._wake.wait(self.every_s)
             self._wake.clear()
 
-    def stop(self, wait_s: float = 15.0) -> None:
-        """Stop the thread (waiting at most `wait_s` seconds for its round) and release all of this station's
-        claims (when the server can be reached; otherwise their leases run out)."""
+    def halt(self, wait_s: float = 15.0) -> None:
+        """Stop the thread (waiting at most `wait_s` seconds for its round) and nothing else: no more beats, no
+        claim released (what a station that died looks like to the hall)."""
         thread, self._thread = self._thread, None
         self._stop.set()
         self._wake.set()
         if thread is not None:
             thread.join(wait_s)
+
+    def stop(self, wait_s: float = 15.0) -> None:
+        """Stop the thread (see `halt`) and release all of this station's claims (when the server can be reached;
+        otherwise their leases run out)."""
+        self.halt(wait_s)
         with self._claims:
             self._releases.clear()
             if self.offline():
