@@ -1,6 +1,7 @@
-"""The kiosk's log: rotating, appending, owner-only, in the store folder. Only codes and states go in it — never
-identities, names or pictures (those are personal data). The log folder (and the store folder, when the log is the
-first to need it) is created 0700; each log file is created 0600."""
+"""The kiosk's log: rotating, appending, owner-only, in the station's own folder (`local`: the store folder of a
+station filing into a folder, its local folder beside a hall server). Only codes and states go in it — never
+identities, names, pictures or a database password (URLs are logged masked). The log folder (and the station's
+folder, when the log is the first to need it) is created 0700; each log file is created 0600."""
 from __future__ import annotations
 
 import logging
@@ -27,9 +28,10 @@ class _OwnerOnlyRotatingHandler(RotatingFileHandler):
         return stream
 
 
-def setup_logging(store_dir: str | Path, level: int = logging.INFO) -> Path:
-    """Send the `idphoto` and `capture` loggers to STORE/log/kiosk.log (1 MB × 5 files, appended); return its path."""
-    folder = private_folder(Path(store_dir) / "log")
+def setup_logging(local: str | Path, level: int = logging.INFO) -> Path:
+    """Send the `idphoto` and `capture` loggers to LOCAL/log/kiosk.log (1 MB × 5 files, appended), LOCAL being the
+    station's own folder; return its path."""
+    folder = private_folder(Path(local) / "log")
     try:
         os.chmod(folder, 0o700)  # a log folder made by an older version may be 0755
     except OSError:

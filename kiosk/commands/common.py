@@ -29,6 +29,10 @@ CLI_CODES: Mapping[str, tuple[str, ...]] = {
     "export_failed": ("error",),
     "no_display": (),
     "display_unusable": ("detail",),
+    **{code: () for code in ("store_url_malformed", "store_url_no_host", "store_url_no_database",
+                             "store_url_no_user", "password_file_empty")},  # idphoto kiosk: a hall server's URL
+    "password_file_unreadable": ("error",),
+    "local_unusable": ("error",),
 }
 
 

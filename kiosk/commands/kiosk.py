@@ -6,14 +6,22 @@ first, then the flags given here (flags win). The other flags are run knobs for 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from kiosk.commands.common import CommandError, UsageError, load_config, new_backdrop, unusable_store
 from kiosk.station.settings import SETTINGS, RunKnobs, Setting, SettingError, resolve, saved_layer, worded
+from kiosk.station.store_address import local_of
+from kiosk.store.open import is_server_url, shown
 from kiosk.texts import error_text, text
 from profiles import get_profile
+
+if TYPE_CHECKING:
+    from kiosk.store.identity import IdentityError
+
+log = logging.getLogger("idphoto.kiosk")
 
 
 def _add_session_knobs(p: argparse.ArgumentParser) -> None:
@@ -33,7 +41,7 @@ def _add_output_knobs(p: argparse.ArgumentParser) -> None:
 
 
 #: the run-knob flags, placed after the flag of a setting so that --help keeps its order
-_KNOB_FLAGS_AFTER = {"store": _add_session_knobs, "registration_pattern": _add_output_knobs}
+_KNOB_FLAGS_AFTER = {"local": _add_session_knobs, "registration_pattern": _add_output_knobs}
 
 
 def _add_setting_flag(p: argparse.ArgumentParser, setting: Setting) -> None:
@@ -80,10 +88,29 @@ def flag_values(args: argparse.Namespace) -> dict[str, Any]:
 
 def kiosk_settings(args: argparse.Namespace) -> dict[str, Any]:
     """Return every station setting's value: the flag's, else the one saved from the operator console, else the
-    --config file's, else built-in (with where each came from)."""
+    --config file's, else built-in (with where each came from). `store` is the store to open (a folder, or a hall
+    server's URL with the password of store_password_file in it: never print it, see kiosk.store.open.shown);
+    `local` the station's own folder."""
     file_values = load_config(args.config).values if args.config else {}
     flags = flag_values(args)
-    return resolve(file_values, saved_layer(file_values, flags), flags)  # saved: from the operator console
+    store = store_address(file_values, flags)
+    values = resolve(file_values, saved_layer(file_values, flags, store), flags)  # saved: from the operator console
+    values["store"] = store
+    values["local"] = str(local_of(store, values["local"]))
+    return values
+
+
+def store_address(file_values: dict[str, Any], flags: dict[str, Any]) -> str:
+    """Return the store the settings name (`store_url` when set, else `store`), a URL with the password of
+    store_password_file put in (in memory only); CommandError (exit 2) naming the masked URL or the file, why and
+    what to do (the sentences: kiosk/texts/cli.py)."""
+    from kiosk.station.store_address import AddressError, check_url, store_given, with_password
+
+    given = resolve(file_values, {}, flags)
+    try:
+        return with_password(check_url(store_given(given, given.origins)), given["store_password_file"])
+    except AddressError as exc:
+        raise CommandError(exc.code, exc.subject, **exc.fields) from None
 
 
 def _camera(asked: str | None) -> str:
@@ -113,11 +140,9 @@ def _run_knobs(args: argparse.Namespace, values: dict[str, Any]) -> RunKnobs:
     if args.identity is not None:
         from kiosk.station.settings import identity_rules
         from kiosk.store.identity import IdentityError, validate_identity
-        from kiosk.store.roster import roster_problem_at
-
         try:
             identity = validate_identity(args.identity, identity_rules(values), "command").code
-            problem = roster_problem_at(values["store"], identity)  # with a class list, only numbers on it
+            problem = _roster_problem(values["store"], identity)  # with a class list, only numbers on it
             if problem is not None:
                 raise problem
         except IdentityError as exc:
@@ -126,6 +151,25 @@ def _run_knobs(args: argparse.Namespace, values: dict[str, Any]) -> RunKnobs:
                     identity=identity, skip_identify=args.skip_identify, json_lines=args.json,
                     max_runtime_s=args.max_runtime, screenshot_dir=Path(args.screenshots) if args.screenshots else None,
                     startup_probe=args.startup_probe, probe_run_s=args.probe_run)
+
+
+def _roster_problem(store: str, identity: str) -> "IdentityError | None":
+    """Return the IdentityError when the store's class list does not hold `identity` (None: on it, no list, or the
+    store cannot be read now: the kiosk says why when it opens it). A hall server is read, read-only."""
+    from kiosk.store.open import open_store
+    from kiosk.store.records import StoreError
+    from kiosk.store.roster import roster_problem, roster_problem_at
+
+    if not is_server_url(store):
+        return roster_problem_at(store, identity)
+    try:
+        opened = open_store(store, readonly=True)
+    except StoreError:
+        return None
+    try:
+        return roster_problem(opened, identity)
+    finally:
+        opened.close()
 
 
 def _need_display() -> None:
@@ -139,26 +183,13 @@ def _need_display() -> None:
         raise CommandError(code, detail=detail) if code == "display_unusable" else CommandError(code)
 
 
-def _local_store_only(store: str) -> None:
-    """Stop with a usage error when `store` is a hall server's URL: the kiosk files into a local folder until the
-    station's own local folder (log, outbox, exports) exists beside a server store; `idphoto records` already works on
-    a URL. The password is never printed."""
-    from kiosk.store.postgres_url import is_server_url, mask_url
-
-    if is_server_url(store):
-        raise UsageError(f"--store {mask_url(store)}: the kiosk cannot file to a hall server yet; give it a store "
-                         "folder (--store DIR). `idphoto records --store URL` already works on the hall server.")
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the kiosk until it is quit; return its exit status."""
     # the live kiosk (pygame, the models) is imported here, not at the top, so `idphoto --help` starts fast
-    from kiosk.logs import setup_logging
     from kiosk.station.loop import KioskApp
     from kiosk.station.settings import KioskOptions, station_settings
 
     values = kiosk_settings(args)
-    _local_store_only(str(values["store"]))
     if not args.headless:
         _need_display()
     profile = get_profile(values["profile"], values["profiles_dir"])
@@ -166,9 +197,31 @@ def run(args: argparse.Namespace) -> int:
     new_backdrop(profile, values["replace_backdrop"], values["backdrop"])
     knobs = _run_knobs(args, values)
     camera = _camera(values["camera"])
-    try:
-        setup_logging(values["store"])
-    except OSError as exc:
-        raise unusable_store(values["store"], exc) from None
     options = KioskOptions.of(station_settings(values, profile, camera), knobs)
-    return KioskApp(options).run()
+    if is_server_url(str(options.store)):  # a server that cannot be used stops here, before anything is made locally
+        app = KioskApp(options)
+        _log_to(values["local"], str(options.store), on_failure=app.store.close)
+        print(text("cli.kiosk_files_to", "en", store=shown(options.store), name=options.station,
+                   folder=values["local"]), file=sys.stderr)
+    else:  # a folder that cannot be written stops here, with the folder named
+        _log_to(values["local"], str(options.store))
+        app = KioskApp(options)
+    log.info("store %s, local folder %s", shown(options.store), values["local"])
+    return app.run()
+
+
+def _log_to(local: str, store: str, on_failure: Callable[[], None] = lambda: None) -> None:
+    """Send the kiosk's log to the station's own folder `local`; a usage error (exit 2) naming the folder when it
+    cannot be made or written (`on_failure` is called first)."""
+    from kiosk.logs import setup_logging
+
+    try:
+        setup_logging(local)
+    except OSError as exc:
+        on_failure()
+        raise (unusable_store(local, exc) if local == store else _unusable_local(local, exc)) from None
+
+
+def _unusable_local(folder: str, exc: OSError) -> CommandError:
+    """Return the error for a station's local folder that cannot be created or written."""
+    return CommandError("local_unusable", f"--local {folder}", error=exc.strerror or type(exc).__name__)

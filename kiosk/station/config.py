@@ -3,7 +3,8 @@
 Every key is optional and is one of the station settings (kiosk/station/settings.py), with the same meaning as the
 command-line flag of the same name (flags given on the command line win). Unknown keys and wrong values are refused
 with the file, the key and what was expected, so a typo never silently falls back to a default. See
-docs/kiosk.example.toml.
+docs/kiosk.example.toml. A hall server's URL (`store_url`, or `store`) is kept as written; the password is best
+kept out of the file, in `store_password_file` (read at start, relative to the config file) or PGPASSWORD.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def load_kiosk_config(path: str | Path) -> KioskConfig:
             value = setting.clean(value)
         except SettingError as exc:
             raise ConfigError(path, worded(key, str(exc))) from None
-        if setting.file_relative:  # relative folders are relative to the config file, not to where it is run from
+        if setting.file_relative and not _is_url(value):  # relative folders: relative to the config file
             value = _beside(path, value)
         values[setting.name] = value
     return KioskConfig(values, source=str(path))
@@ -63,6 +64,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, "the file is not UTF-8 text.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, f"not valid TOML: {exc}.") from None
+
+
+def _is_url(value: Any) -> bool:
+    """Return True for a hall server's postgresql:// URL (`store` may be one): it stays as written."""
+    from kiosk.store.postgres_url import is_server_url
+
+    return isinstance(value, str) and is_server_url(value)
 
 
 def _beside(path: Path, value: str | tuple[str, ...]) -> str | tuple[str, ...]:

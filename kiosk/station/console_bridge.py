@@ -11,12 +11,15 @@ shared PIN file of older stations (operator-pin.txt in the store folder: its has
 or, without that file, with the factory PIN that must be changed at first use. The file is then no longer read."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import shutil
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from kiosk.console.console import (AcceptOverride, ChooseBackdrop, ChooseCamera, ChooseProfile, Choice, ExitConsole, Export, LockRecord,
                                    MarkRecapture, OperatorConsole, PrintSheet, SavePin, profile_choices,
@@ -24,6 +27,9 @@ from kiosk.console.console import (AcceptOverride, ChooseBackdrop, ChooseCamera,
 from kiosk.console.pages import SEARCH_PAGES
 from kiosk.console.source import StoreSource
 from capture.errors import CodedError
+from capture.files import private_folder, write_atomic
+from kiosk.station.settings import local_folder
+from kiosk.store.postgres_url import is_server_url
 from kiosk.store.records import FIRST_OPERATOR, SqliteRecordStore
 
 if TYPE_CHECKING:
@@ -49,6 +55,22 @@ def check_camera(spec: str, timeout_s: float = CAMERA_CHECK_S) -> bool:
         return first_frame(open_source(spec), timeout_s) is not None
     except CameraError:
         return False
+
+
+@contextlib.contextmanager
+def _picture_file(data: bytes, exports: Path, path: Path | None) -> Iterator[Path]:
+    """Yield a file holding the picture `data`: its own `path` when the store keeps one, else a private copy in a
+    0700 folder under `exports` (a hall server keeps pictures in the database), removed afterwards."""
+    if path is not None and path.is_file():
+        yield path
+        return
+    folder = Path(tempfile.mkdtemp(prefix=".picture-", dir=private_folder(exports)))
+    try:
+        copy = folder / "picture.jpg"
+        write_atomic(copy, data)
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class ConsoleBridge:
@@ -121,7 +143,13 @@ class ConsoleBridge:
     @property
     def pin_file(self) -> Path:
         """Return the shared PIN file of older stations (read once, when the store has no operators yet)."""
-        return Path(self.o.store) / "operator-pin.txt"
+        return (local_folder(self.o) if is_server_url(str(self.o.store)) else Path(self.o.store)) / "operator-pin.txt"
+
+    @property
+    def exports(self) -> Path:
+        """Return the folder exports and print sheets are written to: `exports` in the station's own folder (the
+        store folder unless --local says otherwise)."""
+        return local_folder(self.o) / "exports"
 
     def operators(self) -> list[tuple[str, str]]:
         """Return (name, PIN hash) of every operator, making the first one when the store has none."""
@@ -311,15 +339,16 @@ class ConsoleBridge:
         from kiosk.station.console_print import nearest_size, print_record_sheet
 
         record = self.store.get(identity)
-        path = self.store.path_of(record) if record is not None else None
-        if path is None or not path.is_file():
+        data = self.store.picture_bytes(record) if record is not None else None
+        if not data:
             if self.console is not None:
                 self.console.notify("op_print_no_picture", bad=True)
             return
         profile = self._profile_of(record.profile_id)
         size = nearest_size(profile.width_px / profile.dpi * 25.4, profile.height_px / profile.dpi * 25.4)
         try:
-            result = print_record_sheet(path, Path(self.o.store) / "exports", size, record.identity)
+            with _picture_file(data, self.exports, self.store.path_of(record)) as path:
+                result = print_record_sheet(path, self.exports, size, record.identity)
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("print sheet failed: %s", type(exc).__name__)
             if self.console is not None:
@@ -342,7 +371,7 @@ class ConsoleBridge:
     def _export(self) -> None:
         from kiosk.store.export import export_batch
 
-        out = Path(self.o.store) / "exports" / dt.datetime.now().strftime("batch-%Y%m%d-%H%M%S.zip")
+        out = self.exports / dt.datetime.now().strftime("batch-%Y%m%d-%H%M%S.zip")
         report = export_batch(self.store, out)  # it creates the exports folder, owner-only
         log.info("export: %d pictures, %d refused", len(report.exported), len(report.refused))
         if self.console is None:

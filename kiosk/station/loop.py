@@ -23,7 +23,7 @@ from kiosk.station.hall_link import HallLink, hall_notice, most_important
 from kiosk.station.guidance import Guidance
 from kiosk.station.operator_gate import OperatorGate
 from kiosk.station.session import Session
-from kiosk.station.settings import KioskOptions
+from kiosk.station.settings import KioskOptions, local_folder
 from kiosk.station.sounds import SoundPlayer
 from kiosk.station.states import STATES, Context
 from kiosk.station.view_model import ViewModel
@@ -66,7 +66,8 @@ class KioskApp:
         self.on_state = on_state
         self.started_s = clock()
         self.flow = Flow(FlowConfig(), clock)
-        self.store = open_store(options.store, station=options.station)  # a folder, or a hall's postgresql:// URL
+        self.store = open_store(options.store, station=options.station,  # a folder, or a hall's postgresql:// URL
+                                local=local_folder(options))
         self.sound = SoundPlayer(options.sound)
         self.ctx = Context(options, self.store, self.sound, clock, self.flow.config, lang=options.lang,
                            started_s=self.started_s, entered_at_s=self.flow.entered_at_s)

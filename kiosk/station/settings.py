@@ -148,8 +148,17 @@ def _settings_table() -> tuple[Setting, ...]:
                 "may give another: the one it gives is logged and checked against the profile)", "text",
                 "--camera-size", check=_size),
         Setting("size", "1280x800", "window size WIDTHxHEIGHT (default 1280x800)", "text", "--size", check=_size),
-        Setting("store", "kiosk-store", "folder where pictures are filed (default ./kiosk-store)", "text", "--store",
+        Setting("store", "kiosk-store", "folder where pictures are filed (default ./kiosk-store), or a hall server's "
+                "postgresql://USER@HOST:PORT/DATABASE URL", "text", "--store", file_relative=True),
+        Setting("store_url", None, "a hall server's postgresql:// URL: the store instead of the store folder (without "
+                "a password in it, the driver reads PGPASSWORD or the PGPASSFILE file)", "text", "--store-url",
+                metavar="URL"),
+        Setting("store_password_file", None, "a file holding the hall server's password on its first line, read at "
+                "start (never printed or logged)", "text", "--store-password-file", metavar="FILE",
                 file_relative=True),
+        Setting("local", None, "this station's own folder: its log, its outbox, its exports and print sheets "
+                "(default: the store folder; ./kiosk-store with a hall server's URL)", "text", "--local",
+                metavar="DIR", file_relative=True),
         Setting("station", None, "this station's name, kept with every attempt, filing and audit row (default: "
                 "this computer's host name)", "text", "--station", metavar="NAME", check=_station),
         Setting("accept", DEFAULT_RULES.kinds, "numbers accepted at the keypad, comma separated, from "
@@ -205,10 +214,12 @@ def resolve(file_values: Mapping[str, Any], saved_values: Mapping[str, Any],
     return values
 
 
-def saved_layer(file_values: Mapping[str, Any], flag_values: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the settings saved from the operator console for this station (its name and store folder as the
-    flags, else the config file, else the built-in values say), cleaned; a saved value this program no longer
-    takes (a profile removed since) is left out, so the layers below apply."""
+def saved_layer(file_values: Mapping[str, Any], flag_values: Mapping[str, Any],
+                store: str | None = None) -> dict[str, Any]:
+    """Return the settings saved from the operator console for this station (its name and store as the flags, else
+    the config file, else the built-in values say; `store`, when given, is the store: a URL with its password),
+    cleaned; a saved value this program no longer takes (a profile removed since) is left out, so the layers below
+    apply."""
     from kiosk.store.postgres_url import is_server_url
     from kiosk.store.saved import saved_settings
 
@@ -216,10 +227,11 @@ def saved_layer(file_values: Mapping[str, Any], flag_values: Mapping[str, Any]) 
         return flag_values.get(name, file_values.get(name, built_in(name)))
 
     out: dict[str, Any] = {}
+    store = store or str(given("store"))
     read = saved_settings
-    if is_server_url(str(given("store"))):  # a hall's server: read there (psycopg loaded only then)
+    if is_server_url(store):  # a hall's server: read there (psycopg loaded only then)
         from kiosk.store.postgres_pages import hall_saved_settings as read
-    for name, value in read(str(given("store")), station_name(given("station"))).items():
+    for name, value in read(store, station_name(given("station"))).items():
         if name not in SAVED:
             continue
         try:
@@ -248,14 +260,16 @@ def identity_rules(values: Mapping[str, Any]) -> IdentityRules:
 
 @dataclass
 class StationSettings:
-    """The station settings as the live kiosk uses them: the profile loaded, sizes in pixels, the store a Path, the
+    """The station settings as the live kiosk uses them: the profile loaded, sizes in pixels, the store a Path (a
+    folder) or a str (a hall server's URL, its password in it: show it with kiosk.store.open.shown only), the
     accepted numbers as IdentityRules. `camera` is decided at start when not set (webcam 0 if present, else demo)."""
 
     profile: Profile
     camera: str = "demo"
     lang: str = built_in("lang")
     fullscreen: bool = built_in("fullscreen")
-    store: Path = Path(built_in("store"))
+    store: Path | str = Path(built_in("store"))
+    local: Path | None = None  # the station's own folder (log, outbox, exports); None: the store folder
     size: tuple[int, int] = parse_size(built_in("size"))
     sound: bool = built_in("sound")  # countdown ticks, shutter, saved chime (silent anyway without an audio device)
     #: 换底 at the kiosk: paint the backdrop the profile's colour (`backdrop` by name, else its first), so a station
@@ -273,11 +287,33 @@ def station_settings(values: Mapping[str, Any], profile: Profile, camera: str) -
     """Return the StationSettings of resolved setting `values` (see `resolve`), with the loaded `profile` and the
     `camera` decided at start."""
     return StationSettings(profile=profile, camera=camera, lang=values["lang"], fullscreen=values["fullscreen"],
-                           store=Path(values["store"]), size=parse_size(values["size"]), sound=values["sound"],
+                           store=_store_value(values["store"]), local=_local_value(values),
+                           size=parse_size(values["size"]), sound=values["sound"],
                            replace_backdrop=values["replace_backdrop"], backdrop=values["backdrop"],
                            identity_rules=identity_rules(values), station=station_name(values["station"]),
                            camera_size=parse_size(values["camera_size"]),
                            origins=dict(getattr(values, "origins", {})))
+
+
+def _store_value(store: str | Path) -> Path | str:
+    """Return the store as the kiosk keeps it: a folder as a Path, a URL as a str (a Path would fold its "//")."""
+    from kiosk.store.postgres_url import is_server_url
+
+    return str(store).strip() if is_server_url(str(store)) else Path(store)
+
+
+def _local_value(values: Mapping[str, Any]) -> Path:
+    from kiosk.station.store_address import local_of
+
+    return local_of(str(values["store"]), values.get("local"))
+
+
+def local_folder(settings: "StationSettings") -> Path:
+    """Return the station's own folder (log, outbox, exports, print sheets): `local`, else the store folder, else
+    ./kiosk-store for a hall server's URL."""
+    from kiosk.station.store_address import local_of
+
+    return local_of(str(settings.store), settings.local)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from kiosk.store.postgres_url import is_server_url, mask_url
 __all__ = ["open_store", "shown", "is_server_url"]
 
 
-def open_store(spec: str | Path, station: str | None = None, readonly: bool = False):
+def open_store(spec: str | Path, station: str | None = None, readonly: bool = False, local: Path | None = None):
     """Return the open store `spec` names (a RecordStore), filing as `station` (default: the host name);
     `readonly` opens it for reading only (nothing created or migrated). Raises StoreError when it cannot be
     used (for a server: unreachable, refused login, another program's database, a newer schema)."""

@@ -40,6 +40,45 @@ CLI: dict[str, dict[str, str]] = {
         "en": "The display cannot be opened ({detail}), so the kiosk window would not show. Start it from the "
               "desktop session and check DISPLAY, or run it without a window: idphoto kiosk --headless.",
     },
+    # `idphoto kiosk` on a hall server (kiosk.station.store_address): the subject is the URL, password masked
+    "store_url_malformed": {
+        "zh": "地址格式不对（端口不是数字）。请按 postgresql://用户@主机:端口/数据库 填写，即 hall-server 打印的地址。",
+        "en": "The address is malformed (its port is not a number). Write it as postgresql://USER@HOST:PORT/DATABASE, "
+              "as hall-server printed it.",
+    },
+    "store_url_no_host": {
+        "zh": "地址里没有服务器。请按 postgresql://用户@主机:端口/数据库 填写，即 hall-server 打印的地址。",
+        "en": "The address names no server. Write it as postgresql://USER@HOST:PORT/DATABASE, as hall-server "
+              "printed it.",
+    },
+    "store_url_no_database": {
+        "zh": "地址里没有数据库名。请按 postgresql://用户@主机:端口/数据库 填写，即 hall-server 打印的地址。",
+        "en": "The address names no database. Write it as postgresql://USER@HOST:PORT/DATABASE, as hall-server "
+              "printed it.",
+    },
+    "store_url_no_user": {
+        "zh": "地址里没有用户名，密码文件中的密码无法使用。请按 postgresql://用户@主机:端口/数据库 填写。",
+        "en": "The address names no user, so the password file's password cannot go with it. Write it as "
+              "postgresql://USER@HOST:PORT/DATABASE.",
+    },
+    "password_file_unreadable": {
+        "zh": "无法读取密码文件（{error}）。请给出本账户可以读取、第一行是大厅服务器密码的文件。",
+        "en": "The password file cannot be read ({error}). Give a file this account can read, with the hall "
+              "server's password on its first line.",
+    },
+    "password_file_empty": {
+        "zh": "密码文件是空的。请在第一行写上大厅服务器的密码。",
+        "en": "The password file is empty. Put the hall server's password on its first line.",
+    },
+    "local_unusable": {
+        "zh": "无法使用本工位的文件夹（{error}），日志、待发记录和导出都放在这里。请选择本账户可以创建和写入的文件夹。",
+        "en": "This station's own folder (its log, outbox and exports) cannot be used ({error}). Choose a folder "
+              "this account can create and write.",
+    },
+    "kiosk_files_to": {
+        "zh": "自助机：记录保存到 {store}（工位 {name}）；日志、待发记录和导出在 {folder}。",
+        "en": "kiosk: filing to {store} as station {name}; its log, outbox and exports are in {folder}.",
+    },
     "interrupted": {"zh": "已中断。", "en": "interrupted."},
     # skipped inputs of a folder (make, check, import): "skipped 2: 1 folder, 1 broken link"
     "skipped": {"zh": "跳过 {count} 项：{parts}", "en": "skipped {count}: {parts}"},

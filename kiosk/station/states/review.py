@@ -11,7 +11,7 @@ from kiosk.station.states.context import Context
 from kiosk.station.view_model import PictureFacts, ViewModel
 from kiosk.station.worker import AnalysedFrame
 from kiosk.store.identity import IdentityError, mask_identity
-from kiosk.store.records import PictureRejected, TransitionError
+from kiosk.store.records import PictureRejected, StoreError, TransitionError
 
 log = logging.getLogger("idphoto.kiosk")
 
@@ -23,7 +23,9 @@ def enter(ctx: Context) -> Event | None:
 
 def _print_json_line(ctx: Context, record, path) -> None:
     s = ctx.session
-    print(json.dumps({"picture": str(path), "identity": record.identity, "profile": record.profile_id,
+    # a hall server keeps the picture in its database: no file then ("picture": null, its name in "name")
+    print(json.dumps({"picture": str(path) if path is not None else None, "name": record.picture,
+                      "identity": record.identity, "profile": record.profile_id,
                       "status": record.status.value, "gates": s.gates_at_capture,
                       "backdrop_replaced": s.picture.backdrop_replaced,
                       "elapsed_s": round(ctx.clock() - ctx.started_s, 2)}, ensure_ascii=False), flush=True)
@@ -41,7 +43,7 @@ def confirm(ctx: Context) -> Event | None:
         log.warning("filing refused: %s -> %s", exc.from_status.name, exc.to_status.name)
         s.error_code, s.error_fields = "station.filing_refused", {}
         return Event.FAILURE
-    except (OSError, PictureRejected, ValueError) as exc:
+    except (OSError, PictureRejected, StoreError, ValueError) as exc:  # StoreError: a hall server failed
         log.error("filing failed: %s", type(exc).__name__)
         s.error_code, s.error_fields = "station.filing_failed", {"error": error_name(exc)}
         return Event.FAILURE
@@ -50,7 +52,7 @@ def confirm(ctx: Context) -> Event | None:
     log.info("filed picture %d profile %s kb %.1f status %s", ctx.tally.filed, record.profile_id,
              len(s.picture.data) / 1024, record.status.name)
     s.identity = record.identity
-    s.saved_name = path.name if path else ""
+    s.saved_name = path.name if path else (record.picture or "")  # on a hall server: the picture's name there
     if ctx.options.json_lines:
         _print_json_line(ctx, record, path)
     return Event.CONFIRM
