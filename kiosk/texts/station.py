@@ -46,7 +46,7 @@ STATION: dict[str, dict[str, str]] = {
     # the staff strip of a station in a hall (kiosk/station/hall_link.py): its server or its outbox needs the staff
     "hall_offline": {
         "zh": "无法连接大厅服务器：照片先存入本机待发区（{n} 张待发送）",
-        "en": "hall server unreachable: capturing into this station's outbox ({n} waiting)",
+        "en": "Hall server unreachable: capturing into this station's outbox ({n} waiting)",
     },
     "hall_conflicts": {
         "zh": "有 {n} 张照片与其他采集机冲突：请到控制台查看",
