@@ -147,3 +147,20 @@ def test_identify_goes_on_without_a_claim_when_the_claim_fails(hall, caplog):
         identify(a)
     assert a.flow.state is State.GUIDE and a.session.claimed == ""
     assert "claim not taken at identify: server_failed" in caplog.text and NUMBER not in caplog.text
+
+
+def test_a_filed_and_confirmed_picture_lets_the_number_go_at_the_saved_screen(hall):
+    from tests.conftest import grace_hopper, pad_edges
+    from tests.kiosk.station.test_states import _feed, _frame, _until_made
+
+    a, b = hall
+    face = pad_edges(grace_hopper(), 150, 300, 150, 150)
+    identify(a)
+    _feed(a, a.clock, (_frame(i, face) for i in range(1, 100)))
+    _until_made(a, a.clock, _frame(99, face))
+    assert a.flow.state is State.REVIEW and a.session.claimed == NUMBER
+    a.act("confirm")
+    assert a.flow.state is State.SAVED and a.filed == 1 and a.session.claimed == ""
+    assert [(s.name, s.capturing, s.filed_today) for s in b.store.stations()] == [("A", None, 1), ("B", None, 0)]
+    identify(b)  # the number is free, but filed: B refuses it for that reason, not for a claim
+    assert b.session.typed_reason.code == "record_filed"
