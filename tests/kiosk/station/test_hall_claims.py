@@ -164,3 +164,20 @@ def test_a_filed_and_confirmed_picture_lets_the_number_go_at_the_saved_screen(ha
     assert [(s.name, s.capturing, s.filed_today) for s in b.store.stations()] == [("A", None, 1), ("B", None, 0)]
     identify(b)  # the number is free, but filed: B refuses it for that reason, not for a claim
     assert b.session.typed_reason.code == "record_filed"
+
+
+def test_the_stations_console_reads_its_hall_page_from_the_links_snapshot(hall):
+    a, b = hall
+    identify(b)
+    a.hall.check()
+    a.console_bridge.open_console()
+    c = a.console
+    for pin in ("0000", "2468", "2468"):
+        for key in pin:
+            c.handle(f"key:{key}")
+        c.handle("ok")
+    c.handle("goto:hall")
+    view = c.state().hall
+    assert c.hall_source() is a.hall.snapshot and view.server and view.station == "A"
+    assert [(r["name"], r["live"], r["capturing"], r["this"]) for r in view.rows] == [
+        ("A", True, "", True), ("B", True, NUMBER, False)]
