@@ -27,9 +27,6 @@ class EngineSettings:
     head_cut_margin_px: int = 2
     #: the head box for framing is the face width widened by this share on each side of the face centre (ears, hair)
     head_side_margin_ratio: float = 0.7
-    #: pitch the midline method reads on level frontal heads (median over the 87 good frontal photos of the face set:
-    #: 6.3; the 32 studio portraits alone: 8.2), subtracted, degrees
-    pitch_neutral_deg: float = 6.5
     #: backdrop replacement works on the photo shrunk so the face is at most this many picture widths wide (the
     #: picture's face is about half its width, so this still leaves 3× the detail the picture can show)
     rebackdrop_face_width_per_picture_width: float = 1.5

@@ -153,7 +153,7 @@ def pg_url(hall_server) -> Iterator[str]:
     name = f"t{next(_schemas)}"
     with psycopg.connect(hall_server.url, autocommit=True) as db:
         db.execute(f"CREATE SCHEMA {name}")
-    yield f"{hall_server.url}?options={quote(f'-c search_path={name}')}"
+    yield f"{hall_server.url}{'&' if '?' in hall_server.url else '?'}options={quote(f'-c search_path={name}')}"
     with psycopg.connect(hall_server.url, autocommit=True) as db:
         db.execute(f"DROP SCHEMA {name} CASCADE")
 

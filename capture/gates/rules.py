@@ -1,7 +1,9 @@
 """How each gate judges a frame: the one generic comparison most gates use, and the few gates that need more.
 
-Every rule is a function (spec, Measurements, Profile, EngineSettings) -> GateResult; the spec (capture/gates/spec.py)
-says which measurement it reads, which thresholds, which way the comparison goes and which hints it may give.
+Every rule is a function (spec, Measurements, Profile, EngineSettings, new_backdrop) -> GateResult; the spec
+(capture/gates/spec.py) says which measurement it reads, which thresholds, which way the comparison goes and which
+hints it may give. `new_backdrop` says the picture will be made on a new backdrop (换底); only the distance gate
+reads it (the room the new backdrop adds above the head).
 A gate whose measurement is missing fails with value None (nothing to judge means not proven good).
 """
 from __future__ import annotations
@@ -25,7 +27,8 @@ def _missing(spec: GateSpec, threshold: Threshold = None, hint: str | None = Non
     return _result(spec, False, None, threshold, hint or spec.missing_hint)
 
 
-def compare(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+def compare(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
+            new_backdrop: bool = False) -> GateResult:
     """Return the verdict of the generic rule: the value `spec.reads` ("family.attribute" of the measurements) held
     to the one threshold `spec.thresholds[0]` in `spec.direction`. The hint is `spec.hints[0]`, or with two hints
     the first for a positive value and the second for a negative one."""
@@ -47,13 +50,15 @@ def compare(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> G
     return _result(spec, ok, v, limit, hint)
 
 
-def single_face(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+def single_face(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
+                new_backdrop: bool = False) -> GateResult:
     """Return the verdict on the number of faces (value): exactly one passes."""
     count = m.framing.face_count if m.framing else 0
     return _result(spec, count == 1, float(count), 1.0, "single_face" if count > 1 else "no_face")
 
 
-def in_frame(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+def in_frame(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
+             new_backdrop: bool = False) -> GateResult:
     """Return the verdict on the face centre's offset from the frame's centre line (share of the frame width);
     the whole head must also be inside the frame."""
     limit = p.threshold("in_frame_offset_max_ratio")
@@ -80,19 +85,6 @@ def size_rule(m: Measurements, p: Profile) -> tuple[float, float, float] | None:
     return None
 
 
-#: the key of a gating profile's `gates` mapping that says the picture is made on a new backdrop (换底), which adds
-#: room above the head (capture/picture.py `rebackdrop`); set only through `for_new_backdrop`, never by a profile file
-NEW_BACKDROP_KEY = "_new_backdrop"
-
-
-def for_new_backdrop(profile: Profile) -> Profile:
-    """Return `profile` marked for judging frames whose picture is made on a new backdrop (换底): the distance gate
-    then counts the rows the new backdrop adds above the head (`backdrop_room_px`)."""
-    import dataclasses
-
-    return dataclasses.replace(profile, gates={**profile.gates, NEW_BACKDROP_KEY: 1.0})
-
-
 def new_backdrop_room_px(p: Profile) -> float:
     """Return the picture rows (px) above the hair a new backdrop (换底) can make up under `p`: the largest hair-top
     band, never more than the head height the replacement adds; 0 when the profile has no hair-top band. The one
@@ -106,20 +98,20 @@ def new_backdrop_room_px(p: Profile) -> float:
     return float(room)
 
 
-def backdrop_room_px(p: Profile) -> float:
-    """Return the picture rows (px) above the hair a new backdrop may make up when judging under `p`: 0 unless `p`
-    is marked by `for_new_backdrop`, else `new_backdrop_room_px`."""
-    return new_backdrop_room_px(p) if p.gates.get(NEW_BACKDROP_KEY) else 0.0
+def backdrop_room_px(p: Profile, new_backdrop: bool) -> float:
+    """Return the picture rows (px) above the hair a new backdrop may make up when judging under `p`:
+    `new_backdrop_room_px` when the picture is made on a new backdrop (`new_backdrop`), else 0."""
+    return new_backdrop_room_px(p) if new_backdrop else 0.0
 
 
-def crop_fit_scale(m: Measurements, p: Profile) -> float:
+def crop_fit_scale(m: Measurements, p: Profile, new_backdrop: bool = False) -> float:
     """Return the smallest enlargement (output px per frame px) at which the picture's crop fits the frame.
 
     On the frame alone that is max(P_w / W, P_h / H). With a new backdrop the rows above the hair need not come
     from the frame: only P_h − room picture rows must lie between the crown and the frame's bottom edge (never
     stricter than the frame alone)."""
     fit_w, fit_h = p.width_px / m.frame_width, p.height_px / m.frame_height
-    room = backdrop_room_px(p)
+    room = backdrop_room_px(p, new_backdrop)
     if room > 0 and m.head is not None:
         below_crown = m.frame_height - max(m.head.crown_y, 0.0)
         if below_crown > 0:
@@ -127,23 +119,25 @@ def crop_fit_scale(m: Measurements, p: Profile) -> float:
     return max(fit_w, fit_h)
 
 
-def distance(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+def distance(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
+             new_backdrop: bool = False) -> GateResult:
     """Value: the enlargement that puts the face size at its band middle. Passes while some enlargement inside the
     band also fits the frame (≥ the crop-fills-frame scale, `crop_fit_scale`, which counts a new backdrop's room
-    above the head) and stays sharp (≤ max_upscale)."""
+    above the head when `new_backdrop`) and stays sharp (≤ max_upscale)."""
     rule = size_rule(m, p)
     if rule is None or rule[2] <= 0:
         return _missing(spec)
     lo, hi, length = rule
     mid = (lo + hi) / 2
-    fit = crop_fit_scale(m, p)
+    fit = crop_fit_scale(m, p, new_backdrop)
     s_mid = mid / length
     s_min, s_max = fit * mid / hi, s.max_upscale * mid / lo
     ok = s_min <= s_mid <= s_max
     return _result(spec, ok, s_mid, (round(s_min, 4), round(s_max, 4)), "move_closer" if s_mid > s_max else "move_back")
 
 
-def shoulders_level(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+def shoulders_level(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
+                    new_backdrop: bool = False) -> GateResult:
     """Return the verdict on the shoulder line's tilt (degrees).
 
     Shoulders not in the frame (a tight crop, long hair over both) cannot be judged: the result is ok with value
@@ -158,7 +152,8 @@ def shoulders_level(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettin
     return compare(spec, m, p, s)
 
 
-def exposure(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+def exposure(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
+             new_backdrop: bool = False) -> GateResult:
     """Value: the share of face-skin pixels clipped dark or bright, at most its threshold; the mean face luminance
     must also lie in the [face_luma_min, face_luma_max] band."""
     limit = p.threshold("exposure_clipped_max_ratio")
@@ -172,7 +167,8 @@ def exposure(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> 
     return _result(spec, ok, clipped, limit, "too_dark" if too_dark else "too_bright")
 
 
-def colour(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+def colour(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
+           new_backdrop: bool = False) -> GateResult:
     """Value: the face's chroma (CIE C*ab, 90th percentile over the face oval), at least `colour_chroma_min` when
     the profile wants a colour picture (`Profile.colour`); a profile that does not passes every photo."""
     limit = p.threshold("colour_chroma_min")
@@ -209,7 +205,8 @@ def backdrop_hints() -> tuple[str, ...]:
     return tuple(dict.fromkeys((*named, *(backdrop_hint("", o) for o in BACKDROP_OFFSETS))))
 
 
-def background(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+def background(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
+               new_backdrop: bool = False) -> GateResult:
     """Value: CIEDE2000 distance from the allowed colour nearest in units of its own tolerance (the colour's
     `delta_e_max`, else `background_delta_e_max`); the threshold is that colour's tolerance. The backdrop must also
     be plain (mean gradient at most `background_gradient_max`). The hint names the colour and how it is off."""
@@ -239,7 +236,8 @@ def picture_ied_px(m: Measurements, p: Profile) -> float | None:
     return frame_ied * (lo + hi) / 2 / length
 
 
-def sharpness(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings) -> GateResult:
+def sharpness(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
+              new_backdrop: bool = False) -> GateResult:
     """Return the verdict on the face's focus as the picture will show it: the Laplacian variance of the face
     resampled to the picture's inter-eye distance (at most the measure's working 50 px: larger pictures are judged
     there, as before), held to `sharpness_min`. A picture smaller than the frame is a reduced copy and looks sharper

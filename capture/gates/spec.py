@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 #: how a gate's value is held to its threshold: value ≤ limit, value ≥ limit, |value| ≤ limit, lo ≤ value ≤ hi, or
 #: something else (several conditions, a count)
 Direction = Literal["at_most", "at_least", "abs_at_most", "band", "custom"]
-Rule = Callable[["GateSpec", "Measurements", Profile, EngineSettings], GateResult]
+Rule = Callable[["GateSpec", "Measurements", Profile, EngineSettings, bool], GateResult]
 #: the dead band of a gate with a threshold, as a share of the threshold: a live verdict that has been passing keeps
 #: passing until the value fails by more than this share (kiosk/station/guidance.py), so noise on a value that sits
 #: at its threshold does not flip the checklist and the hint. The filed frame is still held to the exact threshold.
@@ -94,9 +94,11 @@ class GateSpec:
             return None
         return margin if (margin >= 0) == result.ok else None
 
-    def judge(self, m: Measurements, profile: Profile, settings: EngineSettings) -> GateResult:
-        """Return this gate's verdict on measurements `m` under `profile` (advisory not yet marked)."""
-        return self.rule(self, m, profile, settings)
+    def judge(self, m: Measurements, profile: Profile, settings: EngineSettings,
+              new_backdrop: bool = False) -> GateResult:
+        """Return this gate's verdict on measurements `m` under `profile` (advisory not yet marked); `new_backdrop`:
+        the picture is made on a new backdrop (换底)."""
+        return self.rule(self, m, profile, settings, new_backdrop)
 
 
 def _pose(name: str, attr: str, key: str, hints: tuple[str, str]) -> GateSpec:
@@ -140,7 +142,8 @@ GATE_SPECS: tuple[GateSpec, ...] = (
            # partial (one ear, or ears partly under hair) is not "both ears visible"
            label=LabelRule("ears_visible", ("no", "partial"), known_values=("yes", "no", "partial"))),
     GateSpec("shoulders_level", "shoulders.tilt_deg", "abs_at_most", ("shoulders_tilt_max_deg",),
-             hints=("shoulders_level",), missing_hint="shoulders_level", unit="deg", rule=rules.shoulders_level),
+             hints=("shoulders_level",), missing_hint="shoulders_level", unit="deg", rule=rules.shoulders_level,
+             label=LabelRule("shoulders", ("tilted",), known_values=("level", "tilted"))),
     _share("lighting_even", "light.balance_ratio", "at_least", "lighting_balance_min_ratio", subject=True,
            label=LabelRule("lighting", ("side",), known_values=("even", "side"))),
     # value: the clipped share (at most its threshold); the mean face luminance must also lie in its band

@@ -13,11 +13,14 @@ if TYPE_CHECKING:
     from capture.measurements import Measurements
 
 
-def evaluate(m: Measurements, profile: Profile, settings: EngineSettings = ENGINE) -> dict[str, GateResult]:
-    """Return every gate's result for measurements `m` under `profile`, in priority order (advisory ones marked)."""
+def evaluate(m: Measurements, profile: Profile, settings: EngineSettings = ENGINE, *,
+             new_backdrop: bool = False) -> dict[str, GateResult]:
+    """Return every gate's result for measurements `m` under `profile`, in priority order (advisory ones marked).
+    `new_backdrop`: the picture will be made on a new backdrop (换底, the station's and replay's
+    --replace-backdrop); the distance gate then counts the room it adds above the head (rules.backdrop_room_px)."""
     results = {}
     for spec in GATE_SPECS:
-        result = spec.judge(m, profile, settings)
+        result = spec.judge(m, profile, settings, new_backdrop)
         if profile.is_advisory(spec.name):
             result = replace(result, advisory=True)
         results[spec.name] = result

@@ -30,7 +30,7 @@ import numpy as np
 from capture.faces.parts import CHEEKS, CHIN, FACE_CONTOUR_LEFT, FACE_CONTOUR_RIGHT, SUBNASALE
 from capture.measures.colour import srgb_to_lab
 from capture.measures.context import FaceContext
-from capture.measures.pose import measure_pose
+from capture.measures.pose import yaw_deg
 
 #: band geometry, shares of the face width (234–454): gap from the contour and the width of each band
 BAND_GAP = 0.02
@@ -226,7 +226,7 @@ def measure_ears(ctx: FaceContext, skin: SkinModel | None = None) -> EarsMeasure
     ear_r, jaw_r = side_shares(ctx, model, right_side, smooth_max)
     ear_l, jaw_l = side_shares(ctx, model, left_side, smooth_max)
     right, left = 1.0 - max(ear_r, jaw_r), 1.0 - max(ear_l, jaw_l)
-    penalty = TURN_PENALTY * max(0.0, abs(measure_pose(ctx.face).yaw_deg) - TURN_FREE_DEG)
+    penalty = TURN_PENALTY * max(0.0, abs(yaw_deg(ctx.face)) - TURN_FREE_DEG)
     return EarsMeasure(right_visible_ratio=right, left_visible_ratio=left, min_visible_ratio=min(right, left) - penalty,
                        right_ear_hair_ratio=ear_r, left_ear_hair_ratio=ear_l, right_jaw_hair_ratio=jaw_r,
                        left_jaw_hair_ratio=jaw_l, turn_penalty=penalty)

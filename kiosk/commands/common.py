@@ -163,21 +163,30 @@ def status_arg(values: list[str] | None):
     return out
 
 
-def open_store(path: str):
-    """Return the SqliteRecordStore in folder `path`; UsageError if the folder holds no records store."""
+def open_store(spec: str | Path):
+    """Return the open store `spec` names: a hall server's URL (kiosk.store.open; StoreError when it cannot be used,
+    the password never shown) or the SqliteRecordStore in folder `spec` (UsageError if it holds no records store)."""
+    from kiosk.store.open import is_server_url, open_store as open_any
     from kiosk.store.records import SqliteRecordStore
 
-    folder = Path(path)
+    if is_server_url(str(spec)):
+        return open_any(str(spec))
+    folder = Path(spec)
     if not (folder / "records.sqlite3").exists():
         raise UsageError(f"{folder}: no records store here (expected records.sqlite3); give the kiosk's --store folder.")
     return SqliteRecordStore(folder)
 
 
-def open_or_create_store(folder: Path):
-    """Return the SqliteRecordStore in `folder`, creating it (and saying so on stderr) when there is none yet;
-    UsageError when the folder cannot be used."""
+def open_or_create_store(spec: str | Path):
+    """Return the open store `spec` names: a hall server's URL (kiosk.store.open), or the SqliteRecordStore in
+    folder `spec`, creating it (and saying so on stderr) when there is none yet; UsageError when the folder cannot
+    be used."""
+    from kiosk.store.open import is_server_url, open_store as open_any
     from kiosk.store.records import SqliteRecordStore
 
+    if is_server_url(str(spec)):
+        return open_any(str(spec))
+    folder = Path(spec)
     if not (folder / "records.sqlite3").exists():
         print(f"{folder}: no records store yet, creating one.", file=sys.stderr)
     try:

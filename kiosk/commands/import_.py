@@ -16,7 +16,8 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("import", help="file photos sent by mail or on a USB stick into the kiosk's records")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="photo file(s) or folder(s), each named after the "
                                                               "person's number (2023001.jpg)")
-    p.add_argument("--store", metavar="DIR", help="the kiosk's store folder (or from --config)")
+    p.add_argument("--store", metavar="DIR|URL", help="the kiosk's store folder or a hall server's postgresql:// URL "
+                                                      "(or from --config)")
     p.add_argument("--config", metavar="FILE", help="take the store, profile and profile folders from a station's "
                                                    "kiosk config file")
     p.add_argument("--profile", help=f"profile id (default: the config's, else {DEFAULT_PROFILE_ID})")
@@ -49,8 +50,9 @@ def run(args: argparse.Namespace) -> int:
     profile = get_profile(args.profile, args.profiles_dir)
     files, problems, skipped = photo_inputs(args.inputs, "import")
     backdrop = new_backdrop(profile, args.replace_backdrop, args.backdrop)
-    folder = Path(args.store)
-    store = open_or_create_store(folder)
+    from kiosk.store.open import shown
+
+    store = open_or_create_store(args.store)  # a folder, or a hall server's URL (never printed with its password)
 
     def progress(i: int, o) -> None:
         if args.json:
@@ -69,5 +71,5 @@ def run(args: argparse.Namespace) -> int:
         print(skipped_sentence(skipped), file=sys.stderr if args.json else sys.stdout)
     if not args.json:
         filed = sum(o.filed for o in outcomes)
-        print(f"{filed} of {len(outcomes)} photos filed into {folder} for {profile.id}.")
+        print(f"{filed} of {len(outcomes)} photos filed into {shown(args.store)} for {profile.id}.")
     return EXIT_OK if all(o.filed for o in outcomes) and not problems else EXIT_FAILED

@@ -199,7 +199,10 @@ def run(args: argparse.Namespace) -> int:
     camera = _camera(values["camera"])
     options = KioskOptions.of(station_settings(values, profile, camera), knobs)
     if is_server_url(str(options.store)):  # a server that cannot be used stops here, before anything is made locally
-        app = KioskApp(options)
+        try:
+            app = KioskApp(options)  # a station on a hall keeps its outbox in the local folder (kiosk.store.outbox)
+        except OSError as exc:
+            raise _unusable_local(values["local"], exc) from None
         _log_to(values["local"], str(options.store), on_failure=app.store.close)
         print(text("cli.kiosk_files_to", "en", store=shown(options.store), name=options.station,
                    folder=values["local"]), file=sys.stderr)

@@ -30,7 +30,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("action", choices=ACTIONS, help="import FILE | show | clear")
     p.add_argument("file", nargs="?", metavar="FILE", help="for import: the class list, .csv or .xlsx, with a "
                                                            "header row (学号/number, 姓名/name, 班级/class)")
-    p.add_argument("--store", metavar="DIR", help="the kiosk's store folder (or from --config)")
+    p.add_argument("--store", metavar="DIR|URL", help="the kiosk's store folder or a hall server's postgresql:// URL "
+                                                      "(or from --config)")
     p.add_argument("--config", metavar="FILE", help="take the store and the accepted number patterns from a "
                                                    "station's kiosk config file")
     p.add_argument("--skip-bad", action="store_true", help="import: load the good rows even if some are bad")
@@ -41,14 +42,17 @@ def add_parser(subparsers) -> None:
 
 
 def _rules_and_store(args: argparse.Namespace):
-    """Return (identity rules, store folder) from --config and --store (--store wins); UsageError without a store."""
+    from kiosk.store.postgres_url import is_server_url
+    """Return (identity rules, the store: a folder or a hall server's URL) from --config and --store (--store wins);
+    UsageError without a store."""
     from kiosk.station.settings import identity_rules, resolve
 
     file_values = load_config(args.config).values if args.config else {}
     values = resolve(file_values, {}, {"store": args.store} if args.store else {})
     if not args.store and "store" not in file_values:
         raise UsageError("give the kiosk's store folder with --store DIR (or a station's --config FILE).")
-    return identity_rules(values), Path(values["store"])
+    store = str(values["store"])
+    return identity_rules(values), (store if is_server_url(store) else Path(store))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     rules, folder = _rules_and_store(args)
     if args.action == "import":
         return _import(Path(args.file), folder, rules, args.skip_bad)
-    store = open_store(str(folder))
+    store = open_store(folder)
     try:
         if args.action == "clear":
             removed = store.clear_roster()
@@ -72,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _import(path: Path, folder: Path, rules, skip_bad: bool) -> int:
+def _import(path: Path, folder: Path | str, rules, skip_bad: bool) -> int:
     """Read, check and load the list in `path` into the store in `folder` (see the module text)."""
     from kiosk.store.roster import RosterError, read_roster
 

@@ -70,9 +70,11 @@ def station_host(listen: Listen) -> str:
     return listen.host
 
 
-def station_url(listen: Listen, user: str, password: str, database: str) -> str:
-    """Return the postgresql:// URL stations use (the password is URL-safe text, see kiosk.hall.server)."""
-    return f"postgresql://{user}:{password}@{_bracket(station_host(listen))}:{listen.port}/{database}"
+def station_url(listen: Listen, user: str, password: str, database: str, sslmode: str | None = None) -> str:
+    """Return the postgresql:// URL stations use (the password is URL-safe text, see kiosk.hall.server), ending
+    with `?sslmode=...` when `sslmode` is given."""
+    query = f"?sslmode={sslmode}" if sslmode else ""
+    return f"postgresql://{user}:{password}@{_bracket(station_host(listen))}:{listen.port}/{database}{query}"
 
 
 def port_free(listen: Listen) -> bool:

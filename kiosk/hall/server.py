@@ -1,28 +1,35 @@
-"""The hall's PostgreSQL server in one folder: initialise it once, start it listening on TCP with password (scram)
-authentication only, provide the database `idphoto` and the station role `kiosk`, stop it cleanly.
+"""The hall's PostgreSQL server in one folder: initialise it once, start it with password (scram) authentication only
+and TLS in front of it, provide the database `idphoto` and the station role `kiosk`, stop it cleanly.
 
     DIR/                   0700 (0711 when run as root, so that `nobody` can pass to pgdata)
     DIR/pgdata/            the cluster (owned by whoever runs PostgreSQL, 0700)
     DIR/superuser.password the superuser `postgres`'s generated password, 0600
     DIR/kiosk.password     the station role `kiosk`'s generated password, 0600
     DIR/server.log         PostgreSQL's log, 0600
+    DIR/server.key         the TLS key, 0600; DIR/server.crt and its copy for the stations DIR/hall-ca.crt (0644)
+                           (see kiosk.hall.certificate)
 
-Only TCP: no Unix socket (unix_socket_directories is empty); pg_hba lets `kiosk` reach `idphoto` from anywhere and
-`postgres` only from this PC, both with scram-sha-256. Restarting on the same DIR reuses the cluster and passwords.
-TLS is not set up yet (stations connect without sslmode).
+With TLS (the default, when this PC has the `openssl` program): PostgreSQL listens on 127.0.0.1 only, on a port
+chosen at each start, and kiosk.hall.tls_front listens on the hall's address, does the TLS of PostgreSQL's protocol
+(the wheel's PostgreSQL is built without SSL) and refuses other PCs that do not ask for it; the stations' URL ends
+with `?sslmode=require`. Without TLS (`tls=False`, or no openssl): PostgreSQL itself listens on the hall's address,
+as before. Only TCP: no Unix socket; pg_hba lets `kiosk` reach `idphoto` from anywhere and `postgres` only from this
+PC, both with scram-sha-256. Restarting on the same DIR reuses the cluster, the passwords and the certificate.
 """
 from __future__ import annotations
 
 import os
 import re
 import secrets
+import socket
 import subprocess
 import time
 from pathlib import Path
 
 from capture.files import write_atomic
-from kiosk.hall.address import Listen, port_free, station_url
+from kiosk.hall.address import Listen, port_free, station_host, station_url
 from kiosk.hall.binaries import RunAs, bin_dir, can_reach, run_as
+from kiosk.hall.certificate import CA, CERT, KEY, TlsFiles, ensure_certificate
 from kiosk.store.errors import StoreError
 
 DATABASE, STATION_ROLE, SUPERUSER = "idphoto", "kiosk", "postgres"
@@ -46,15 +53,21 @@ def _secret(path: Path) -> str:
 
 
 class HallServer:
-    """One hall server on folder `data` listening on `listen`; `start()` then `url`, `stop()` at the end."""
+    """One hall server on folder `data` listening on `listen`; `prepare()`, `start()` then `url`, `stop()` at the
+    end. `tls`: offer TLS (and require it) when this PC can make a certificate; after `prepare()`, `tls_files` says
+    whether it does (None: no TLS)."""
 
-    def __init__(self, data: str | Path, listen: Listen) -> None:
+    def __init__(self, data: str | Path, listen: Listen, tls: bool = True) -> None:
         self.data = Path(data)
         self.listen = listen
         self.pgdata = self.data / PGDATA
         self.who: RunAs = run_as()
         self.process: subprocess.Popen | None = None
         self.url: str | None = None
+        self.want_tls = tls
+        self.tls_files: TlsFiles | None = None
+        self.backend: Listen = listen  # where PostgreSQL itself listens (loopback behind the TLS front)
+        self.front = None  # kiosk.hall.tls_front.TlsFront while running with TLS
 
     # -- the folder -----------------------------------------------------------------------------------------
 
@@ -66,6 +79,8 @@ class HallServer:
             if not (self.pgdata / "PG_VERSION").is_file():
                 self._initdb()
             self._write_hba()
+            if self.want_tls:
+                self.tls_files = ensure_certificate(self.data, [self.listen.host, station_host(self.listen)])
         except OSError as exc:
             raise StoreError(self.data, "hall_folder_unusable", detail=exc.strerror or type(exc).__name__) from None
 
@@ -73,7 +88,7 @@ class HallServer:
         if self.data.exists() and not self.data.is_dir():
             raise NotADirectoryError(20, "not a folder")
         if self.data.is_dir():
-            ours = {PGDATA, SUPER_PW, KIOSK_PW, LOG}
+            ours = {PGDATA, SUPER_PW, KIOSK_PW, LOG, KEY, CERT, CA}
             names = {p.name for p in self.data.iterdir() if not p.name.startswith(".")}
             if names - ours:
                 raise StoreError(self.data, "hall_folder_foreign")
@@ -117,32 +132,56 @@ class HallServer:
     # -- running --------------------------------------------------------------------------------------------
 
     def start(self, timeout_s: float = 60.0) -> str:
-        """Start PostgreSQL, wait until it accepts connections, provide the database and the station role; return
-        the URL stations use. StoreError "hall_port_busy" / "hall_already_running" / "hall_start_failed"."""
+        """Start PostgreSQL (behind the TLS front when `tls_files`), wait until it accepts connections, provide the
+        database and the station role; return the URL stations use (with `?sslmode=require` under TLS).
+        StoreError "hall_port_busy" / "hall_already_running" / "hall_start_failed"."""
         if self._postmaster_alive():
             raise StoreError(self.data, "hall_already_running")
         if not port_free(self.listen):
             raise StoreError(self.data, "hall_port_busy", name=self.listen.shown)
-        log = os.open(self.data / LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        try:
-            self._own(self.data / LOG)
-            command = [*self.who.prefix, str(bin_dir() / "postgres"), "-D", str(self.pgdata),
-                       "-c", f"listen_addresses={self.listen.host}", "-c", f"port={self.listen.port}",
-                       "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256"]
-            self.process = subprocess.Popen(_orphan_safe(command, self.who), stdin=subprocess.DEVNULL, stdout=log,
-                                            stderr=log, start_new_session=True, env=_env(),
-                                            preexec_fn=None if self.who.prefix else _die_with_parent)
-        finally:
-            os.close(log)
+        self.backend = Listen("127.0.0.1", _loopback_port()) if self.tls_files else self.listen
+        self._spawn()
         self._wait_ready(timeout_s)
         import psycopg  # lazy, as above
 
         try:
             self._provide()
         except psycopg.Error as exc:
+            self.stop()
             raise StoreError(self.data, "hall_start_failed", detail=_last_line(str(exc))) from None
-        self.url = station_url(self.listen, STATION_ROLE, (self.data / KIOSK_PW).read_text().strip(), DATABASE)
+        if self.tls_files:
+            self._open_front()
+        self.url = station_url(self.listen, STATION_ROLE, (self.data / KIOSK_PW).read_text().strip(), DATABASE,
+                               sslmode="require" if self.tls_files else None)
         return self.url
+
+    def _spawn(self) -> None:
+        """Start the postgres program on `self.backend`, its output appended to DIR/server.log."""
+        log = os.open(self.data / LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            self._own(self.data / LOG)
+            command = [*self.who.prefix, str(bin_dir() / "postgres"), "-D", str(self.pgdata),
+                       "-c", f"listen_addresses={self.backend.host}", "-c", f"port={self.backend.port}",
+                       "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256"]
+            self.process = subprocess.Popen(_orphan_safe(command, self.who), stdin=subprocess.DEVNULL, stdout=log,
+                                            stderr=log, start_new_session=True, env=_env(),
+                                            preexec_fn=None if self.who.prefix else _die_with_parent)
+        finally:
+            os.close(log)
+
+    def _open_front(self) -> None:
+        """Listen on the hall's address with TLS in front of PostgreSQL; StoreError "hall_port_busy" when taken."""
+        from kiosk.hall.tls_front import Admission, TlsFront, server_context
+
+        context = server_context(str(self.tls_files.cert), str(self.tls_files.key))
+        front = TlsFront(self.listen.host, self.listen.port, self.backend.port, context,
+                         Admission(STATION_ROLE, DATABASE))
+        try:
+            front.start()
+        except OSError:
+            self.stop()
+            raise StoreError(self.data, "hall_port_busy", name=self.listen.shown) from None
+        self.front = front
 
     def _postmaster_alive(self) -> bool:
         pidfile = self.pgdata / "postmaster.pid"
@@ -160,10 +199,10 @@ class HallServer:
 
     def superuser_url(self, database: str = "postgres") -> str:
         """Return the superuser's URL on this PC (for provisioning and tests; never printed)."""
-        host = self.listen.local_host()
+        host = self.backend.local_host()
         host = f"[{host}]" if ":" in host else host
         password = (self.data / SUPER_PW).read_text(encoding="utf-8").strip()
-        return f"postgresql://{SUPERUSER}:{password}@{host}:{self.listen.port}/{database}"
+        return f"postgresql://{SUPERUSER}:{password}@{host}:{self.backend.port}/{database}"
 
     def _wait_ready(self, timeout_s: float) -> None:
         import psycopg  # lazy: only the hall server needs the driver here
@@ -208,7 +247,16 @@ class HallServer:
 
     def stop(self, timeout_s: float = 60.0) -> int:
         """Stop PostgreSQL (fast shutdown: open transactions roll back, everything committed stays); return its
-        exit status (0 when it was not running)."""
+        exit status (0 when it was not running). The TLS front stops after it, so that connected stations hear
+        PostgreSQL's own "terminating connection" first."""
+        try:
+            return self._stop_postgres(timeout_s)
+        finally:
+            if self.front is not None:
+                self.front.stop()
+                self.front = None
+
+    def _stop_postgres(self, timeout_s: float) -> int:
         if self.process is None:
             return 0
         if self.process.poll() is None:
@@ -224,6 +272,13 @@ class HallServer:
     def wait(self) -> int:
         """Block until PostgreSQL exits; return its exit status."""
         return self.process.wait() if self.process else 0
+
+
+def _loopback_port() -> int:
+    """Return a TCP port nothing listens on at 127.0.0.1 now (PostgreSQL's own port behind the TLS front)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _orphan_safe(command: list[str], who: RunAs) -> list[str]:

@@ -249,7 +249,7 @@ class KioskApp:
             self._fit_key = None  # the new camera is checked against the profile at its first frame
         if bridge.profile_changed:
             bridge.profile_changed = False
-            worker.profile = self.gating_profile()
+            worker.profile, worker.new_backdrop = self.gating_profile(), self.o.replace_backdrop
         return supervisor
 
     def _camera_state(self, supervisor: CameraSupervisor) -> str:
@@ -283,7 +283,7 @@ class KioskApp:
         if report.repairs:
             log.warning("store recovered: %s", report.to_dict())
         self.hall.start()
-        worker = AnalysisWorker(self.gating_profile())
+        worker = AnalysisWorker(self.gating_profile(), new_backdrop=self.o.replace_backdrop)
         worker.start()
         screen = Screen(self.o.size, self.o.fullscreen, self.o.headless)
         self.sound.prepare()

@@ -49,8 +49,9 @@ class AnalysisWorker:
     """Analyses the newest submitted frame on its own thread; the UI reads the newest result."""
 
     def __init__(self, profile: Profile, settings: EngineSettings = ENGINE,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, new_backdrop: bool = False) -> None:
         self.profile = profile
+        self.new_backdrop = new_backdrop  # the picture is made on a new backdrop (capture.gates.evaluate)
         self.settings = settings
         self.clock = clock
         self._lock = threading.Condition()
@@ -109,7 +110,7 @@ class AnalysisWorker:
                     index, rgb = self._inbox
                     self._inbox = None
                 analysis = analyzer.analyse(rgb)
-                gates = evaluate(analysis.measurements, self.profile, self.settings)
+                gates = evaluate(analysis.measurements, self.profile, self.settings, new_backdrop=self.new_backdrop)
                 done = AnalysedFrame(index, rgb, analysis, gates, self.clock())
                 with self._lock:
                     self._latest = done

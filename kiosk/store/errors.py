@@ -20,6 +20,8 @@ FILING_CODES: dict[str, tuple[str, ...]] = {
     "operator_exists": ("name",),  # OperatorError: an operator of this name is already set up
     "operator_unknown": ("name",),  # OperatorError: no operator of this name
     "operator_name": (),  # OperatorError: a name must be 1-32 printable characters
+    "filed_elsewhere": ("name",),  # FiledElsewhere: an offline filing met a record station `name` filed meanwhile
+    "server_offline": ("name",),  # StoreError: a station's outbox cannot do `name` (a method) without the server
 }
 
 #: every RosterError code (a class-list file that cannot be read) and row problem (kiosk.store.roster) -> its fields

@@ -6,6 +6,7 @@ today's, in order. The version lives in SQLite's `PRAGMA user_version` (0: made 
     3  the class list (名单): the numbers expected at this store, with names and classes (kiosk.store.roster)
     4  settings saved from the operator console (kiosk.store.saved), an index for paging by last change
     5  station heartbeats and claims as leases (kiosk.store.claims_db, kiosk.store.hall_model)
+    6  capture ids and the offline mark on attempts, the outbox's record of what was sent (kiosk.store.capture_ids)
 
 `migrate` runs the missing steps, each in one IMMEDIATE transaction that re-reads the version first, so two
 processes opening the same old file cannot both migrate it; a file newer than this program is refused.
@@ -97,8 +98,17 @@ def v5_hall() -> str:
     return CLAIMS_SQL
 
 
+
+def capture_ids_step() -> str:
+    """Return step 6's statements: capture ids on attempts and the outbox's bookkeeping (kiosk.store.capture_ids)."""
+    from kiosk.store.capture_ids import SQLITE_STEP
+
+    return SQLITE_STEP
+
+
 #: (version, SQL statements separated by ";") in order; the last version is the one this program writes
-STEPS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, roster_step()), (4, v4_settings()), (5, v5_hall()))
+STEPS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, roster_step()), (4, v4_settings()), (5, v5_hall()),
+                                     (6, capture_ids_step()))
 SCHEMA_VERSION = STEPS[-1][0]
 
 

@@ -37,6 +37,8 @@ class Attempt:
     picture: str | None
     accepted: bool
     station: str | None = None  # the station that made the attempt (None in files older than schema 2)
+    capture_id: str | None = None  # the id the station gave this filing (kiosk.store.capture_ids); None: none given
+    offline: bool = False  # captured while the hall's server could not be reached (filed from the outbox)
 
 
 @dataclass

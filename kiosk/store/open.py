@@ -12,8 +12,15 @@ __all__ = ["open_store", "shown", "is_server_url"]
 
 def open_store(spec: str | Path, station: str | None = None, readonly: bool = False, local: Path | None = None):
     """Return the open store `spec` names (a RecordStore), filing as `station` (default: the host name);
-    `readonly` opens it for reading only (nothing created or migrated). Raises StoreError when it cannot be
-    used (for a server: unreachable, refused login, another program's database, a newer schema)."""
+    `readonly` opens it for reading only (nothing created or migrated). For a server URL, `local` (a station's
+    local folder) gives a kiosk.store.outbox.HallStore that keeps filing into LOCAL/outbox while the server cannot
+    be reached; without it the plain server store (the commands). Raises StoreError when it cannot be used (for
+    a server: unreachable (not for a HallStore: it starts offline), refused login, another program's database,
+    a newer schema)."""
+    if is_server_url(str(spec)) and local is not None and not readonly:
+        from kiosk.store.outbox import HallStore
+
+        return HallStore(str(spec).strip(), Path(local), station=station)
     if is_server_url(str(spec)):
         from kiosk.store.postgres import PostgresRecordStore  # lazy: only halls load the driver
 

@@ -24,6 +24,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from kiosk.store import postgres_admin as admin
 from kiosk.store.audit import AuditEntry
+from kiosk.store.capture_ids import capture_check
 from kiosk.store.errors import PictureRejected, RecordMissing, StoreError
 from kiosk.store.identity import clean_identity, picture_file_name
 from kiosk.store.lifecycle import Status, filing_target, lock_check, reopen_reason
@@ -33,6 +34,7 @@ from kiosk.store.postgres_claims import PostgresClaims
 from kiosk.store.postgres_pages import PostgresPages
 from kiosk.store.postgres_roster import PostgresRoster
 from kiosk.store.postgres_schema import check_version, migrate, schema_version
+from kiosk.store.postgres_timeouts import COMMAND, Timeouts, checker, watchdog
 from kiosk.store.postgres_url import connect_once, mask_url, scrub
 from kiosk.store.purge import PurgeReport
 from kiosk.store.sqlite import PICTURES, default_station
@@ -61,29 +63,38 @@ class PostgresRecordStore(PostgresPages, PostgresRoster, PostgresClaims):
     _columns = _COLUMNS
     _to_record = staticmethod(_record)
 
-    def __init__(self, url: str, station: str | None = None, readonly: bool = False, pool_size: int = 4) -> None:
+    def __init__(self, url: str, station: str | None = None, readonly: bool = False, pool_size: int = 4,
+                 timeouts: Timeouts = COMMAND) -> None:
         """Connect to `url`, check the schema (migrating it unless `readonly`) and open a small connection pool;
-        filing as station `station` (default: this computer's host name). StoreError ("server_*", "schema_*")
-        when the server cannot be used; nothing is written then."""
+        filing as station `station` (default: this computer's host name), waiting as `timeouts` allow
+        (kiosk.store.postgres_timeouts). StoreError ("server_*", "schema_*") when the server cannot be used;
+        nothing is written then."""
         from psycopg_pool import ConnectionPool  # lazy: see the module text
 
         self.url = url
+        self.timeouts = timeouts
         self.shown = mask_url(url)
         self.station = (station or "").strip() or default_station()
         self.readonly = readonly
-        first = connect_once(url)
+        conn_kwargs = timeouts.connection_kwargs()
+        first = connect_once(url, conn_kwargs.pop("connect_timeout"), **conn_kwargs)
         try:
-            if readonly:
-                check_version(first, self.shown, readonly=True)
-            else:
-                migrate(first, self.shown)
+            with watchdog(first, timeouts.deadline_s):
+                self._first(first, readonly)
         except self._driver_errors() as exc:
             raise StoreError(self.shown, "server_failed", detail=scrub(str(exc), url)[:200]) from None
         finally:
             first.close()
-        self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, kwargs={"connect_timeout": 10},
-                                    configure=self._configure, check=ConnectionPool.check_connection,
-                                    name="idphoto-records", open=True)
+        self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, kwargs=timeouts.connection_kwargs(),
+                                    configure=self._configure, check=checker(timeouts.deadline_s),
+                                    timeout=timeouts.pool_s, name="idphoto-records", open=True)
+
+    def _first(self, first, readonly: bool) -> None:
+        """Check the schema on the first connection (migrating it unless `readonly`)."""
+        if readonly:
+            check_version(first, self.shown, readonly=True)
+        else:
+            migrate(first, self.shown)
 
     @staticmethod
     def _driver_errors() -> type[Exception]:
@@ -94,21 +105,26 @@ class PostgresRecordStore(PostgresPages, PostgresRoster, PostgresClaims):
     def _configure(self, conn) -> None:
         """Set up a new pooled connection: this station's time zone (times read and "today"), read-only if asked."""
         minutes = _utc_offset_minutes()
-        conn.execute(f"SET TIME ZONE INTERVAL '{minutes:+d} minutes'")
-        if self.readonly:
-            conn.execute("SET default_transaction_read_only = on")
-        conn.commit()
+        with watchdog(conn, self.timeouts.deadline_s):  # a cable cut right after connecting must not hang a worker
+            conn.execute(f"SET TIME ZONE INTERVAL '{minutes:+d} minutes'")
+            if self.readonly:
+                conn.execute("SET default_transaction_read_only = on")
+            conn.commit()
 
     @contextmanager
     def _tx(self) -> Iterator[Any]:
         """Yield a connection inside one transaction (commit on success, rollback on any error); driver errors
-        become StoreError "server_failed" (the password masked)."""
+        become StoreError (the password masked): "server_unreachable" when the connection failed or timed out
+        (psycopg's OperationalError, the pool's timeout), "server_failed" when the server refused the work."""
+        import psycopg
+
         try:
-            with self._pool.connection() as conn:
+            with self._pool.connection() as conn, watchdog(conn, self.timeouts.deadline_s):
                 with conn.transaction():
                     yield conn
-        except self._driver_errors() as exc:
-            raise StoreError(self.shown, "server_failed", detail=scrub(str(exc), self.url)[:200]) from None
+        except psycopg.Error as exc:
+            code = "server_unreachable" if isinstance(exc, psycopg.OperationalError) else "server_failed"
+            raise StoreError(self.shown, code, detail=scrub(str(exc), self.url)[:200]) from None
 
     def schema_version(self) -> int:
         """Return the database's schema version (kiosk.store.postgres_schema)."""
@@ -152,9 +168,21 @@ class PostgresRecordStore(PostgresPages, PostgresRoster, PostgresClaims):
     def attempts(self, identity: str) -> list[Attempt]:
         identity = clean_identity(identity)
         with self._tx() as db:
-            rows = db.execute(f"SELECT identity, {_shown('at')}, gates, picture, accepted, station FROM attempts "
-                              "WHERE identity = %s ORDER BY id", (identity,)).fetchall()
-        return [Attempt(i, at, dict(g), p, bool(a), st) for i, at, g, p, a, st in rows]
+            rows = db.execute(f"SELECT identity, {_shown('at')}, gates, picture, accepted, station, capture_id, "
+                              "offline FROM attempts WHERE identity = %s ORDER BY id", (identity,)).fetchall()
+        return [Attempt(i, at, dict(g), p, bool(a), st, c, bool(o)) for i, at, g, p, a, st, c, o in rows]
+
+    def filed_capture(self, capture_id: str) -> str | None:
+        """Return the identity capture `capture_id` was filed under on the server, or None when it was not."""
+        with self._tx() as db:
+            return self._filed_as(db, capture_id)
+
+    @staticmethod
+    def _filed_as(db, capture_id: str | None) -> str | None:
+        if capture_id is None:
+            return None
+        row = db.execute("SELECT identity FROM attempts WHERE capture_id = %s AND accepted", (capture_id,)).fetchone()
+        return row[0] if row else None
 
     def picture_bytes(self, record: Record | None) -> bytes | None:
         """Return the bytes of `record`'s filed picture (None when there is no record or it has no picture)."""
@@ -200,13 +228,13 @@ class PostgresRecordStore(PostgresPages, PostgresRoster, PostgresClaims):
             return self._row(db, identity, lock=False)
 
     def _insert_attempt(self, db, identity: str, gates: Mapping[str, Any], picture: str | None,
-                        accepted: bool) -> tuple[int, str]:
+                        accepted: bool, capture_id: str | None = None, offline: bool = False) -> tuple[int, str]:
         """Insert one attempt and count it on the record; return (its id, its time as shown)."""
         attempt_id, at = db.execute(
-            f"INSERT INTO attempts (identity, gates, picture, accepted, station) VALUES (%s, %s::jsonb, %s, %s, %s) "
-            f"RETURNING id, {_shown('at')}",
+            "INSERT INTO attempts (identity, gates, picture, accepted, station, capture_id, offline) "
+            f"VALUES (%s, %s::jsonb, %s, %s, %s, %s, %s) RETURNING id, {_shown('at')}",
             (identity, json.dumps(dict(gates), ensure_ascii=False, default=str), picture, accepted,
-             self.station)).fetchone()
+             self.station, capture_id, offline)).fetchone()
         db.execute("UPDATE records SET attempts = attempts + 1 WHERE identity = %s", (identity,))
         return int(attempt_id), at
 
@@ -220,8 +248,11 @@ class PostgresRecordStore(PostgresPages, PostgresRoster, PostgresClaims):
         return Attempt(identity, at, json.loads(json.dumps(dict(gates), default=str)), picture, accepted,
                        self.station)
 
-    def file_picture(self, identity: str, profile: Profile, data: bytes, gates: Mapping[str, Any]) -> Record:
+    def file_picture(self, identity: str, profile: Profile, data: bytes, gates: Mapping[str, Any], *,
+                     capture_id: str | None = None, offline: bool = False) -> Record:
         """File the confirmed picture of `identity` in one transaction (see the module text); return the record.
+        `capture_id` / `offline`: see kiosk.store.capture_ids (a capture id filed before returns the record as is;
+        an offline filing onto a filed or locked record raises FiledElsewhere naming the station that filed it).
 
         Raises TransitionError when the record's status does not allow a filing (nothing is written),
         PictureRejected when the bytes do not meet the profile (the attempt is logged as not accepted) or do not
@@ -237,10 +268,13 @@ class PostgresRecordStore(PostgresPages, PostgresRoster, PostgresClaims):
         rel = f"{PICTURES}/{name}"
         with self._tx() as db:
             before = self._row(db, identity)
+            filed_as = self._filed_as(db, capture_id)
+            if capture_check(filed_as, before, offline, self.shown):
+                return self._row(db, filed_as, lock=False)  # type: ignore[arg-type]
             target = filing_target(identity, before.status)
             if db.execute("SELECT 1 FROM records WHERE picture = %s AND identity <> %s", (rel, identity)).fetchone():
                 raise PictureRejected(identity, "name_taken", name=name)
-            attempt_id, _ = self._insert_attempt(db, identity, gates, rel, True)
+            attempt_id, _ = self._insert_attempt(db, identity, gates, rel, True, capture_id, offline)
             db.execute("INSERT INTO pictures (attempt_id, identity, name, data, size) VALUES (%s, %s, %s, %s, %s)",
                        (attempt_id, identity, name, data, len(data)))
             stored = bytes(db.execute("SELECT data FROM pictures WHERE attempt_id = %s", (attempt_id,)).fetchone()[0])

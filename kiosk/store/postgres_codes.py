@@ -5,7 +5,7 @@ from __future__ import annotations
 
 #: every code -> the fields it carries
 SERVER_CODES: dict[str, tuple[str, ...]] = {
-    "server_unreachable": ("detail",),  # no PostgreSQL answers at the address (down, firewall, wrong host/port)
+    "server_unreachable": ("detail",),  # no PostgreSQL answers (down, firewall, wrong host/port, connection lost)
     "server_login_refused": (),  # the server refused the user name or password
     "server_no_database": (),  # the server has no database of that name
     "server_foreign_database": (),  # the database holds tables of another program

@@ -11,9 +11,11 @@ left untouched.
     2  the class list (kiosk.store.postgres_roster), the console's saved settings and the records' `updated` index
        (kiosk.store.postgres_pages)
     3  station heartbeats and claims as leases (kiosk.store.postgres_claims, kiosk.store.hall_model)
+    4  capture ids and the offline mark on attempts (kiosk.store.capture_ids)
 """
 from __future__ import annotations
 
+from kiosk.store.capture_ids import PG_STEP
 from kiosk.store.errors import StoreError
 from kiosk.store.postgres_claims import CLAIMS_SQL
 from kiosk.store.postgres_pages import SETTINGS_SQL
@@ -86,7 +88,7 @@ V2 = ROSTER_SQL + ";" + SETTINGS_SQL
 V3 = CLAIMS_SQL
 
 #: (version, SQL statements separated by ";") in order; the last version is the one this program writes
-STEPS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, V3))
+STEPS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, V3), (4, PG_STEP))
 SCHEMA_VERSION = STEPS[-1][0]
 
 

@@ -15,8 +15,10 @@ from urllib.parse import quote
 
 from capture.files import fsync_directory as _fsync_directory, write_atomic
 from kiosk.store import claims_db, migrations, operators as ops, pages, roster_db
+from kiosk.store.capture_ids import SqliteCaptureIds, capture_check
 from kiosk.store.audit import AuditEntry, OverrideAudit, read_audit, write_audit
 from kiosk.store.errors import PictureRejected, RecordMissing, StoreError
+from kiosk.store.sqlite_tx import SqliteTx
 from kiosk.store.identity import clean_identity, picture_file_name
 from kiosk.store.lifecycle import Status, filing_target, lock_check, reopen_reason
 from kiosk.store.model import Attempt, Record, RecoveryReport, now_local
@@ -48,7 +50,8 @@ def _private_dir(path: Path) -> None:
     os.chmod(path, 0o700)
 
 
-class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit, claims_db.ClaimsTable):
+class SqliteRecordStore(SqliteTx, roster_db.RosterTable, pages.StorePages, OverrideAudit, claims_db.ClaimsTable,
+                        SqliteCaptureIds):
     """The records store in one folder (see the module text for the layout and the filing protocol)."""
 
     def __init__(self, folder: str | Path, station: str | None = None, readonly: bool = False) -> None:
@@ -123,32 +126,6 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit, 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _tx(self):
-        """Return a context manager running one IMMEDIATE transaction (commit on success, rollback on error)."""
-        store = self
-
-        class _Tx:
-            def __enter__(self_inner):
-                store._lock.acquire()
-                try:
-                    store._db.execute("BEGIN IMMEDIATE")
-                except BaseException:
-                    store._lock.release()
-                    raise
-                return store._db
-
-            def __exit__(self_inner, exc_type, exc, tb):
-                try:
-                    if exc_type is None:
-                        store._db.execute("COMMIT")
-                    else:
-                        store._db.execute("ROLLBACK")
-                finally:
-                    store._lock.release()
-                return False
-
-        return _Tx()
-
     def path_of(self, record: Record) -> Path | None:
         """Return the absolute path of the record's picture, or None."""
         return self.folder / record.picture if record.picture else None
@@ -182,10 +159,9 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit, 
     def attempts(self, identity: str) -> list[Attempt]:
         identity = clean_identity(identity)
         with self._lock:
-            station = "station" if "station" in self._columns["attempts"] else "NULL"
-            rows = self._db.execute(f"SELECT identity, at, gates, picture, accepted, {station} FROM attempts "
-                                    "WHERE identity = ? ORDER BY id", (identity,)).fetchall()
-        return [Attempt(i, at, json.loads(g), p, bool(a), st) for i, at, g, p, a, st in rows]
+            rows = self._db.execute(f"SELECT {self._attempt_columns()} FROM attempts WHERE identity = ? ORDER BY id",
+                                    (identity,)).fetchall()
+        return [Attempt(i, at, json.loads(g), p, bool(a), st, c, bool(o)) for i, at, g, p, a, st, c, o in rows]
 
     def counts_today(self) -> dict[str, int]:
         """Return today's figures: {"attempts", "filed" (accepted attempts), "records" (touched today)} plus one
@@ -214,15 +190,6 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit, 
             row = db.execute(f"SELECT {self._select()} FROM records WHERE identity = ?", (identity,)).fetchone()
         return _record(row)
 
-    def _insert_attempt(self, db: sqlite3.Connection, identity: str, at: str, gates: Mapping[str, Any],
-                        picture: str | None, accepted: bool) -> int:
-        cur = db.execute("INSERT INTO attempts (identity, at, gates, picture, accepted, station) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
-                         (identity, at, json.dumps(dict(gates), ensure_ascii=False, default=str), picture,
-                          int(accepted), self.station))
-        db.execute("UPDATE records SET attempts = attempts + 1 WHERE identity = ?", (identity,))
-        return int(cur.lastrowid)
-
     def record_attempt(self, identity: str, profile_id: str, gates: Mapping[str, Any], *,
                        picture: str | None = None, accepted: bool = False) -> Attempt:
         """Log one capture attempt (e.g. a capture the gates or the person turned down); counts it on the record."""
@@ -233,16 +200,18 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit, 
             self._insert_attempt(db, identity, at, gates, picture, accepted)
         return Attempt(identity, at, dict(gates), picture, accepted, self.station)
 
-    def file_picture(self, identity: str, profile: Profile, data: bytes, gates: Mapping[str, Any]) -> Record:
+    def file_picture(self, identity: str, profile: Profile, data: bytes, gates: Mapping[str, Any], *,
+                     capture_id: str | None = None, offline: bool = False) -> Record:
         """File the confirmed picture of `identity` (see the module text for the protocol); return the record.
+        `capture_id` / `offline`: see kiosk.store.capture_ids (a capture id filed before returns the record as is;
+        an offline filing onto a filed record raises FiledElsewhere).
 
         Raises TransitionError when the record's status does not allow a filing (nothing is written),
         PictureRejected when the bytes do not meet the profile (the attempt is logged as not accepted), and
         OSError / sqlite3.Error when the disk fails (then nothing changed: the old picture and status stay).
         """
         identity = clean_identity(identity)
-        record = self.ensure(identity, profile.id)
-        target = filing_target(identity, record.status)
+        self.ensure(identity, profile.id)  # the status is checked inside the transaction (after the capture id)
         final_name = picture_file_name(profile, identity)
         final_rel = f"{PICTURES}/{final_name}"
         pending_name = f"{identity}-{uuid.uuid4().hex}.jpg"
@@ -258,17 +227,22 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit, 
                 raise PictureRejected(identity, "disk_mismatch" if mismatch else "picture_rejected", problems)
             at = now_local()
             with self._tx() as db:
-                row = db.execute(f"SELECT {self._select()} FROM records WHERE identity = ?", (identity,)).fetchone()
-                before = _record(row)
-                target = filing_target(identity, before.status)  # re-checked inside the transaction
+                before = self._row(db, identity)
+                filed_as = self._capture_filed_as(db, capture_id)
+                if capture_check(filed_as, before, offline, str(self.db_path)):
+                    raise _Resent(filed_as)
+                target = filing_target(identity, before.status)
                 clash = db.execute("SELECT identity FROM records WHERE picture = ? AND identity != ?",
                                    (final_rel, identity)).fetchone()
                 if clash:
                     raise PictureRejected(identity, "name_taken", name=final_name)
-                attempt_id = self._insert_attempt(db, identity, at, gates, final_rel, True)
+                attempt_id = self._insert_attempt(db, identity, at, gates, final_rel, True, capture_id, offline)
                 db.execute("UPDATE records SET status = ?, picture = ?, pending = ?, profile_id = ?, reason = NULL, "
                            "updated = ?, station = ? WHERE identity = ?",
                            (target.value, final_rel, pending_name, profile.id, at, self.station, identity))
+        except _Resent as resent:  # rule (a): nothing was written
+            _unlink(pending_path)
+            return self.get(resent.identity)  # type: ignore[return-value]
         except BaseException:
             _unlink(pending_path)
             raise
@@ -384,6 +358,14 @@ class SqliteRecordStore(roster_db.RosterTable, pages.StorePages, OverrideAudit, 
         from kiosk.store.recovery import recover
 
         return recover(self)
+
+
+class _Resent(Exception):
+    """A capture id already filed (under `identity`): leave the filing transaction without writing."""
+
+    def __init__(self, identity: str | None) -> None:
+        super().__init__(identity)
+        self.identity = identity
 
 
 def _unlink(path: Path) -> None:

@@ -84,6 +84,14 @@ STORE: dict[str, dict[str, str]] = {
                                       "nothing was written. Give a database of its own for this program."},
     "server_failed": {"zh": "记录服务器出错（{detail}）；这次操作没有保存。请稍后重试。",
                       "en": "The records server failed ({detail}); this change was not saved. Try again shortly."},
+    "filed_elsewhere": {"zh": "这个号码在断网期间已由工位 {name} 存档；离线拍的照片没有覆盖它，保存在本工位的待发送箱中。"
+                              "请工作人员核对是哪一张正确。",
+                        "en": "While this station was offline, station {name} filed this number; the picture taken "
+                              "offline did not replace it and stays in this station's outbox. An operator should "
+                              "check which one is right."},
+    "server_offline": {"zh": "记录服务器现在连接不上，本工位只能离线拍照存档；这项操作（{name}）需要服务器，请等网络恢复后再试。",
+                       "en": "The records server cannot be reached now: this station can only capture and file "
+                             "offline. This ({name}) needs the server; try again when the network is back."},
     "server_empty": {"zh": "这个数据库还没有本程序的记录。", "en": "This database holds no records of this program yet."},
     "schema_older": {"zh": "记录服务器上的结构版本为 {count}，本程序需要 {max}；只读打开时不能升级。请先用可写方式启动一台工位。",
                      "en": "The records server's schema is version {count} and this program needs {max}; a read-only "

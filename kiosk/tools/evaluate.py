@@ -7,6 +7,8 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+import numpy as np
+
 from capture.check import CheckResult
 from capture.gates import GATE_SPECS, SUBJECT_GATES, LabelRule
 from profiles.model import Profile
@@ -156,11 +158,12 @@ def is_id_style_good(row: Mapping[str, str]) -> bool:
 
 @dataclass
 class PoseError:
-    """Mean absolute error of the measured pose angles against the ground truth, degrees per axis."""
+    """The error of the measured pose angles against the ground truth (measured − truth), degrees per axis: mean
+    absolute, mean (bias), standard deviation and 90th percentile of the absolute error."""
 
     photos: int = 0  # rows with all three angles and a measured pose
     unmeasured: int = 0  # rows with all three angles but no measured pose (no face found, unreadable)
-    abs_sum: dict[str, float] = field(default_factory=lambda: {col: 0.0 for col, _ in POSE_AXES})
+    errors: dict[str, list[float]] = field(default_factory=lambda: {col: [] for col, _ in POSE_AXES})
 
     def add(self, truth: tuple[float, ...], measured: tuple[float | None, ...]) -> None:
         if any(v is None for v in measured):
@@ -168,11 +171,15 @@ class PoseError:
             return
         self.photos += 1
         for (col, _), t, v in zip(POSE_AXES, truth, measured):
-            self.abs_sum[col] += abs(float(v) - t)
+            self.errors[col].append(float(v) - t)
 
     def to_dict(self) -> dict:
-        mae = {col: (round(total / self.photos, 2) if self.photos else None) for col, total in self.abs_sum.items()}
-        return {"photos": self.photos, "unmeasured": self.unmeasured, "mae_deg": mae}
+        def per_axis(stat: Callable[[np.ndarray], float]) -> dict[str, float | None]:
+            return {col: (round(float(stat(np.asarray(e))), 2) if e else None) for col, e in self.errors.items()}
+
+        return {"photos": self.photos, "unmeasured": self.unmeasured,
+                "mae_deg": per_axis(lambda e: np.abs(e).mean()), "bias_deg": per_axis(np.mean),
+                "sd_deg": per_axis(np.std), "p90_abs_deg": per_axis(lambda e: np.percentile(np.abs(e), 90))}
 
 
 @dataclass
@@ -304,7 +311,10 @@ def _pose_lines(report: EvalReport) -> list[str]:
     for name, e in report.pose_error.items():
         d = e.to_dict()
         mae = ", ".join(f"{k[:-4]} {'–' if v is None else f'{v:.1f}°'}" for k, v in d["mae_deg"].items())
-        lines.append(f"pose error ({name}): {e.photos} photos ({e.unmeasured} unmeasured); mean absolute {mae}")
+        spread = ", ".join(f"{k[:-4]} {'–' if b is None else f'{b:+.1f}° / {sd:.1f}°'}"
+                           for (k, b), sd in zip(d["bias_deg"].items(), d["sd_deg"].values()))
+        lines.append(f"pose error ({name}): {e.photos} photos ({e.unmeasured} unmeasured); mean absolute {mae}; "
+                     f"bias / SD {spread}")
     return lines
 
 

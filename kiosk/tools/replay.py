@@ -147,7 +147,8 @@ def replay_frames(recording: Recording, profile: Profile, replace_backdrop: bool
                 clock.t_s = i / recording.fps
                 rgb = recording.frames.frame_at(i)
                 analysis = analyzer.analyse(rgb)
-                analysed = AnalysedFrame(i, rgb, analysis, evaluate(analysis.measurements, gating), clock.t_s)
+                gates = evaluate(analysis.measurements, gating, new_backdrop=replace_backdrop)
+                analysed = AnalysedFrame(i, rgb, analysis, gates, clock.t_s)
                 app.ctx.camera_rgb = rgb
                 chosen, picture, refused = _step(app, analysed)
                 record = _record(app, analysed)

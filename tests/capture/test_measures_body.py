@@ -289,3 +289,58 @@ def test_dark_navy_beanie_is_a_covering(analyzer, astronaut_framed):
     """Dark but blue, no hair colour: a navy beanie over the head top is seen (a black one is not: docs/accuracy.md)."""
     m = measure_head_covering(analyzer.context(paint_cap(analyzer, astronaut_framed, (30, 40, 90))))
     assert m.covering_ratio > 0.8 and m.white_ratio == 0.0
+
+
+def test_a_mask_reaching_into_a_blue_backdrop_is_not_a_covering(analyzer, studio):
+    """A soft webcam's person mask reaches past the hair into the backdrop (franck's fringe on a blue wall): that rim
+    is left out, so the hair is not read as a blue cap. With the rim counted the same frame read 0.105."""
+    from dataclasses import replace
+
+    import capture.measures.covering as covering
+
+    ctx = analyzer.context(studio("astronaut", (40, 90, 230)))
+    grow = int(round(0.06 * ctx.face.face_width_px))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
+    wide = replace(ctx, person_mask=cv2.dilate(ctx.person_mask, kernel),
+                   head=replace(ctx.head, crown_y=ctx.head.crown_y - grow))
+    assert measure_head_covering(wide).covering_ratio == 0.0
+    rim_counted = covering.OUTLINE_DEPTH
+    try:
+        covering.OUTLINE_DEPTH = 0.0
+        assert measure_head_covering(wide).covering_ratio > COVERING_MAX
+    finally:
+        covering.OUTLINE_DEPTH = rim_counted
+
+
+@pytest.mark.parametrize(("step", "first_inner_row"), [(1, 26), (2, 26), (3, 28)])
+def test_outline_rim_is_under_the_outline_but_not_along_the_frame_edges(step, first_inner_row):
+    """A person from row 20 down to the frame's bottom edge, across the whole width, sampled every `step` px from row
+    10: the samples less than 6 px (rounded up to whole samples) under the top outline are the rim; the frame's left,
+    right and bottom edges are no outline, so every later row is inside, whole."""
+    from capture.measures.covering import outline_rim
+
+    mask = np.zeros((100, 60), np.float32)
+    mask[20:] = 1.0
+    rows, cols = slice(10, 100, step), slice(0, 60, step)
+    person, rim = outline_rim(mask, rows, cols, depth_px=6.0)
+    assert person.shape == rim.shape == mask[rows, cols].shape
+    for r, on, edge in zip(range(10, 100, step), person, rim):
+        assert on.all() == (r >= 20) and not on.any() == (r < 20), r
+        assert edge.all() if 20 <= r < first_inner_row else not edge.any(), r
+
+
+def test_a_rim_sample_counts_only_when_the_covering_goes_on_below_it():
+    """Column 0: a blue rim over hair (dropped); column 1: a cap's rim over more cap (kept); column 2: covering
+    inside, not on the rim (kept); column 3: a rim sample at the grid's bottom keeps its own verdict."""
+    from capture.measures.covering import confirmed
+
+    covering = np.array([[1, 1, 0, 0],
+                         [0, 1, 0, 0],
+                         [0, 1, 1, 0],
+                         [0, 0, 0, 1]], bool)
+    rim = np.array([[1, 1, 0, 0],
+                    [0, 0, 0, 0],
+                    [0, 0, 0, 0],
+                    [0, 0, 0, 1]], bool)
+    assert confirmed(covering, rim, 2).astype(int).tolist() == [[0, 1, 0, 0], [0, 1, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1]]
+    assert (confirmed(covering, rim, 0) == covering).all()

@@ -96,3 +96,48 @@ def test_id_style_roll_of_7_7_degrees_passes(face):
     rolled = measure_pose(_rotated_to(face, "roll", 7.7))
     assert rolled.roll_deg == pytest.approx(7.7, abs=0.3)
     assert _gate("roll", rolled).ok
+
+
+def test_pitch_ignores_the_mouth_and_jaw(face):
+    """An open mouth or a dropped jaw (every point below the mouth line moved 8% of the face height down) leaves
+    the pitch as it was: only points above the mouth enter the template fit."""
+    from capture.measures.pose_template import RIGID_POINTS
+
+    p = face.points.astype(np.float64)
+    lower = np.setdiff1d(np.arange(468), RIGID_POINTS)
+    opened = p.copy()
+    opened[lower, 1] += 0.08 * (p[:468, 1].max() - p[:468, 1].min())
+    before = measure_pose(face).pitch_deg
+    after = measure_pose(dataclasses.replace(face, points=opened.astype(np.float32))).pitch_deg
+    assert after == pytest.approx(before, abs=1e-6)
+
+
+def test_pitch_does_not_depend_on_size_or_place(face):
+    """The same head twice as large and elsewhere in the frame reads the same pitch."""
+    moved = face.points.astype(np.float64) * 2.0 + np.array([37.0, -12.0, 5.0])
+    again = measure_pose(dataclasses.replace(face, points=moved.astype(np.float32)))
+    assert again.pitch_deg == pytest.approx(measure_pose(face).pitch_deg, abs=1e-3)
+
+
+def test_level_template_reads_level_and_keeps_the_face_above_the_mouth():
+    """The template fitted to itself reads 0°; its rigid points are the upper face (forehead 10, nose tip 1, both
+    eye corners) and not the chin (152), the lower lip (14, 17) or the mouth corners (61, 291)."""
+    from capture.measures.pose import pitch_from_rotation, rigid_rotation
+    from capture.measures.pose_template import LEVEL_HEAD, RIGID_POINTS
+
+    assert LEVEL_HEAD.shape == (468, 3)
+    assert pitch_from_rotation(rigid_rotation(LEVEL_HEAD, LEVEL_HEAD)) == pytest.approx(0.0, abs=1e-9)
+    # a mirror image is fitted with a rotation, never a reflection
+    assert np.linalg.det(rigid_rotation(LEVEL_HEAD, LEVEL_HEAD * (-1.0, 1.0, 1.0))) == pytest.approx(1.0)
+    rigid = set(RIGID_POINTS.tolist())
+    assert {10, 1, 33, 133, 263, 362} <= rigid
+    assert not rigid & {152, 17, 14, 61, 291}
+
+
+def test_template_render_round_trips():
+    """scripts/pose_template.py writes the template through render(); parsing the result gives it back."""
+    from capture.measures import pose_template
+
+    text = pose_template.render(pose_template.LEVEL_HEAD)
+    block = text.split('_DATA = """', 1)[1].split('"""', 1)[0]
+    assert np.array_equal(pose_template._parse(block), np.round(pose_template.LEVEL_HEAD, 4))

@@ -10,7 +10,6 @@ import numpy as np
 
 from capture.analyzer import StillAnalyzer
 from capture.camera_fit import CameraFit
-from capture.gates.rules import for_new_backdrop
 from capture.picture import backdrop_colour
 from kiosk.station.capture_choice import CaptureChooser
 from kiosk.station.flow import FlowConfig
@@ -100,14 +99,13 @@ class Context:
 
     def gating_profile(self) -> Profile:
         """Return the profile the gates judge frames by: with a replaced backdrop its colour does not matter (only
-        that it is plain, so the person can be cut out cleanly), and the distance gate counts the room the new
-        backdrop adds above the head (capture.gates.rules.for_new_backdrop).
+        that it is plain, so the person can be cut out cleanly); the room the new backdrop adds above the head is
+        the gates' `new_backdrop` argument (capture.gates.evaluate), not part of the profile.
         An operator's override (session.override) makes its gates advisory for this session only."""
         o = self.options
         profile = o.profile
         if o.replace_backdrop:
-            profile = for_new_backdrop(o.profile)
-            profile = dataclasses.replace(profile, gates={**profile.gates, "background_delta_e_max": float("inf")},
+            profile = dataclasses.replace(o.profile, gates={**profile.gates, "background_delta_e_max": float("inf")},
                                           backgrounds=tuple(dataclasses.replace(b, delta_e_max=None)
                                                             for b in profile.backgrounds))
         if self.session.override:

@@ -5,7 +5,7 @@ import pytest
 
 from capture.faces.head import HeadGeometry
 from capture.gates import evaluate
-from capture.gates.rules import backdrop_room_px, for_new_backdrop
+from capture.gates.rules import backdrop_room_px
 from capture.measurements import Measurements
 from capture.measures.geometry import FramingMeasure
 from profiles import get_profile
@@ -30,9 +30,8 @@ def zikao():
 
 
 def test_room_is_the_hair_top_band_only_with_a_new_backdrop(zikao):
-    assert backdrop_room_px(zikao) == 0.0
-    assert backdrop_room_px(for_new_backdrop(zikao)) == pytest.approx(26.88)
-    assert for_new_backdrop(zikao).threshold("yaw_max_deg") == zikao.threshold("yaw_max_deg")
+    assert backdrop_room_px(zikao, False) == 0.0
+    assert backdrop_room_px(zikao, True) == pytest.approx(26.88)
 
 
 def test_a_head_that_fits_only_the_taller_canvas_passes_with_a_new_backdrop(zikao):
@@ -43,13 +42,13 @@ def test_a_head_that_fits_only_the_taller_canvas_passes_with_a_new_backdrop(zika
     assert (plain.ok, plain.hint, plain.value, plain.threshold) == (False, "move_back", pytest.approx(0.5888, abs=1e-4),
                                                                     (0.6053, 1.6694))
     # with a new backdrop only 192 − 26.88 = 165.12 rows must lie below the crown (270): 0.6116×, limit 0.5552×
-    new = evaluate(m, for_new_backdrop(zikao))["distance"]
+    new = evaluate(m, zikao, new_backdrop=True)["distance"]
     assert (new.ok, new.value, new.threshold) == (True, pytest.approx(0.5888, abs=1e-4), (0.5552, 1.6694))
 
 
 def test_a_head_too_big_for_the_taller_canvas_still_fails(zikao):
     m = head_in_frame(18.0, 260.0)  # 132.48 / 260 = 0.5095× < 0.5552×
-    result = evaluate(m, for_new_backdrop(zikao))["distance"]
+    result = evaluate(m, zikao, new_backdrop=True)["distance"]
     assert (result.ok, result.hint, result.threshold) == (False, "move_back", (0.5552, 1.6694))
 
 
@@ -57,6 +56,6 @@ def test_a_low_crown_gets_less_help_and_never_a_stricter_limit(zikao):
     # crown at row 80: only 208 rows below it; 165.12 / 208 = 0.7938× is more than the plain 0.6667×, so the
     # plain rule holds (the frame's own rows above the head serve as well)
     m = head_in_frame(80.0, 150.0)
-    plain, new = evaluate(m, zikao)["distance"], evaluate(m, for_new_backdrop(zikao))["distance"]
+    plain, new = evaluate(m, zikao)["distance"], evaluate(m, zikao, new_backdrop=True)["distance"]
     assert plain.threshold == new.threshold == (0.6053, 1.6694)
     assert plain.ok and new.ok

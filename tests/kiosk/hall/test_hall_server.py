@@ -25,7 +25,7 @@ from kiosk.store.errors import StoreError  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
-URL = re.compile(r"^postgresql://kiosk:([A-Za-z0-9_-]{20,})@127\.0\.0\.1:(\d+)/idphoto$")
+URL = re.compile(r"^postgresql://kiosk:([A-Za-z0-9_-]{20,})@127\.0\.0\.1:(\d+)/idphoto\?sslmode=require$")
 
 
 @pytest.fixture
@@ -37,11 +37,11 @@ def place():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _start(data: Path, port: int) -> subprocess.Popen:
+def _start(data: Path, port: int, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "kiosk.commands.main", "hall-server", "--data", str(data),
-                             "--listen", f"127.0.0.1:{port}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env)
+                             "--listen", f"127.0.0.1:{port}", *extra], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
 
 
 def _first_line(proc: subprocess.Popen, limit_s: float = 120) -> str:
@@ -67,7 +67,7 @@ def test_it_prints_the_url_keeps_secrets_private_stops_on_sigterm_and_restarts_o
     match = URL.match(line)
     assert match and int(match.group(2)) == port, line
     assert (data / "kiosk.password").read_text() == match.group(1)
-    for name in ("kiosk.password", "superuser.password", "server.log"):
+    for name in ("kiosk.password", "superuser.password", "server.log", "server.key"):
         assert stat.S_IMODE((data / name).stat().st_mode) == 0o600, name
     assert stat.S_IMODE((data / "pgdata").stat().st_mode) == 0o700
     assert stat.S_IMODE(data.stat().st_mode) in (0o700, 0o711)
@@ -80,8 +80,10 @@ def test_it_prints_the_url_keeps_secrets_private_stops_on_sigterm_and_restarts_o
     assert not (data / "pgdata" / "postmaster.pid").exists()  # PostgreSQL shut down cleanly
     assert match.group(1) not in err  # the password is printed on stdout only
 
-    proc = _start(data, port)  # again on the same folder: same URL, same data
+    certificate = (data / "server.crt").read_bytes()
+    proc = _start(data, port)  # again on the same folder: same URL, same data, same certificate
     assert _first_line(proc) == line
+    assert (data / "server.crt").read_bytes() == certificate == (data / "hall-ca.crt").read_bytes()
     with psycopg.connect(line) as db:
         assert db.execute("SELECT n FROM kept").fetchall() == [(7,)]
     status, _ = _stop(proc, signal.SIGINT)  # Ctrl+C
@@ -141,15 +143,19 @@ def test_postgresql_shuts_down_when_the_hall_server_is_killed(place):
     pid = int((data / "pgdata" / "postmaster.pid").read_text().split()[0])
     proc.kill()  # SIGKILL: no chance to stop PostgreSQL itself
     proc.communicate(timeout=120)
-    deadline = time.monotonic() + 120
-    while (data / "pgdata" / "postmaster.pid").exists() and time.monotonic() < deadline:
+
+    def state() -> str:
+        try:
+            return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
+        except FileNotFoundError:
+            return "gone"
+
+    deadline = time.monotonic() + 120  # PostgreSQL removes its pid file a moment before it exits: wait for both
+    while ((data / "pgdata" / "postmaster.pid").exists() or state() not in ("gone", "Z")) \
+            and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not (data / "pgdata" / "postmaster.pid").exists()  # it shut down (fast) instead of staying orphaned
-    try:
-        state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
-    except FileNotFoundError:
-        state = "gone"
-    assert state in ("gone", "Z")  # ended (a zombie until the orphan's new parent reaps it)
+    assert state() in ("gone", "Z")  # ended (a zombie until the orphan's new parent reaps it)
     proc = _start(data, port)  # and the folder starts again
     assert _first_line(proc) == line
     assert _stop(proc)[0] == 0

@@ -209,6 +209,7 @@ def test_switching_camera_from_the_console_restarts_the_feed(all_profiles, tmp_p
 
 def test_backdrop_replacement_switched_from_the_console(all_profiles, tmp_path):
     from kiosk.console.console import ChooseBackdrop
+    from profiles.defaults import GATE_DEFAULTS
 
     profile = all_profiles["chsi-graduation"]
     app = KioskApp(_options(profile, tmp_path, None))
@@ -218,6 +219,7 @@ def test_backdrop_replacement_switched_from_the_console(all_profiles, tmp_path):
         assert app.new_backdrop() == profile.backgrounds[0]
         assert app.gating_profile().threshold("background_delta_e_max") == float("inf")
         assert app.gating_profile().threshold("background_gradient_max") == profile.threshold("background_gradient_max")
+        assert set(app.gating_profile().gates) <= set(GATE_DEFAULTS)  # the new backdrop is evaluate's argument
         app.console_bridge.carry_out(ChooseBackdrop(False))
         assert app.new_backdrop() is None
     finally:

@@ -12,6 +12,7 @@ import pytest
 from kiosk.store.errors import StoreError
 from kiosk.store.lifecycle import Status
 from kiosk.store.open import open_store, shown
+from kiosk.store.postgres_schema import SCHEMA_VERSION
 from kiosk.store.records import PictureRejected
 from kiosk.texts import error_text
 from tests.conftest import free_port
@@ -46,8 +47,6 @@ def test_two_stations_opening_a_new_database_together_migrate_it_once(pg_url):
     for t in threads:
         t.join()
     assert errors == [] and len(opened) == 4
-    from kiosk.store.postgres_schema import SCHEMA_VERSION
-
     assert _sql(pg_url, "SELECT program, version FROM idphoto_schema") == [("idphoto", SCHEMA_VERSION)]
     assert [s.schema_version() for s in opened] == [SCHEMA_VERSION] * 4
     for s in opened:

@@ -112,6 +112,16 @@ def test_partial_ears_are_not_both_ears_visible(all_profiles):
     assert ears({"ears_visible": ""}, profile) is None and ears({"ears_visible": "maybe"}, profile) is None
 
 
+def test_shoulders_read_level_and_tilted_only(all_profiles):
+    """Tilted shoulders are the defect, level ones not; shoulders out of the frame say nothing about the tilt (the
+    gate cannot judge them and passes without a value)."""
+    profile = all_profiles["chsi-graduation"]
+    shoulders = LABEL_RULES["shoulders_level"]
+    assert shoulders({"shoulders": "tilted"}, profile) is True
+    assert shoulders({"shoulders": "level"}, profile) is False
+    assert shoulders({"shoulders": "not_visible"}, profile) is None and shoulders({"shoulders": ""}, profile) is None
+
+
 def test_tinted_lenses_in_either_spelling_are_a_tint(all_profiles):
     profile = all_profiles["chsi-graduation"]
     tint = LABEL_RULES["tinted_glasses"]
@@ -142,6 +152,9 @@ def test_pose_error_and_the_combined_pose_row(all_profiles):
     assert every["photos"] == 3 and every["mae_deg"] == {"yaw_deg": 1.67, "pitch_deg": 1.33, "roll_deg": 0.17}
     near = report.pose_error["near_frontal"].to_dict()
     assert near["photos"] == 2 and near["mae_deg"]["yaw_deg"] == 1.0
+    # yaw errors +1, −3, +1: bias −0.33, SD 1.89, 90th percentile of |error| 2.6
+    assert every["bias_deg"]["yaw_deg"] == -0.33 and every["sd_deg"]["yaw_deg"] == 1.89
+    assert every["p90_abs_deg"]["yaw_deg"] == 2.6
     assert report.to_dict()["pose"]["balanced_accuracy"] == 1.0
 
 
