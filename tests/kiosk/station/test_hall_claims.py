@@ -5,7 +5,6 @@ renews A's claim with its heartbeat; a station that stops beating frees the numb
 Waiting here is for something to happen (a lease to run out), never a timing assertion."""
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import pytest
@@ -15,6 +14,7 @@ from kiosk.station.hall_link import HallLink
 from kiosk.station.loop import KioskApp
 from kiosk.station.settings import KioskOptions
 from kiosk.store.hall_model import LEASE_S
+from kiosk.store.outbox import HallStore
 
 NUMBER = "2023001"
 
@@ -27,16 +27,15 @@ class Clock:
         return self.t
 
 
-def server_of(store):
-    """Return the store that talks to the server: a HallStore's `server`, else the store itself."""
-    return store.server if type(store).__name__ == "HallStore" else store
+def server_of(store: HallStore):
+    """Return the station's store that talks to the server (a HallStore's `server`)."""
+    assert isinstance(store, HallStore)
+    return store.server
 
 
 def kiosk(profile, url: str, name: str, folder) -> KioskApp:
-    """Return a headless station `name` on the hall `url` (its own folder `folder` when the options have one)."""
-    fields = {f.name for f in dataclasses.fields(KioskOptions)}
-    extra = {"local": folder} if "local" in fields else {}
-    options = KioskOptions(profile=profile, store=url, station=name, sound=False, **extra)
+    """Return a headless station `name` on the hall `url` with its own folder `folder` (its outbox)."""
+    options = KioskOptions(profile=profile, store=url, station=name, sound=False, local=folder)
     return KioskApp(options, clock=Clock())
 
 
