@@ -17,7 +17,7 @@ HALL: dict[str, dict[str, str]] = {
     "op_col_attempts_today": {"zh": "今日拍摄", "en": "Attempts today"},
     "op_col_capturing": {"zh": "正在采集", "en": "Capturing"},
     "op_hall_live": {"zh": "在线", "en": "live"},
-    "op_hall_gone": {"zh": "离线 · 最后 {at}", "en": "not live · last {at}"},
+    "op_hall_gone": {"zh": "最后在线 {at}", "en": "last seen {at}"},
     "op_hall_gone_never": {"zh": "离线", "en": "not live"},
     "op_hall_this": {"zh": "本机", "en": "this"},
     "op_hall_outbox": {"zh": "本机待发区", "en": "This station's outbox"},

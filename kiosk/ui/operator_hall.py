@@ -17,8 +17,8 @@ from kiosk.ui.operator_queue import TABLE_BOTTOM, TABLE_TOP, draw_paging
 __all__ = ["draw_hall"]
 
 #: the stations table's columns: (share of the table's width, head key)
-COLUMNS = ((0.02, "op_col_station"), (0.24, "op_col_seen"), (0.49, "op_col_filed_today"),
-           (0.63, "op_col_attempts_today"), (0.77, "op_col_capturing"))
+COLUMNS = ((0.02, "op_col_station"), (0.22, "op_col_seen"), (0.46, "op_col_filed_today"),
+           (0.61, "op_col_attempts_today"), (0.78, "op_col_capturing"))
 #: conflicts listed in the outbox panel at most (then "n more")
 CONFLICTS_SHOWN = 6
 
@@ -35,7 +35,7 @@ def _stations(surface: pygame.Surface, ts: Typesetter, state: OperatorState, vie
     h = surface.get_height()
     for x, key in COLUMNS:
         ts.draw(surface, text(key, state.lang), (left + width * x, h * (TABLE_TOP - 0.02)), 2.6, THEME.muted,
-                anchor="midleft", max_width=width * (0.21 if x < 0.4 else 0.135))
+                anchor="midleft", max_width=width * (0.19 if x < 0.4 else 0.16))
     row_h = h * (TABLE_BOTTOM - TABLE_TOP) / max(1, state.rows_per_page)
     size = min(3.4, row_h / ts.unit * 0.55)
     for i, row in enumerate(view.rows[:state.rows_per_page]):
@@ -47,16 +47,16 @@ def _stations(surface: pygame.Surface, ts: Typesetter, state: OperatorState, vie
         dot = THEME.good if row["live"] else THEME.waiting
         pygame.draw.circle(surface, dot, (int(left + width * 0.035), cy), int(ts.unit * 1.0))
         r = ts.draw(surface, str(row["name"]), (left + width * 0.06, cy), size, anchor="midleft",
-                    max_width=width * 0.13)
+                    max_width=width * 0.12)
         if row["this"]:
             ts.draw(surface, text("op_hall_this", state.lang), (r.right + ts.unit, cy), size * 0.7, THEME.accent,
-                    anchor="midleft", max_width=width * 0.23 - (r.right - left))
-        ts.draw(surface, _seen(row, state.lang), (left + width * 0.24, cy), size * 0.85,
-                THEME.good if row["live"] else THEME.muted, anchor="midleft", max_width=width * 0.24)
-        ts.draw(surface, str(row["filed_today"]), (left + width * 0.49, cy), size, anchor="midleft")
-        ts.draw(surface, str(row["attempts_today"]), (left + width * 0.63, cy), size, anchor="midleft")
-        ts.draw(surface, row["capturing"] or "–", (left + width * 0.77, cy), size * 0.8,
-                THEME.advise if row["capturing"] else THEME.muted, anchor="midleft", max_width=width * 0.225)
+                    anchor="midleft", max_width=width * 0.21 - (r.right - left))
+        ts.draw(surface, _seen(row, state.lang), (left + width * 0.22, cy), size * 0.85,
+                THEME.good if row["live"] else THEME.muted, anchor="midleft", max_width=width * 0.235)
+        ts.draw(surface, str(row["filed_today"]), (left + width * 0.46, cy), size, anchor="midleft")
+        ts.draw(surface, str(row["attempts_today"]), (left + width * 0.61, cy), size, anchor="midleft")
+        ts.draw(surface, row["capturing"] or "–", (left + width * 0.78, cy), size * 0.8,
+                THEME.advise if row["capturing"] else THEME.muted, anchor="midleft", max_width=width * 0.215)
 
 
 def _outbox(surface: pygame.Surface, ts: Typesetter, state: OperatorState, view: HallView, box: pygame.Rect) -> None:

@@ -165,8 +165,8 @@ def test_the_hall_page_draws_its_rows_and_paging_in_both_languages(lang):
     assert ID_NUMBER not in "".join(drawn)  # never the full number
     if lang == "zh":
         assert "8 台在线 / 共 11 台" in drawn and "待发送：2 张" in drawn and "110105********002X · 已由 desk-02 存档" in drawn
-        assert "离线 · 最后 09:03:05" in drawn
+        assert "最后在线 09:03:05" in drawn
     else:
         assert "8 of 11 stations live" in drawn and "Waiting to send: 2" in drawn
-        assert "110105********002X · filed by desk-02" in drawn and "not live · last 09:03:05" in drawn
+        assert "110105********002X · filed by desk-02" in drawn and "last seen 09:03:05" in drawn
         assert not any(CJK.search(line) for line in drawn if line != "中文")
