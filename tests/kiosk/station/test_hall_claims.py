@@ -108,12 +108,12 @@ def test_a_timed_out_visit_and_quitting_let_the_number_go(hall):
 
 def test_the_links_heartbeat_renews_as_claim_and_a_station_that_stops_beating_frees_it(hall):
     a, b = hall
-    server_of(a.store).lease_s = 1.0  # A's claims last 1 s unless renewed
+    server_of(a.store).lease_s = 3.0  # A's claims last 3 s unless renewed (beats every 0.2 s: a wide margin)
     a.hall.every_s = 0.2
     identify(a)
     assert a.session.claimed == NUMBER
     a.hall.start()
-    time.sleep(3.0)  # three leases long: only A's heartbeat kept the claim
+    time.sleep(7.0)  # more than two leases long: only A's heartbeat kept the claim
     identify(b)
     assert b.flow.state is State.IDENTIFY and b.session.typed_reason.code == "held_elsewhere"
     assert a.hall.snapshot.stations[0].capturing == NUMBER and a.hall.snapshot.stations[0].live
