@@ -45,4 +45,10 @@ def setup_logging(local: str | Path, level: int = logging.INFO) -> Path:
         if not any(isinstance(h, RotatingFileHandler) and h.baseFilename == handler.baseFilename
                    for h in logger.handlers):
             logger.addHandler(handler)
+    # the database driver's own messages (a pool retrying a cut cable) name hosts and quote the server: the store
+    # reports what matters as codes, so they go neither to the log nor to the console
+    driver = logging.getLogger("psycopg")
+    driver.propagate = False
+    if not driver.handlers:
+        driver.addHandler(logging.NullHandler())
     return path
