@@ -11,7 +11,16 @@ from typing import Any, Callable, Mapping
 from kiosk.console.actions import Action
 from kiosk.store.identity import mask_identity
 
-__all__ = ["HallPage", "HallView", "hall_rows"]
+__all__ = ["HallPage", "HallView", "ResolveConflict", "hall_rows"]
+
+
+@dataclass(frozen=True)
+class ResolveConflict:
+    """The operator has dealt with the conflict of the offline filing `capture_id` (the outbox keeps its picture;
+    it is no longer listed or told on the banner)."""
+
+    capture_id: str
+    operator: str = ""  # who did (for the outbox's record)
 
 
 @dataclass(frozen=True)
@@ -24,7 +33,8 @@ class HallView:
     outboxed    this station keeps an outbox (it files while the server is unreachable)
     online      the server answered the last time it was asked
     pending     offline filings waiting in this station's outbox
-    conflicts   {"identity": masked number, "station": the station that filed it ("" unknown)} of each conflict
+    conflicts   {"index", "identity": masked number, "station": the station that filed it ("" unknown)} of each
+                conflict (`resolve:<index>` marks it dealt with)
     rows        this page's stations: {"name", "live", "last_seen" ("HH:MM:SS" or ""), "filed_today",
                 "attempts_today", "capturing" (masked number or ""), "this" (this station)}
     live        how many stations are live
@@ -77,15 +87,22 @@ class HallPage:
         n = max(1, self.browser.rows_per_page)
         pages = max(1, -(-len(rows) // n))
         index = self.hall_page_index = max(0, min(self.hall_page_index, pages - 1))
-        conflicts = tuple({"identity": mask_identity(identity), "station": station}
-                          for identity, station in snap.conflicts)
+        conflicts = tuple({"index": i, "identity": mask_identity(identity), "station": station}
+                          for i, (identity, station, _) in enumerate(snap.conflicts))
         return HallView(True, snap.station, snap.server, snap.outboxed, snap.online, snap.pending, conflicts,
                         tuple(rows[index * n:(index + 1) * n]), sum(1 for r in rows if r["live"]), len(rows),
                         snap.checked_at, index, pages)
 
     def _on_hall(self, action: str) -> list[Action]:
-        """The hall page: paging (`page:first|prev|next|last`), `back` to the records."""
-        if action.startswith("page:"):
+        """The hall page: `resolve:<i>` marks the i-th conflict dealt with, paging (`page:first|prev|next|last`),
+        `back` to the records."""
+        if action.startswith("resolve:") and action[8:].isdigit():
+            snap = self.hall_source() if self.hall_source is not None else None
+            index = int(action[8:])
+            if snap is not None and index < len(snap.conflicts):
+                self._say("op_hall_resolved", number=mask_identity(snap.conflicts[index][0]))
+                return [ResolveConflict(snap.conflicts[index][2], self.operator)]
+        elif action.startswith("page:"):
             count = self.hall_view().page_count
             where = action[5:]
             target = {"first": 0, "prev": self.hall_page_index - 1, "next": self.hall_page_index + 1,

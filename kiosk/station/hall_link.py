@@ -44,8 +44,8 @@ class HallSnapshot:
     outboxed    the store keeps an outbox (it can file while the server is unreachable)
     online      the server answered the last time it was asked (always True for a local store)
     pending     offline filings waiting in the outbox
-    conflicts   (number, station that filed it meanwhile) of each offline filing the server refused, raw numbers
-                (masking is the screen's job); station "" when unknown
+    conflicts   (number, station that filed it meanwhile, capture id) of each offline filing the server refused and
+                no operator has resolved yet, raw numbers (masking is the screen's job); station "" when unknown
     stations    the hall's stations as the store lists them (kiosk.store.hall_model.StationStatus)
     checked_at  local time of the last round ("09:30:05"), "" before the first
     failed      the code of the last round's failure ("" when it went through)
@@ -56,7 +56,7 @@ class HallSnapshot:
     outboxed: bool = False
     online: bool = True
     pending: int = 0
-    conflicts: tuple[tuple[str, str], ...] = ()
+    conflicts: tuple[tuple[str, str, str], ...] = ()
     stations: tuple[StationStatus, ...] = ()
     checked_at: str = ""
     failed: str = ""
@@ -199,7 +199,7 @@ class HallLink:
                        checked_at=dt.datetime.now().strftime("%H:%M:%S"))
         try:
             if self.outboxed:
-                conflicts = tuple((c.identity, c.station) for c in self.store.conflicts())
+                conflicts = tuple((c.identity, c.station, c.capture_id) for c in self.store.conflicts())
                 snap = replace(snap, pending=int(self.store.pending()), conflicts=conflicts)
             if self._store_online():
                 snap = replace(snap, stations=tuple(self.store.stations()))

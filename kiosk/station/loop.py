@@ -76,7 +76,7 @@ class KioskApp:
         self.console_bridge.session, self.console_bridge.at_guide = lambda: self.ctx.session, self._at_guide
         # claims, heartbeat and outbox off the UI thread (started by run(), stopped at quit)
         self.hall = self.ctx.hall = HallLink(self.store, server=is_server_url(str(options.store)))
-        self.console_bridge.hall = lambda: self.hall.snapshot
+        self.console_bridge.hall, self.console_bridge.hall_changed = lambda: self.hall.snapshot, self.hall.poke
         self.operator_gate = OperatorGate()  # in fullscreen, Space and quitting wait for the operator PIN
         self.frames_shown = 0
         self.first_guided_frame_s: float | None = None

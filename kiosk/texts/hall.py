@@ -25,8 +25,10 @@ HALL: dict[str, dict[str, str]] = {
     "op_hall_offline": {"zh": "无法连接服务器：照片先存在本机", "en": "Server unreachable: filing locally"},
     "op_hall_pending": {"zh": "待发送：{n} 张", "en": "Waiting to send: {n}"},
     "op_hall_conflicts": {"zh": "冲突：{n} 张", "en": "Conflicts: {n}"},
-    "op_hall_conflict_row": {"zh": "{number} · 已由 {station} 存档", "en": "{number} · filed by {station}"},
-    "op_hall_conflict_unknown": {"zh": "{number} · 服务器拒收", "en": "{number} · refused by the server"},
+    "op_hall_conflict_by": {"zh": "已由 {station} 存档", "en": "filed by {station}"},
+    "op_hall_conflict_refused": {"zh": "服务器拒收", "en": "refused by the server"},
     "op_hall_conflicts_more": {"zh": "另有 {n} 张……", "en": "{n} more…"},
+    "op_hall_resolve": {"zh": "已处理", "en": "Done"},
+    "op_hall_resolved": {"zh": "{number} 的冲突已标记为已处理", "en": "The conflict of {number} is marked as dealt with"},
     "op_hall_no_outbox": {"zh": "本机不用待发区（记录存在本机）", "en": "No outbox: the records are on this station"},
 }

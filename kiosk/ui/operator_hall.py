@@ -10,7 +10,7 @@ import pygame
 from kiosk.console.console import OperatorState
 from kiosk.console.hall_page import HallView
 from kiosk.texts import text
-from kiosk.ui.common import THEME, Targets, Typesetter
+from kiosk.ui.common import THEME, Targets, Typesetter, draw_button
 from kiosk.ui.operator_parts import header, message
 from kiosk.ui.operator_queue import TABLE_BOTTOM, TABLE_TOP, draw_paging
 
@@ -59,8 +59,10 @@ def _stations(surface: pygame.Surface, ts: Typesetter, state: OperatorState, vie
                 THEME.advise if row["capturing"] else THEME.muted, anchor="midleft", max_width=width * 0.215)
 
 
-def _outbox(surface: pygame.Surface, ts: Typesetter, state: OperatorState, view: HallView, box: pygame.Rect) -> None:
-    """This station's outbox: the server reachable or not, filings waiting, conflicts (masked numbers)."""
+def _outbox(surface: pygame.Surface, ts: Typesetter, state: OperatorState, view: HallView, box: pygame.Rect,
+            targets: Targets) -> None:
+    """This station's outbox: the server reachable or not, filings waiting, conflicts (masked numbers), each with
+    a Done button (`resolve:<i>`) once the operator has dealt with it."""
     pygame.draw.rect(surface, THEME.panel, box, border_radius=10)
     x, y, wide = box.x + ts.unit * 2, box.y + ts.unit * 2, box.width - ts.unit * 4
     r = ts.draw(surface, text("op_hall_outbox", state.lang), (x, y), 3.4, THEME.muted, max_width=wide)
@@ -78,11 +80,19 @@ def _outbox(surface: pygame.Surface, ts: Typesetter, state: OperatorState, view:
     r = ts.draw(surface, text("op_hall_conflicts", state.lang, n=len(view.conflicts)), (x, y), 3.4,
                 THEME.bad if view.conflicts else THEME.text, max_width=wide)
     y = r.bottom + ts.unit
+    done_w, row_h = box.width * 0.28, ts.unit * 8
     for c in view.conflicts[:CONFLICTS_SHOWN]:
-        key = "op_hall_conflict_row" if c["station"] else "op_hall_conflict_unknown"
-        r = ts.draw(surface, text(key, state.lang, number=c["identity"], station=c["station"]), (x, y), 2.6,
-                    THEME.text, max_width=wide)
-        y = r.bottom + ts.unit * 0.6
+        ts.draw(surface, c["identity"], (x, y + row_h * 0.3), 2.8, THEME.text, anchor="midleft",
+                max_width=wide - done_w - ts.unit)
+        why = text("op_hall_conflict_by", state.lang, station=c["station"]) if c["station"] else text(
+            "op_hall_conflict_refused", state.lang)
+        ts.draw(surface, why, (x, y + row_h * 0.74), 2.4, THEME.muted, anchor="midleft",
+                max_width=wide - done_w - ts.unit)
+        done = pygame.Rect(int(box.right - ts.unit * 2 - done_w), int(y + row_h * 0.15), int(done_w),
+                           int(row_h * 0.7))
+        targets.rects[f"resolve:{c['index']}"] = draw_button(surface, ts, done, text("op_hall_resolve", state.lang),
+                                                              THEME.button_alt, 2.6)
+        y += row_h + ts.unit * 0.6
     if len(view.conflicts) > CONFLICTS_SHOWN:
         ts.draw(surface, text("op_hall_conflicts_more", state.lang, n=len(view.conflicts) - CONFLICTS_SHOWN),
                 (x, y), 2.6, THEME.muted, max_width=wide)
@@ -111,7 +121,7 @@ def draw_hall(surface: pygame.Surface, ts: Typesetter, state: OperatorState) -> 
                 anchor="center", max_width=table_w)
     _stations(surface, ts, state, view, w * 0.025, table_w)
     _outbox(surface, ts, state, view, pygame.Rect(int(w * 0.72), int(h * TABLE_TOP - h * 0.04), int(w * 0.255),
-                                                  int(h * (TABLE_BOTTOM - TABLE_TOP + 0.04))))
+                                                  int(h * (TABLE_BOTTOM - TABLE_TOP + 0.04))), targets)
     draw_paging(surface, ts, state, targets, w * 0.025, table_w)
     message(surface, ts, state, (w / 2, h * 0.99), anchor="midbottom")
     return targets

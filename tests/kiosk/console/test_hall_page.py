@@ -8,6 +8,7 @@ import pygame
 import pytest
 
 from kiosk.console.console import OperatorConsole
+from kiosk.console.hall_page import ResolveConflict
 from kiosk.station.hall_link import HallLink, HallSnapshot
 from kiosk.store.hall_model import StationStatus
 from kiosk.store.open import open_store
@@ -114,16 +115,16 @@ def test_a_sqlite_station_lists_itself_and_has_no_outbox(tmp_path):
 def _snapshot(n: int) -> HallSnapshot:
     stations = tuple(StationStatus(f"desk-{i:02d}", i % 3 != 0, f"2026-11-29T09:{i:02d}:05", None, i, 2 * i)
                      for i in range(1, n + 1))
-    return HallSnapshot("desk-01", True, True, False, 2, ((ID_NUMBER, "desk-02"), ("2023009", "")), stations,
-                        "09:30:07")
+    return HallSnapshot("desk-01", True, True, False, 2, ((ID_NUMBER, "desk-02", "c1"), ("2023009", "", "c2")),
+                        stations, "09:30:07")
 
 
 def test_the_outbox_state_is_shown_masked_and_the_stations_are_paged():
     c = console(lambda: _snapshot(11), rows=4)
     view = c.state().hall
     assert (view.outboxed, view.online, view.pending, view.checked_at) == (True, False, 2, "09:30:07")
-    assert view.conflicts == ({"identity": "110105********002X", "station": "desk-02"},
-                              {"identity": "2023009", "station": ""})
+    assert view.conflicts == ({"index": 0, "identity": "110105********002X", "station": "desk-02"},
+                              {"index": 1, "identity": "2023009", "station": ""})
     assert [r["name"] for r in view.rows] == ["desk-01", "desk-02", "desk-03", "desk-04"]
     assert [r["last_seen"] for r in view.rows] == ["09:01:05", "09:02:05", "09:03:05", "09:04:05"]
     assert (view.live, view.total, c.state().page_count) == (8, 11, 3)
@@ -133,6 +134,14 @@ def test_the_outbox_state_is_shown_masked_and_the_stations_are_paged():
     assert c.state().page_index == 1 and c.state().hall.rows[0]["name"] == "desk-05"
     c.handle("back")
     assert c.page == "queue"
+
+
+def test_done_on_a_conflict_asks_the_station_to_resolve_it_by_its_capture_id():
+    c = console(lambda: _snapshot(2))
+    assert c.handle("resolve:0") == [ResolveConflict("c1", "operator 1")]
+    state = c.state()
+    assert (state.message, state.message_fields) == ("op_hall_resolved", {"number": "110105********002X"})
+    assert c.handle("resolve:2") == [] and c.handle("resolve:x") == []
 
 
 def test_a_console_without_a_hall_link_shows_an_empty_hall_page():
@@ -160,13 +169,14 @@ def test_the_hall_page_draws_its_rows_and_paging_in_both_languages(lang):
     ts = Recording(800)
     ts.drawn = []
     targets = draw(surface, ts, c.state())
-    assert {"page:next", "page:last", "goto:hall", "goto:queue", "exit"} <= set(targets.rects)
+    assert {"page:next", "page:last", "goto:hall", "goto:queue", "exit", "resolve:0", "resolve:1"} <= set(
+        targets.rects)
     drawn = ts.drawn
     assert ID_NUMBER not in "".join(drawn)  # never the full number
     if lang == "zh":
-        assert "8 台在线 / 共 11 台" in drawn and "待发送：2 张" in drawn and "110105********002X · 已由 desk-02 存档" in drawn
+        assert "8 台在线 / 共 11 台" in drawn and "待发送：2 张" in drawn and "已由 desk-02 存档" in drawn
         assert "最后在线 09:03:05" in drawn
     else:
         assert "8 of 11 stations live" in drawn and "Waiting to send: 2" in drawn
-        assert "110105********002X · filed by desk-02" in drawn and "last seen 09:03:05" in drawn
+        assert "filed by desk-02" in drawn and "last seen 09:03:05" in drawn
         assert not any(CJK.search(line) for line in drawn if line != "中文")

@@ -26,6 +26,7 @@ class Report:
 class ConflictRow:
     identity: str
     station: str
+    capture_id: str
 
 
 class ScriptedHall:
@@ -66,7 +67,7 @@ class ScriptedHall:
 
     def conflicts(self) -> list[ConflictRow]:
         self._call("conflicts")
-        return [ConflictRow("11010519491231002X", "desk-2")] if self.waiting > 1 else []
+        return [ConflictRow("11010519491231002X", "desk-2", "c1")] if self.waiting > 1 else []
 
     def resend(self) -> Report:
         self.calls.append("resend")
@@ -133,7 +134,7 @@ def test_conflicts_are_kept_raw_in_the_snapshot_and_told_to_the_staff(hall):
     store, link = hall
     store.reachable, store.online, store.waiting = False, False, 2
     snap = link.check()
-    assert snap.conflicts == (("11010519491231002X", "desk-2"),)
+    assert snap.conflicts == (("11010519491231002X", "desk-2", "c1"),)
     assert hall_notice(HallSnapshot(outboxed=True, conflicts=snap.conflicts)) == ("station.hall_conflicts",
                                                                                    {"n": 1})
 

@@ -96,3 +96,30 @@ def test_offline_identify_checks_the_cached_class_list_and_goes_on_without_a_cla
         app.act("delete")
     identify(app, NUMBER)
     assert app.flow.state is State.GUIDE and app.session.claimed == ""
+
+
+def test_a_conflict_is_told_on_the_banner_until_the_operator_resolves_it_on_the_hall_page(station, relay, pg_url):
+    from tests.kiosk.store.test_records import GATES_OK, PROFILE, picture
+
+    app = station
+    app.hall.check()
+    relay.cut()
+    app.hall.check()
+    app.store.file_picture(NUMBER, PROFILE, picture(1), GATES_OK)  # into the outbox: the cable is cut
+    with open_store(pg_url, station="B") as other:
+        other.file_picture(NUMBER, PROFILE, picture(2), GATES_OK)  # B files the same number meanwhile
+    relay.mend()
+    snap = app.hall.check()
+    assert (snap.online, snap.pending) == (True, 0) and [c[:2] for c in snap.conflicts] == [(NUMBER, "B")]
+    assert app.view_model(None, "ok").staff_notice == ("station.hall_conflicts", {"n": 1})
+    app.console_bridge.open_console()
+    for pin in ("0000", "2468", "2468"):
+        for key in pin:
+            app.handle_input(f"key:{key}")
+        app.handle_input("ok")
+    app.handle_input("goto:hall")
+    assert app.console.state().hall.conflicts == ({"index": 0, "identity": NUMBER, "station": "B"},)
+    app.handle_input("resolve:0")
+    assert app.store.conflicts() == []
+    app.hall.check()
+    assert app.hall.snapshot.conflicts == () and app.view_model(None, "ok").staff_notice is None
