@@ -20,6 +20,7 @@ changed before anything else. What the operator does carries their name (for the
               (`camera_checked`)
     export    hand the records over (the app does the work)
     override  accept over a failed check for the student at the guide screen, with a reason (kiosk.console.override)
+    hall      the hall's stations and this station's outbox (kiosk.console.hall_page)
 
 The records come from a kiosk.console.source.RecordSource (`source`: the store itself, a page at a time) or a
 provider callable returning them all (tests, screenshots). It may return kiosk.store.records.Record objects
@@ -49,6 +50,7 @@ from kiosk.console.actions import (RECAPTURE_REASONS, Action, ChooseBackdrop, Ch
                                    ExitConsole, Export, LockRecord, MarkRecapture, PrintSheet, SavePin, choices,
                                    profile_choices)
 from kiosk.console.browse import Browser, rows_for_height
+from kiosk.console.hall_page import HallPage, HallView
 from kiosk.console.override import OVERRIDE_REASONS, AcceptOverride, OverridePage
 from kiosk.console.pages import SEARCH_PAGES, RecordPages
 from kiosk.console.roster_page import RosterPage, RosterView
@@ -72,7 +74,8 @@ __all__ = [
 
 IDLE_TIMEOUT_S = 180.0
 ROWS_PER_PAGE = 8
-PAGES = ("who", "pin", "change_pin", "queue", "search", "record", "settings", "export", "roster", "override")
+PAGES = ("who", "pin", "change_pin", "queue", "search", "record", "settings", "export", "roster", "override",
+         "hall")
 
 
 @dataclass(frozen=True)
@@ -110,9 +113,10 @@ class OperatorState:
     camera_checking: str = ""  # the camera being tried (not yet saved)
     rows_per_page: int = ROWS_PER_PAGE  # queue rows a page (rows_for_height of the screen)
     roster: RosterView | None = None  # the class-list page's figures (page "roster" only)
+    hall: HallView | None = None  # the hall's stations and this station's outbox (page "hall" only)
 
 
-class OperatorConsole(RecordPages, RosterPage, OverridePage):
+class OperatorConsole(RecordPages, RosterPage, OverridePage, HallPage):
     """The console's state machine. Feed it target names with handle(); draw from state()."""
 
     def __init__(self, records: Callable[[], Sequence[Any]], pin_hash: str | None = None,
@@ -176,6 +180,7 @@ class OperatorConsole(RecordPages, RosterPage, OverridePage):
         view = self._view(self.page)
         prompt = "op_pin_enter"
         roster = self.roster_view() if self.page == "roster" else None
+        hall = self.hall_view() if self.page == "hall" else None
         if self.page == "change_pin":
             prompt = "op_pin_new" if self.new_pin is None else "op_pin_repeat"
         state = OperatorState(
@@ -187,9 +192,10 @@ class OperatorConsole(RecordPages, RosterPage, OverridePage):
             profiles=self.profiles, cameras=self.cameras, profile_id=self.profile_id, camera_spec=self.camera_spec,
             replace_backdrop=self.replace_backdrop, today=today, query=self.browser.query, matches=view.matches,
             letters=self.letters, origins=dict(self.origins), camera_checking=self.camera_checking,
-            rows_per_page=self.browser.rows_per_page, roster=roster)
-        if roster is not None:
-            state = dataclasses.replace(state, page_index=roster.page_index, page_count=roster.page_count)
+            rows_per_page=self.browser.rows_per_page, roster=roster, hall=hall)
+        paged = roster or hall
+        if paged is not None:
+            state = dataclasses.replace(state, page_index=paged.page_index, page_count=paged.page_count)
         return state
 
     # -- input -------------------------------------------------------------------------------------------------
@@ -232,7 +238,7 @@ class OperatorConsole(RecordPages, RosterPage, OverridePage):
             return [ExitConsole()]
         if action.startswith("goto:"):
             target = action[5:]
-            if target in ("queue", "settings", "export", "search", "roster", "override"):
+            if target in ("queue", "settings", "export", "search", "roster", "override", "hall"):
                 self.roster_group = None if target == "roster" else self.roster_group
                 self._go(target)
             elif target == "change_pin":

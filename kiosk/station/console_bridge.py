@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from kiosk.console.console import (AcceptOverride, ChooseBackdrop, ChooseCamera, ChooseProfile, Choice, ExitConsole, Export, LockRecord,
                                    MarkRecapture, OperatorConsole, PrintSheet, SavePin, profile_choices,
                                    rows_for_height)
+from kiosk.console.hall_page import ResolveConflict
 from kiosk.console.pages import SEARCH_PAGES
 from kiosk.console.source import StoreSource
 from capture.errors import CodedError
@@ -90,6 +91,8 @@ class ConsoleBridge:
         self._profile_changed = False  # the gates must judge by another profile
         self.session: Callable[[], Any] | None = None  # the student's Session, for an override (set by the loop)
         self.at_guide: Callable[[], bool] = lambda: False  # a student is at the guide screen (set by the loop)
+        self.hall: Callable[[], Any] | None = None  # the hall link's snapshot, for the hall page (set by the loop)
+        self.hall_changed: Callable[[], None] = lambda: None  # ask the hall link for a round now (set by the loop)
         self._applied_override: object = None  # the session override the gates judge by now
         self.camera_check: Callable[[str], bool] = check_camera  # replaced in tests
         self._checking: tuple[str, threading.Thread, list[bool]] | None = None
@@ -174,6 +177,7 @@ class ConsoleBridge:
                                        source=StoreSource(self.store), rows_per_page=rows_for_height(self.o.size[1]),
                                        letters=self.o.identity_rules.typed_letters(), origins=self.o.origins)
         self.console.on_tick = self.poll
+        self.console.hall_source = self.hall  # the console's hall page reads the link's snapshot (never waits)
         log.info("operator console opened")
 
     def poll(self) -> None:
@@ -328,6 +332,9 @@ class ConsoleBridge:
             self._print(act.identity)
         elif isinstance(act, AcceptOverride):
             self._accept_override(act)
+        elif isinstance(act, ResolveConflict):  # the hall page: a conflict dealt with (the outbox, local)
+            self.store.resolve(act.capture_id, act.operator or None)
+            self.hall_changed()
         elif isinstance(act, ExitConsole):
             self.console = None
             log.info("operator console closed")

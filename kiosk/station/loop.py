@@ -19,6 +19,7 @@ from capture.camera_fit import CameraFit, camera_fit
 from capture.errors import error_name
 from kiosk.station.console_bridge import ConsoleBridge
 from kiosk.station.flow import Event, Facts, Flow, FlowConfig, State, Transition
+from kiosk.station.hall_link import HallLink, hall_notice, most_important
 from kiosk.station.guidance import Guidance
 from kiosk.station.operator_gate import OperatorGate
 from kiosk.station.session import Session
@@ -27,7 +28,7 @@ from kiosk.station.sounds import SoundPlayer
 from kiosk.station.states import STATES, Context
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame, AnalysisWorker, preview_copy
-from kiosk.store.open import open_store
+from kiosk.store.open import is_server_url, open_store
 from kiosk.texts import text as say
 from profiles.model import Background, Profile
 
@@ -73,6 +74,9 @@ class KioskApp:
         self.console_bridge = ConsoleBridge(options, self.store, clock, lambda: self.ctx.lang,
                                             frame=lambda: self.ctx.camera_rgb)
         self.console_bridge.session, self.console_bridge.at_guide = lambda: self.ctx.session, self._at_guide
+        # claims, heartbeat and outbox off the UI thread (started by run(), stopped at quit)
+        self.hall = self.ctx.hall = HallLink(self.store, server=is_server_url(str(options.store)))
+        self.console_bridge.hall, self.console_bridge.hall_changed = lambda: self.hall.snapshot, self.hall.poke
         self.operator_gate = OperatorGate()  # in fullscreen, Space and quitting wait for the operator PIN
         self.frames_shown = 0
         self.first_guided_frame_s: float | None = None
@@ -224,6 +228,7 @@ class KioskApp:
         vm = ViewModel(state=self.flow.state, lang=self.ctx.lang, profile=self.o.profile, preview=preview,
                        camera=camera_state)
         STATES[self.flow.state].view(self.ctx, vm)
+        vm.staff_notice = most_important(vm.staff_notice, hall_notice(self.hall.snapshot))
         return vm
 
     def _supervisor(self) -> CameraSupervisor:
@@ -277,6 +282,7 @@ class KioskApp:
         report = self.store.recover()
         if report.repairs:
             log.warning("store recovered: %s", report.to_dict())
+        self.hall.start()
         worker = AnalysisWorker(self.gating_profile(), new_backdrop=self.o.replace_backdrop)
         worker.start()
         screen = Screen(self.o.size, self.o.fullscreen, self.o.headless)
@@ -320,6 +326,7 @@ class KioskApp:
             self.ctx.close()
             self.sound.close()
             screen.close()
+            self.hall.stop()  # releases this station's claims
             self.store.close()
         return status
 

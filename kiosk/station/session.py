@@ -27,6 +27,7 @@ class Session:
     saved_name: str = ""  # the file name the picture was filed as
     error_code: str | None = None  # what went wrong, for the error screen: a kiosk.texts key
     error_fields: dict = field(default_factory=dict)  # the facts that sentence names
+    claimed: str = ""  # the number this station holds a hall claim on for this visit (released when it ends)
     override: dict | None = None  # an operator's accept-over-a-failed-gate: {"gates", "reason", "operator"}
 
     def filed_gates(self, gates: dict) -> dict:

@@ -44,6 +44,7 @@ IDENTITY_CODES: dict[str, tuple[str, ...]] = {
     "record_locked": (),  # handed over (exported and locked)
     "record_filed": (),  # a picture is already filed; an operator must first ask for a new one
     "record_not_fileable": (),  # any other refusal of the lifecycle
+    "held_elsewhere": ("station",),  # another station of the hall is capturing this number (its claim, a lease)
     "not_on_list": (),  # a class list is loaded and the number is not on it (kiosk.store.roster)
 }
 

@@ -36,6 +36,8 @@ IDENTITY: dict[str, dict[str, str]] = {
                      "en": "This number already has a filed photo. To take a new one, please ask the operator."},
     "record_not_fileable": {"zh": "这个号码现在不能存档照片，请联系工作人员。",
                             "en": "No photo can be filed under this number now; please ask the operator."},
+    "held_elsewhere": {"zh": "这个号码正在采集机「{station}」上拍照，请到那里完成或稍后再试。",
+                       "en": "This number is being captured at station {station}; finish there or try again later."},
     "not_on_list": {"zh": "这个号码不在名单上，请核对后重新输入，或联系工作人员。",
                     "en": "This number is not on the class list; check it or ask staff."},
 }

@@ -1,7 +1,10 @@
 """Sentences on the kiosk screens and the operator console, by key (no prefix), zh + en."""
 from __future__ import annotations
 
+from kiosk.texts.hall import HALL
+
 SCREENS: dict[str, dict[str, str]] = {
+    **HALL,  # the console's hall page (kiosk/texts/hall.py)
     "title": {"zh": "证件照自助采集", "en": "ID photo self-service"},
     "idle_call": {"zh": "请站到镜头前开始", "en": "Step in front of the camera to begin"},
     "idle_touch": {"zh": "或轻触屏幕", "en": "or touch the screen"},

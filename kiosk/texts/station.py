@@ -43,6 +43,15 @@ STATION: dict[str, dict[str, str]] = {
         "zh": "暂停服务",
         "en": "Station not ready",
     },
+    # the staff strip of a station in a hall (kiosk/station/hall_link.py): its server or its outbox needs the staff
+    "hall_offline": {
+        "zh": "无法连接大厅服务器：照片先存入本机待发区（{n} 张待发送）",
+        "en": "Hall server unreachable: capturing into this station's outbox ({n} waiting)",
+    },
+    "hall_conflicts": {
+        "zh": "有 {n} 张照片与其他采集机冲突：请到控制台查看",
+        "en": "{n} filings conflict with another station: see the console",
+    },
     "not_ready_body": {
         "zh": "本机暂时不能拍照，请联系工作人员。",
         "en": "This station cannot take photos right now. Please ask the staff.",

@@ -15,6 +15,7 @@ from kiosk.texts import text
 from kiosk.ui.common import THEME, Targets, Typesetter, draw_button
 from kiosk.ui.operator_parts import STATUS_COLOURS, header, message, status_text, wrap_lines
 from kiosk.ui.operator_queue import draw_paging, draw_search, draw_table
+from kiosk.ui.operator_hall import draw_hall
 from kiosk.ui.operator_override import draw_override
 from kiosk.ui.operator_record import draw_record
 from kiosk.ui.operator_roster import draw_roster
@@ -237,6 +238,7 @@ SCREENS: dict[str, Callable[[pygame.Surface, Typesetter, OperatorState], Targets
     "who": draw_who, "pin": draw_pin, "change_pin": draw_pin, "queue": draw_queue, "search": draw_search,
     "record": draw_record,
     "settings": draw_settings, "export": draw_export, "roster": draw_roster, "override": draw_override,
+    "hall": draw_hall,
 }
 
 

@@ -44,13 +44,13 @@ def header(surface: pygame.Surface, ts: Typesetter, state: OperatorState, title_
     y = bar.centery - bh // 2
     x = int(w * 0.33)
     if tabs:
-        for page, key in (("queue", "op_queue_title"), ("roster", "op_roster"), ("settings", "op_settings"),
-                          ("export", "op_export")):
-            r = pygame.Rect(x, y, int(w * 0.105), bh)
+        for page, key in (("queue", "op_queue_title"), ("roster", "op_roster"), ("hall", "op_hall"),
+                          ("settings", "op_settings"), ("export", "op_export")):
+            r = pygame.Rect(x, y, int(w * 0.086), bh)
             current = state.page == page or (page == "queue" and state.page == "record")
             targets.rects[f"goto:{page}"] = draw_button(surface, ts, r, text(key, state.lang),
                                                         THEME.accent if current else THEME.button_alt, 3.2)
-            x += int(w * 0.115)
+            x += int(w * 0.094)
     lang = pygame.Rect(int(w * 0.805), y, int(w * 0.085), bh)
     targets.rects["lang"] = draw_button(surface, ts, lang, text("lang_switch", state.lang), THEME.button_alt, 3.0)
     ex = pygame.Rect(int(w * 0.9), y, int(w * 0.085), bh)

@@ -1,4 +1,6 @@
-"""A small staff strip along the top of the screen: something only the operator can fix (a soft camera).
+"""A small staff strip along the top of the screen: something only the operator can fix (a soft camera, a hall
+server that cannot be reached, filings that conflict with another station's). The station picks the one most
+important notice (kiosk.station.hall_link.most_important); this draws it.
 
 Both languages on one line, the screen's language first; drawn over whatever the state's screen shows.
 """

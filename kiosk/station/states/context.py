@@ -22,6 +22,7 @@ from kiosk.store.records import SqliteRecordStore
 from profiles.model import DEFAULT_ADVISORY_GATES, Background, Profile
 
 if TYPE_CHECKING:
+    from kiosk.station.hall_link import HallLink
     from kiosk.station.settings import KioskOptions
 
 
@@ -55,6 +56,7 @@ class Context:
     last_judged: int | None = None  # index of the last analysed frame guidance judged
     camera_fit: CameraFit | None = None  # can the camera's frames make the profile's picture (None: not known yet)
     jobs: list[FrameJob] = field(default_factory=list)  # background jobs started, for a clean shutdown
+    hall: "HallLink | None" = None  # the link to the hall: claims, heartbeat, outbox (None: no claims taken)
     _still: StillAnalyzer | None = None
 
     def in_state_s(self) -> float:
@@ -62,9 +64,17 @@ class Context:
         return self.clock() - self.entered_at_s
 
     def new_session(self) -> None:
-        """Forget the last person: a fresh session and fresh guidance."""
+        """Forget the last person: their claim released, a fresh session and fresh guidance."""
+        self.end_visit()
         self.session = Session()
         self.guidance.reset()
+
+    def end_visit(self) -> None:
+        """The visit is over (filed and confirmed, given up, timed out, a new session): release this station's
+        claim on the session's number, if it holds one (the link does it off the UI thread)."""
+        claimed, self.session.claimed = self.session.claimed, ""
+        if claimed and self.hall is not None:
+            self.hall.release(claimed)
 
     def start_job(self, make: Callable[[np.ndarray], object], rgb: np.ndarray) -> FrameJob:
         """Return a started background job running `make(rgb)` (remembered so shutdown can wait for it)."""

@@ -1,6 +1,8 @@
 """Identify state: the student types their number or shows a collection code; either is checked by the one
 validation (kiosk.store.identity.validate_identity) and refused here, before any capture, when the store cannot
-file a picture under it (a locked or already filed record)."""
+file a picture under it (a locked or already filed record) or, in a hall, when another station is capturing it
+(this station then claims the number through its hall link, kiosk/station/hall_link.py; offline it cannot claim
+and goes on with its cached class list)."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +13,7 @@ from kiosk.station.states.context import Context
 from kiosk.station.states.qr_scan import scan_for_code
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame
+from kiosk.store.errors import StoreError
 from kiosk.store.identity import IdentityError, filing_problem, mask_identity, validate_identity
 from kiosk.store.roster import roster_problem
 
@@ -26,15 +29,36 @@ def refuse(ctx: Context, reason: IdentityError) -> None:
     s.typed_reason = reason
 
 
+def claim_problem(ctx: Context, code: str) -> IdentityError | None:
+    """Claim `code` for this station (its hall link); return IdentityError "held_elsewhere" naming the station
+    that is capturing it, else None (claimed, or no claim possible: no link, offline, or the server failed, which
+    is logged by code and treated as offline). A claim on another number this visit held is let go first."""
+    if ctx.hall is None:
+        return None
+    if ctx.session.claimed and ctx.session.claimed != code:
+        ctx.end_visit()
+    try:
+        claim = ctx.hall.claim(code)
+    except (OSError, sqlite3.Error, StoreError) as exc:
+        log.warning("claim not taken at identify: %s", getattr(exc, "code", type(exc).__name__))
+        return None
+    if claim.holder is not None:
+        return IdentityError("held_elsewhere", station=claim.holder)
+    ctx.session.claimed = code if claim.taken else ""
+    return None
+
+
 def settle(ctx: Context, code: str) -> Event | None:
     """Return IDENTIFIED when a picture can be filed under `code` now (the session's identity is then set), else
-    None with the refusal shown (not on the class list; its record is locked or already filed)."""
+    None with the refusal shown (not on the class list; its record is locked or already filed; another station of
+    the hall is capturing it)."""
     try:
         record, listed = ctx.store.get(code), roster_problem(ctx.store, code)
-    except (OSError, sqlite3.Error) as exc:  # the store is checked again at filing, which reports its failure
-        log.warning("record not read at identify: %s", type(exc).__name__)
+    except (OSError, sqlite3.Error, StoreError) as exc:  # checked again at filing, which reports its failure
+        log.warning("record not read at identify: %s", getattr(exc, "code", type(exc).__name__))
         record = listed = None
     problem = listed or filing_problem(code, record.status if record is not None else None)
+    problem = problem or claim_problem(ctx, code)
     if problem is not None:
         refuse(ctx, problem)
         return None

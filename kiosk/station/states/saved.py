@@ -9,8 +9,11 @@ from kiosk.store.identity import mask_identity
 
 
 def enter(ctx: Context) -> Event | None:
-    """Chime: the picture is filed."""
+    """Chime: the picture is filed; the number's hall claim is let go and the link looks at the outbox now."""
     ctx.sound.play("saved")
+    ctx.end_visit()
+    if ctx.hall is not None:
+        ctx.hall.poke()
     return None
 
 

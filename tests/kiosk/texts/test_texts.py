@@ -40,7 +40,7 @@ SAMPLE = {"error": "ENOSPC", "limit": 80_000_000, "count": 2, "scale": 3.25, "ma
           "date": "19901332", "expected": "X", "kinds": Codes(["student"]), "from_status": "FILED",
           "to_status": "FILED", "detail": "file is not a database", "pictures": "/srv/store/pictures",
           "name": "2023001.jpg", "width": 50, "height": 50, "min_width": 320, "min_height": 427, "out_width": 480,
-          "out_height": 640}
+          "out_height": 640, "station": "3"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 
