@@ -21,7 +21,8 @@ def add_parser(subparsers) -> None:
     hall = p.add_argument_group("the hall (--hall): load, faults and bad input against a hall server on this PC")
     hall.add_argument("--hall", action="store_true", help="run the hall bench (kiosk.tools.hall_bench) instead")
     hall.add_argument("--stations", type=int, metavar="N", default=20, help="simulated stations (default 20)")
-    hall.add_argument("--pictures", type=int, metavar="N", default=50, help="people each simulated station files (default 50)")
+    hall.add_argument("--pictures", type=int, metavar="N", default=50,
+                      help="people each simulated station files (default 50)")
     hall.add_argument("--kiosks", type=int, metavar="N", default=2, help="real headless kiosks beside them (default 2)")
     hall.add_argument("--kiosk-pictures", type=int, metavar="N", default=5, help="people each kiosk files (default 5)")
     hall.add_argument("--faults", action="store_true", help="kill stations, restart the server, cut the cable")
