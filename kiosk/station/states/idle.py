@@ -7,8 +7,10 @@ import sqlite3
 from kiosk.station.flow import Event
 from kiosk.station.states.context import Context
 from kiosk.station.states.qr_scan import scan_for_code
+from kiosk.station.states.identify import claim_problem
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame
+from kiosk.store.errors import StoreError
 from kiosk.store.identity import anonymous_identity, filing_problem
 
 
@@ -20,11 +22,12 @@ def begin_session(ctx: Context) -> Event:
     if o.identity:
         try:
             record = ctx.store.get(o.identity)
-        except (OSError, sqlite3.Error):  # the store is checked again at filing, which reports its failure
+        except (OSError, sqlite3.Error, StoreError):  # checked again at filing, which reports its failure
             record = None
-        problem = filing_problem(o.identity, record.status if record is not None else None)
+        problem = (filing_problem(o.identity, record.status if record is not None else None)
+                   or claim_problem(ctx, o.identity))  # in a hall, the given number is claimed like a typed one
         if problem is not None:
-            ctx.session.error_code, ctx.session.error_fields = f"identity.{problem.code}", {}
+            ctx.session.error_code, ctx.session.error_fields = f"identity.{problem.code}", dict(problem.fields)
             return Event.FAILURE
     if o.identity or o.skip_identify:
         ctx.session.identity = o.identity or anonymous_identity()

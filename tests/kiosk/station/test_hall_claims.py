@@ -180,3 +180,21 @@ def test_the_stations_console_reads_its_hall_page_from_the_links_snapshot(hall):
     assert c.hall_source() is a.hall.snapshot and view.server and view.station == "A"
     assert [(r["name"], r["live"], r["capturing"], r["this"]) for r in view.rows] == [
         ("A", True, "", True), ("B", True, NUMBER, False)]
+
+
+def test_a_number_given_with_identity_is_claimed_like_a_typed_one(all_profiles, pg_url, tmp_path, hall):
+    a, _ = hall
+    identify(a)
+    profile = all_profiles["chsi-graduation"]
+    options = KioskOptions(profile=profile, store=pg_url, station="C", sound=False, local=tmp_path / "C",
+                           identity=NUMBER)
+    c = KioskApp(options, clock=Clock())
+    try:
+        c.hall.check()
+        c.act("start")
+        assert c.flow.state is State.ERROR
+        assert (c.session.error_code, c.session.error_fields) == ("identity.held_elsewhere", {"station": "A"})
+    finally:
+        c.hall.stop()
+        c.ctx.close()
+        c.store.close()
