@@ -61,4 +61,6 @@ def on_action(ctx: Context, action: str) -> Event | None:
 
 
 def view(ctx: Context, vm: ViewModel) -> None:
-    """The idle screen needs only the preview (already in `vm`) and its fixed texts (the privacy notice among them)."""
+    """The idle screen needs the preview (already in `vm`), its fixed texts and which privacy notice is true here: the
+    photo stays on this station, or on the hall's own server."""
+    vm.privacy_key = "idle_privacy_hall" if ctx.hall is not None and ctx.hall.snapshot.server else "idle_privacy"

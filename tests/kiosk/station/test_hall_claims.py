@@ -198,3 +198,16 @@ def test_a_number_given_with_identity_is_claimed_like_a_typed_one(all_profiles, 
         c.hall.stop()
         c.ctx.close()
         c.store.close()
+
+
+def test_the_idle_screen_says_the_photo_stays_on_the_halls_server(hall, all_profiles, tmp_path):
+    a, _ = hall
+    assert a.flow.state is State.IDLE and a.view_model(None, "ok").privacy_key == "idle_privacy_hall"
+    options = KioskOptions(profile=all_profiles["chsi-graduation"], store=tmp_path / "own", sound=False)
+    own = KioskApp(options, clock=Clock())
+    try:
+        assert own.view_model(None, "ok").privacy_key == "idle_privacy"
+    finally:
+        own.hall.stop()
+        own.ctx.close()
+        own.store.close()
