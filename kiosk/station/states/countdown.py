@@ -28,6 +28,15 @@ from profiles.model import DEFAULT_ADVISORY_GATES, Background, Profile
 log = logging.getLogger("idphoto.kiosk")
 
 
+@dataclass(frozen=True)
+class PictureCheck:
+    """One made picture judged: the frame it was made from, the gate it failed (None: it passed), the check's ms."""
+
+    frame: int
+    gate: str | None
+    ms: float
+
+
 @dataclass
 class Filing:
     """What the capture job gives back: the picture to file and the frame it was made from, or the refusal."""
@@ -35,8 +44,12 @@ class Filing:
     picture: Picture | None
     frame: AnalysedFrame | None
     refused: tuple[str, str] | None = None  # (gate, hint) the last candidate's picture failed, when none passed
-    tried: int = 0  # candidate frames made into pictures
-    check_ms: list[float] = field(default_factory=list)  # the picture check's time per picture made, ms
+    checks: list[PictureCheck] = field(default_factory=list)  # every picture made and judged, in order
+
+    @property
+    def tried(self) -> int:
+        """Return how many candidate frames were made into pictures and judged."""
+        return len(self.checks)
 
 
 def picture_refusal(result: CheckResult) -> tuple[str, str] | None:
@@ -64,8 +77,8 @@ def make_checked(frames: list[AnalysedFrame], profile: Profile, checker: StillCh
             continue
         t0 = time.perf_counter()
         refusal = picture_refusal(checker.check_picture(picture.data, judged_by))
-        filing.check_ms.append((time.perf_counter() - t0) * 1000)
-        filing.tried += 1
+        ms = (time.perf_counter() - t0) * 1000
+        filing.checks.append(PictureCheck(frame.index, refusal[0] if refusal else None, ms))
         if refusal is None:
             filing.picture, filing.frame, filing.refused = picture, frame, None
             return filing

@@ -81,7 +81,8 @@ def test_the_first_candidate_fails_the_picture_check_and_the_second_is_filed(sta
         _run_to_capture(app, clock, frames)
     assert app.flow.state is State.REVIEW and app.flow.history[-1].event is Event.COUNTDOWN_DONE
     filing = app.session.last_filing
-    assert filing.tried == 2 and filing.refused is None and len(filing.check_ms) == 2
+    assert filing.tried == 2 and filing.refused is None
+    assert [(c.frame, c.gate) for c in filing.checks] == [(10, "roll"), (filing.frame.index, None)]
     assert app.session.captured_index == filing.frame.index != 10 and filing.frame.rgb is level
     assert app.session.picture is filing.picture
     assert [r.getMessage() for r in caplog.records] == ["picture refused by check: gate=roll frame=10"]
@@ -98,6 +99,7 @@ def test_when_every_candidate_fails_the_student_is_guided_again_with_that_gates_
     assert app.session.error_code is None and app.session.picture is None and app.filed == 0  # no error screen
     filing = app.session.last_filing
     assert filing.tried == MAX_CANDIDATES and filing.picture is None and filing.refused == ("roll", "tilt_left")
+    assert [(c.frame, c.gate) for c in filing.checks] == [(38, "roll"), (37, "roll"), (36, "roll")]
     assert [r.getMessage() for r in caplog.records] == [
         f"picture refused by check: gate=roll frame={i}" for i in (38, 37, 36)]
     clock.t += 1 / 30
