@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from capture.check import CheckResult, StillChecker
 from capture.errors import PhotoError
-from capture.gates import first_failure
+from capture.gates import GATE_ORDER, first_failure
 from capture.picture import Picture, make_picture
 from kiosk.station.capture_choice import choose_frames
 from kiosk.station.flow import Event
@@ -125,7 +125,9 @@ def _finish_capture(ctx: Context) -> Event:
     filing: Filing = job.result
     s.last_filing = filing
     if filing.picture is None:
-        ctx.choice.refusal = filing.refused  # guidance shows that gate's hint again (states/guide.py)
+        gate = filing.refused[0] if filing.refused is not None else None
+        # guidance shows that gate's hint again (states/guide.py); a file rule alone has no hint for the student
+        ctx.choice.refusal = filing.refused if gate in GATE_ORDER else None
         return Event.CAPTURE_FAILED
     s.captured_index = filing.frame.index
     s.gates_at_capture = s.filed_gates({n: g.to_dict() for n, g in filing.frame.gates.items()})

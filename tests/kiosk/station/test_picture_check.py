@@ -120,3 +120,17 @@ def test_candidates_are_the_sharpest_confirmed_frames_best_first():
     assert choose_frames(None, chooser.candidates) == []
     chooser.keep(best, SimpleNamespace(blocking_ok=False, ready=False), _frame(6, rgb, 60.0))
     assert chooser.candidates == []  # the gates broke: no candidate from before stands
+
+
+def test_a_picture_refused_on_a_file_rule_names_the_rule_and_has_no_gate_hint():
+    from capture.check import CheckResult
+    from capture.filespec import SpecRule
+
+    gates = {n: GateResult(n, True, 0.0, 1.0, n) for n in GATE_ORDER}
+    passing = CheckResult("p", "x", gates=gates, file_spec={"kb": SpecRule("kb", 30, [20, 40], True)})
+    assert picture_refusal(passing) is None
+    too_big = CheckResult("p", "x", gates=gates, file_spec={"kb": SpecRule("kb", 50, [20, 40], False)})
+    assert picture_refusal(too_big) == ("file_spec", "kb")
+    tilted = CheckResult("p", "x", gates={**gates, "roll": GateResult("roll", False, 16.9, 9.0, "tilt_left")},
+                         file_spec=too_big.file_spec)
+    assert picture_refusal(tilted) == ("roll", "tilt_left")  # a gate first: it has a hint the student can follow
