@@ -195,12 +195,28 @@ class StillChecker:
         except PhotoError as exc:
             result.error, result.code = exc, exc.code
             return result
-        ctx, m = self.measure(photo.rgb, str(path))
+        return self.judge(result, data, photo.rgb, profile, keep_image)
+
+    def check_picture(self, data: bytes, profile: Profile, file: str = "<picture>") -> CheckResult:
+        """Return the CheckResult of picture bytes `data` (a JPEG just made, never written yet) under `profile`:
+        the same gates and file rules as `check_file` (the station judges the picture it is about to file)."""
+        result = CheckResult(file=file, profile=profile.id)
+        try:
+            photo = decode_photo_bytes(data, file, max_pixels=self.analyzer.settings.max_input_pixels)
+        except PhotoError as exc:
+            result.error, result.code = exc, exc.code
+            return result
+        return self.judge(result, data, photo.rgb, profile)
+
+    def judge(self, result: CheckResult, data: bytes, rgb: np.ndarray, profile: Profile,
+              keep_image: bool = False) -> CheckResult:
+        """Return `result` filled with the gates, file rules and margins of the decoded photo `rgb` (file `data`)."""
+        ctx, m = self.measure(rgb, result.file)
         result.measurements = m
         result.gates = evaluate(m, profile, self.analyzer.settings)
-        result.file_spec = file_spec(data, photo.rgb, profile, m)
-        result.margins = picture_margins(m, photo.rgb, profile)
+        result.file_spec = file_spec(data, rgb, profile, m)
+        result.margins = picture_margins(m, rgb, profile)
         if keep_image:
-            result.rgb = photo.rgb
+            result.rgb = rgb
             result.landmarks = ctx.face.points if ctx is not None else None
         return result

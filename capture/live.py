@@ -1,7 +1,13 @@
-"""Per-frame analysis for the live kiosk: tracking FaceMesh, one person mask, all measurements, with timings.
+"""Per-frame analysis for the live kiosk: FaceMesh (static, as `check`), one person mask, all measurements, timings.
 
-Same measurement and gate code as `idphoto check`; only the model modes differ (tracking instead of static, the
-crown from the whole-frame mask instead of a head crop). To keep up with the camera, only every
+Same measurement and gate code as `idphoto check`, and FaceMesh in the same (static) mode: in tracking mode the
+landmark model crops the face where the previous frame's landmarks were instead of where the face detector finds it,
+and its depth guess, which yaw and pitch rest on, moves with that crop: on the same webcam frame the two modes read
+pitch up to 4.3° and yaw up to 4.6° apart (1.5° and 2.1° on average on two of the development clips), so the kiosk
+filed frames whose picture `check` then refused. Measured on the clips, static mode costs no more (3.8–4.3 ms per
+400×300 frame either way, with two faces allowed) and is no noisier from frame to frame (docs/benchmarks.md). What
+still differs from `check`: the crown comes from the whole-frame mask instead of a head crop, and `check` reads the
+picture (a resampled crop, maybe on a new backdrop), not the frame. To keep up with the camera, only every
 `settings.live_full_every`-th frame gets the *full* analysis: the person mask and every family. On the frames in
 between, what moves fast is measured again (head position and size, pose, lids, lips, focus; the crown follows the
 face in eye-to-chin units) and what a seated person changes slowly (backdrop, ears, head covering, shoulders, light,
@@ -111,7 +117,7 @@ class FrameAnalyzer:
     def __init__(self, settings: EngineSettings = ENGINE, max_height: int = LIVE_ANALYSIS_MAX_HEIGHT) -> None:
         self.settings = settings
         self.max_height = max_height  # frames taller than this are analysed on a reduced copy
-        self.mesh = FaceMeshDetector(static=False, max_faces=2)
+        self.mesh = FaceMeshDetector(static=True, max_faces=2)  # as the still analysis: see the module docstring
         self.segmenter = PersonSegmenter()
         self.body = PoseDetector(static=False)  # the full model: the only pose model the wheel bundles
         self.full_every = max(1, settings.live_full_every)

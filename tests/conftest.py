@@ -7,7 +7,7 @@ import socket
 import tempfile
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import numpy as np
 import pytest
@@ -174,3 +174,15 @@ def either_store(store_spec):
     s = open_store(store_spec, station="desk-1")
     yield s
     s.close()
+
+
+@pytest.fixture
+def relay(pg_url):
+    """Yield a kiosk.hall.proxy.TcpRelay in front of the test session's server (relay.url_for(pg_url) goes through
+    it; cut() and mend() cut a station's cable)."""
+    from kiosk.hall.proxy import TcpRelay
+
+    parts = urlsplit(pg_url)
+    with TcpRelay((parts.hostname, parts.port)) as r:
+        yield r
+

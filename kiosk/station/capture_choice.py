@@ -56,6 +56,21 @@ def choose_frame(best: AnalysedFrame | None) -> AnalysedFrame | None:
     return best
 
 
+#: confirmed candidates kept for the picture check's second chances (each holds a whole camera frame)
+MAX_CANDIDATES = 3
+
+
+def choose_frames(best: AnalysedFrame | None, candidates: list[AnalysedFrame]) -> list[AnalysedFrame]:
+    """Return the frames to try, in order, when the countdown ends: `choose_frame(best)` first, then the other
+    confirmed `candidates` (sharpest first, at most MAX_CANDIDATES in all); empty when there is no candidate yet.
+    The next is tried when the picture made from one fails a blocking gate of `idphoto check`."""
+    first = choose_frame(best)
+    if first is None:
+        return []
+    rest = [c for c in candidates if c is not first]
+    return [first, *rest][:MAX_CANDIDATES]
+
+
 #: lid openings remembered, analysed frames (about 3 s at 25 per second): the person's own open level comes from them
 LID_HISTORY = 75
 #: openings needed before the open level is known (until then no frame with measured lids is a candidate)
@@ -82,11 +97,26 @@ class CaptureChooser:
 
     lids: deque = field(default_factory=lambda: deque(maxlen=LID_HISTORY))
     pending: AnalysedFrame | None = None  # a candidate waiting for the next frame to show the eyes still open
+    #: the confirmed candidates since the gates were last steady, sharpest first (at most MAX_CANDIDATES)
+    candidates: list = field(default_factory=list)
+    #: (gate, hint) of the last made picture that failed the picture check, until guidance shows it
+    refusal: tuple[str, str] | None = None
 
     def reset(self) -> None:
-        """Drop the waiting candidate (guidance starts afresh). The lid openings are kept: a retake is the same
-        person, and a new person's own openings replace them within LID_HISTORY frames."""
+        """Drop the waiting and confirmed candidates (guidance starts afresh). The lid openings are kept: a retake
+        is the same person, and a new person's own openings replace them within LID_HISTORY frames."""
         self.pending = None
+        self.candidates = []
+
+    def take_refusal(self) -> tuple[str, str] | None:
+        """Return and forget the (gate, hint) the last made picture was refused for, or None."""
+        refusal, self.refusal = self.refusal, None
+        return refusal
+
+    def _confirm(self, frame: AnalysedFrame) -> None:
+        """Add the confirmed candidate `frame` to `candidates`, keeping the MAX_CANDIDATES sharpest."""
+        ranked = sorted([*self.candidates, frame], key=lambda f: f.analysis.sharpness, reverse=True)
+        self.candidates = ranked[:MAX_CANDIDATES]
 
     def open_level(self) -> float:
         """Return the person's open lid level: the 90th percentile of the remembered openings (NaN: fewer than
@@ -116,9 +146,12 @@ class CaptureChooser:
             self.lids.append(opening)
         pending, self.pending = self.pending, None
         if not gates_steady(view):
+            self.candidates = []
             return None
         if pending is not None and self.eyes_open(opening):
             best = keep_best(best, view, pending)
+            if capturable(view, pending):
+                self._confirm(pending)
         if capturable(view, frame) and self.eyes_open(opening) and not self.closing(opening, before):
             self.pending = frame
         return best

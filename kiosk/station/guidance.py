@@ -91,6 +91,15 @@ class Guidance:
         self._all_ok_since_s = None
         self._last = None
 
+    def refused(self, gate: str, hint: str, now: float) -> None:
+        """Show `hint` for `gate` from `now`: the picture made from the frames failed that gate in `idphoto check`
+        (the station's picture check). The gate counts as having just turned red, so it turns green again by the
+        usual rule (a second refusal within `flap_window_s` makes it wait `flap_pass_s`)."""
+        track = self._tracks.setdefault(gate, _Track())
+        track.stable, track.raw, track.raw_since_s, track.red_since_s = False, False, now, now
+        track.red_at_s = [t for t in track.red_at_s if now - t < self.config.flap_window_s] + [now]
+        self._hint, self._hint_gate, self._hint_since_s = hint, gate, now
+
     def _step(self, name: str, ok: bool, now: float) -> bool:
         # a gate failing from its first frame has been red all along (-inf); a passing one is red only until it settles
         track = self._tracks.setdefault(name, _Track(raw=ok, raw_since_s=now, red_since_s=now if ok else -math.inf))

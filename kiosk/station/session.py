@@ -24,6 +24,7 @@ class Session:
     picture: Picture | None = None  # the picture waiting for review
     gates_at_capture: dict = field(default_factory=dict)  # gate name → verdict dict of the chosen frame
     captured_index: int | None = None  # the chosen frame's index (read by `idphoto replay`)
+    last_filing: object | None = None  # the last capture job's Filing (states/countdown.py; read by `idphoto replay`)
     saved_name: str = ""  # the file name the picture was filed as
     error_code: str | None = None  # what went wrong, for the error screen: a kiosk.texts key
     error_fields: dict = field(default_factory=dict)  # the facts that sentence names

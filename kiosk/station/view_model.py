@@ -43,6 +43,7 @@ class ViewModel:
     saved_name: str = ""
     identity_shown: str = ""  # the number being filed as a public screen shows it (ID numbers masked)
     letter_keys: bool = False  # the identify keypad shows letters (the accepted patterns allow them)
+    privacy_key: str = "idle_privacy"  # the idle screen's privacy notice (kiosk.texts key): on this station / the hall's server
     staff_notice: tuple[str, dict] | None = None  # a staff strip: (kiosk.texts key, its fields), e.g. a soft camera
     wrong_number: bool = False  # the review screen offers "wrong number" (the number was typed or scanned here)
 

@@ -11,6 +11,9 @@ SCREENS: dict[str, dict[str, str]] = {
     "idle_privacy": {"zh": "照片只用于本次采集登记，交给学校之前只保存在本机。",
                      "en": "Your photo is used only for this registration and stays on this station until it is "
                            "handed over."},
+    "idle_privacy_hall": {"zh": "照片只用于本次采集登记，交给学校之前只保存在本考场的服务器上。",
+                          "en": "Your photo is used only for this registration and stays on this hall's own server "
+                                "until it is handed over."},
     "identify_title": {"zh": "请输入学号、考生号或身份证号", "en": "Enter your student, exam or ID number"},
     "identify_invalid": {"zh": "号码格式不正确，请重新输入", "en": "That number does not look right: please try again"},
     "ok": {"zh": "确定", "en": "OK"},

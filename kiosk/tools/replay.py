@@ -79,7 +79,10 @@ class FrameRecord:
     advisory: frozenset[str] = frozenset()  # the gates that only advise
     captured_index: int | None = None  # set on the frame whose countdown ended: the frame made into the picture
     picture: Picture | None = None  # ... and the picture made from it (None when it was refused)
-    refused: str | None = None  # ... or the code of the reason it could not be made
+    refused: str | None = None  # ... or the code of the reason it could not be made ("check.GATE": its picture
+    #: failed that gate of `idphoto check`, and so did every other candidate's)
+    #: the pictures made and judged at this capture: (frame, the gate it failed or None, the check's ms)
+    checks: tuple[tuple[int, str | None, float], ...] = ()
 
 
 def open_recording(path: str | Path, fps: float | None = None) -> Recording:
@@ -112,23 +115,32 @@ def _record(app: KioskApp, analysed: AnalysedFrame) -> FrameRecord:
                        frozenset(n for n, g in analysed.gates.items() if g.advisory))
 
 
-def _step(app: KioskApp, analysed: AnalysedFrame) -> tuple[int | None, Picture | None, str | None]:
+def _checks(app: KioskApp) -> tuple[tuple[int, str | None, float], ...]:
+    filing = app.session.last_filing
+    return tuple((c.frame, c.gate, round(c.ms, 1)) for c in filing.checks) if filing is not None else ()
+
+
+def _step(app: KioskApp, analysed: AnalysedFrame) -> dict:
     """Hand `analysed` to the kiosk; when its countdown started making a picture, wait for it and hand the same
-    frame again at the same clock so the countdown collects it. Return (the frame made into a picture or None,
-    the picture or None, the code of the reason it was refused or None)."""
+    frame again at the same clock so the countdown collects it (and judges it as `idphoto check` would, trying
+    the next candidate frame when it fails). Return {} when nothing was captured, else the FrameRecord fields
+    `captured_index` (the frame filed, or the first tried when none was), `picture`, `refused` and `checks`."""
     session = app.session
-    session.captured_index = None
+    session.captured_index, session.last_filing = None, None
     app.step(analysed)
-    chosen = app.session.captured_index
-    if chosen is None:
-        return None, None, None
+    if app.session.captured_index is None:
+        return {}
     job = app.session.job
     if job is not None:
         job.done.wait()
         app.step(analysed)
-    if app.flow.state is State.REVIEW and app.session.picture is not None:
-        return chosen, app.session.picture, None
-    return chosen, None, (app.session.error_code or "capture_failed")
+    s = app.session
+    if app.flow.state is State.REVIEW and s.picture is not None:
+        return {"captured_index": s.captured_index, "picture": s.picture, "refused": None, "checks": _checks(app)}
+    filing = s.last_filing
+    refused = f"check.{filing.refused[0]}" if filing is not None and filing.refused else None
+    return {"captured_index": s.captured_index, "picture": None,
+            "refused": refused or s.error_code or "capture_failed", "checks": _checks(app)}
 
 
 def replay_frames(recording: Recording, profile: Profile, replace_backdrop: bool = False,
@@ -150,10 +162,8 @@ def replay_frames(recording: Recording, profile: Profile, replace_backdrop: bool
                 gates = evaluate(analysis.measurements, gating, new_backdrop=replace_backdrop)
                 analysed = AnalysedFrame(i, rgb, analysis, gates, clock.t_s)
                 app.ctx.camera_rgb = rgb
-                chosen, picture, refused = _step(app, analysed)
-                record = _record(app, analysed)
-                if chosen is not None:
-                    record = dataclasses.replace(record, captured_index=chosen, picture=picture, refused=refused)
+                captured = _step(app, analysed)
+                record = dataclasses.replace(_record(app, analysed), **captured)
                 yield record
                 if record.captured_index is not None and record.picture is not None:
                     if not to_end:

@@ -140,6 +140,9 @@ def summary(tally: Tally, recording: Recording, fit: CameraFit, profile_id: str,
         "first_guided_s": None if tally.first_guided_s is None else round(tally.first_guided_s, 3),
         "picture_kb": round(made.picture.size_kb, 1) if made is not None else None,
         "refused": [c.refused for c in tally.captures if c.refused is not None],
+        # the pictures judged as `idphoto check` would (the time each took is in FrameRecord.checks: not here, so
+        # that the same file always gives the same summary)
+        "picture_checks": [{"frame": f, "failed": gate} for c in tally.captures for f, gate, _ in c.checks],
         "guided_s": round(tally.guided / recording.fps, 3),
         "hint_changes": tally.hint_changes,
         "hint_changes_per_min": round(tally.hint_changes / guided_min, 2) if guided_min > 0 else 0.0,

@@ -30,9 +30,9 @@ def draw(surface: pygame.Surface, ts: Typesetter, vm: ViewModel) -> Targets:
     shade = pygame.Surface(band.size, pygame.SRCALPHA)
     shade.fill((*THEME.background, 215))
     surface.blit(shade, band)
-    ts.draw(surface, text("idle_privacy", vm.lang), (w * 0.41, h * 0.895), 2.6, THEME.text, anchor="center",
+    ts.draw(surface, text(vm.privacy_key, vm.lang), (w * 0.41, h * 0.895), 2.6, THEME.text, anchor="center",
             max_width=w * 0.76)
-    ts.draw(surface, text("idle_privacy", other), (w * 0.41, h * 0.94), 2.2, THEME.muted, anchor="center",
+    ts.draw(surface, text(vm.privacy_key, other), (w * 0.41, h * 0.94), 2.2, THEME.muted, anchor="center",
             max_width=w * 0.76)
     targets = Targets({"start": surface.get_rect()})
     lang_rect = pygame.Rect(int(w * 0.84), int(h * 0.88), int(w * 0.14), int(h * 0.08))

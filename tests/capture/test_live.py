@@ -140,3 +140,17 @@ def test_a_face_filling_the_frame_to_the_chin_skips_the_body_model(live, frames,
     assert result.complete and "body_pose" not in result.timings_ms
     assert result.measurements.shoulders is not None and not result.measurements.shoulders.visible
     assert live.analyse(rgb).face is not None  # and the analyser carries on when the person steps back
+
+
+def test_live_and_still_read_the_same_pose_on_the_same_frames(frames, analyzer):
+    """FaceMesh runs in the same (static) mode live and still: every frame of a sequence reads the pose `check`'s
+    analysis reads on it (in tracking mode the crop from the previous frame moved the depth guess by degrees)."""
+    from capture.measures.pose import measure_pose
+
+    with FrameAnalyzer() as live:
+        for i in (0, 10, 20, 30):
+            rgb = frames.frame_at(i)
+            seen = live.analyse(rgb).measurements.pose
+            still = measure_pose(analyzer.faces(rgb)[0])
+            assert (seen.yaw_deg, seen.pitch_deg, seen.roll_deg) == pytest.approx(
+                (still.yaw_deg, still.pitch_deg, still.roll_deg), abs=1e-3)

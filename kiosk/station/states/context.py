@@ -22,6 +22,7 @@ from kiosk.store.records import SqliteRecordStore
 from profiles.model import DEFAULT_ADVISORY_GATES, Background, Profile
 
 if TYPE_CHECKING:
+    from capture.check import StillChecker
     from kiosk.station.hall_link import HallLink
     from kiosk.station.settings import KioskOptions
 
@@ -57,7 +58,7 @@ class Context:
     camera_fit: CameraFit | None = None  # can the camera's frames make the profile's picture (None: not known yet)
     jobs: list[FrameJob] = field(default_factory=list)  # background jobs started, for a clean shutdown
     hall: "HallLink | None" = None  # the link to the hall: claims, heartbeat, outbox (None: no claims taken)
-    _still: StillAnalyzer | None = None
+    _still: "StillChecker | None" = None
 
     def in_state_s(self) -> float:
         """Return seconds spent in the current state."""
@@ -83,11 +84,16 @@ class Context:
         self.jobs.append(job)
         return job
 
-    def still_analyzer(self) -> StillAnalyzer:
-        """Return the analyser pictures are made with (loaded at the first capture)."""
+    def still_checker(self) -> "StillChecker":
+        """Return the checker a made picture is judged with, as `idphoto check` would (loaded at the first capture)."""
         if self._still is None:
-            self._still = StillAnalyzer()
+            from capture.check import StillChecker  # here: the models load at the first capture, not at start-up
+            self._still = StillChecker()
         return self._still
+
+    def still_analyzer(self) -> StillAnalyzer:
+        """Return the analyser pictures are made with (the checker's: loaded at the first capture)."""
+        return self.still_checker().analyzer
 
     def new_backdrop(self) -> Background | None:
         """Return the colour the backdrop is replaced with under the current profile, or None (kept as it is)."""

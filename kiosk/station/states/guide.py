@@ -18,6 +18,9 @@ def enter(ctx: Context) -> Event | None:
     ctx.session.best = None
     ctx.choice.reset()
     ctx.session.countdown_from = None
+    refusal = ctx.choice.take_refusal()  # the last picture failed the picture check: show that gate's hint
+    if refusal is not None:
+        ctx.guidance.refused(*refusal, ctx.clock())
     return None
 
 

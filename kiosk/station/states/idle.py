@@ -7,8 +7,10 @@ import sqlite3
 from kiosk.station.flow import Event
 from kiosk.station.states.context import Context
 from kiosk.station.states.qr_scan import scan_for_code
+from kiosk.station.states.identify import claim_problem
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame
+from kiosk.store.errors import StoreError
 from kiosk.store.identity import anonymous_identity, filing_problem
 
 
@@ -20,11 +22,12 @@ def begin_session(ctx: Context) -> Event:
     if o.identity:
         try:
             record = ctx.store.get(o.identity)
-        except (OSError, sqlite3.Error):  # the store is checked again at filing, which reports its failure
+        except (OSError, sqlite3.Error, StoreError):  # checked again at filing, which reports its failure
             record = None
-        problem = filing_problem(o.identity, record.status if record is not None else None)
+        problem = (filing_problem(o.identity, record.status if record is not None else None)
+                   or claim_problem(ctx, o.identity))  # in a hall, the given number is claimed like a typed one
         if problem is not None:
-            ctx.session.error_code, ctx.session.error_fields = f"identity.{problem.code}", {}
+            ctx.session.error_code, ctx.session.error_fields = f"identity.{problem.code}", dict(problem.fields)
             return Event.FAILURE
     if o.identity or o.skip_identify:
         ctx.session.identity = o.identity or anonymous_identity()
@@ -58,4 +61,6 @@ def on_action(ctx: Context, action: str) -> Event | None:
 
 
 def view(ctx: Context, vm: ViewModel) -> None:
-    """The idle screen needs only the preview (already in `vm`) and its fixed texts (the privacy notice among them)."""
+    """The idle screen needs the preview (already in `vm`), its fixed texts and which privacy notice is true here: the
+    photo stays on this station, or on the hall's own server."""
+    vm.privacy_key = "idle_privacy_hall" if ctx.hall is not None and ctx.hall.snapshot.server else "idle_privacy"

@@ -180,3 +180,34 @@ def test_the_stations_console_reads_its_hall_page_from_the_links_snapshot(hall):
     assert c.hall_source() is a.hall.snapshot and view.server and view.station == "A"
     assert [(r["name"], r["live"], r["capturing"], r["this"]) for r in view.rows] == [
         ("A", True, "", True), ("B", True, NUMBER, False)]
+
+
+def test_a_number_given_with_identity_is_claimed_like_a_typed_one(all_profiles, pg_url, tmp_path, hall):
+    a, _ = hall
+    identify(a)
+    profile = all_profiles["chsi-graduation"]
+    options = KioskOptions(profile=profile, store=pg_url, station="C", sound=False, local=tmp_path / "C",
+                           identity=NUMBER)
+    c = KioskApp(options, clock=Clock())
+    try:
+        c.hall.check()
+        c.act("start")
+        assert c.flow.state is State.ERROR
+        assert (c.session.error_code, c.session.error_fields) == ("identity.held_elsewhere", {"station": "A"})
+    finally:
+        c.hall.stop()
+        c.ctx.close()
+        c.store.close()
+
+
+def test_the_idle_screen_says_the_photo_stays_on_the_halls_server(hall, all_profiles, tmp_path):
+    a, _ = hall
+    assert a.flow.state is State.IDLE and a.view_model(None, "ok").privacy_key == "idle_privacy_hall"
+    options = KioskOptions(profile=all_profiles["chsi-graduation"], store=tmp_path / "own", sound=False)
+    own = KioskApp(options, clock=Clock())
+    try:
+        assert own.view_model(None, "ok").privacy_key == "idle_privacy"
+    finally:
+        own.hall.stop()
+        own.ctx.close()
+        own.store.close()

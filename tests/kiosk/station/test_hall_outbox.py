@@ -4,11 +4,9 @@ staff banner says the server is unreachable with 1 waiting; once mended, the hal
 exactly once and the banner clears. Waiting here is for the link's thread to notice, never a timing assertion."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 import pytest
 
-from kiosk.hall.proxy import TcpRelay
 from kiosk.station.flow import State
 from kiosk.station.loop import KioskApp
 from kiosk.station.settings import KioskOptions
@@ -20,13 +18,6 @@ from tests.kiosk.station.test_hall_claims import Clock, identify, wait_for
 from tests.kiosk.station.test_states import _feed, _frame, _until_made
 
 NUMBER = "2023001"
-
-
-@pytest.fixture
-def relay(pg_url):
-    parts = urlsplit(pg_url)
-    with TcpRelay((parts.hostname, parts.port)) as r:
-        yield r
 
 
 @pytest.fixture

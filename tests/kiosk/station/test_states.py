@@ -19,7 +19,6 @@ from kiosk.station.states import STATES, Context, countdown, error, guide, ident
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame
 from kiosk.store.records import SqliteRecordStore
-from tests.conftest import grace_hopper, pad_edges
 
 
 class Clock:
@@ -270,9 +269,9 @@ def test_a_frame_that_cannot_be_made_into_a_picture_returns_to_guidance(station)
     assert app.session.error_code == "photo.no_face" and app.filed == 0  # a blank frame: no face to make a picture of
 
 
-def test_capture_review_confirm_saved_and_back_to_idle(station):
+def test_capture_review_confirm_saved_and_back_to_idle(station, studio):
     app, clock = station
-    face = pad_edges(grace_hopper(), 150, 300, 150, 150)
+    face = studio("astronaut_closed", app.o.profile.backgrounds[0].rgb)  # passes `idphoto check` once made
     app.act("start")
     _feed(app, clock, (_frame(i, face) for i in range(1, 100)))
     _until_made(app, clock, _frame(99, face))

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kiosk.hall.proxy import TcpRelay
 from kiosk.store.errors import StoreError
 from kiosk.store.lifecycle import Status
 from kiosk.store.open import open_store
@@ -26,13 +25,6 @@ psycopg = pytest.importorskip("psycopg")
 @pytest.fixture(scope="module")
 def pics() -> list[bytes]:
     return [picture(0), picture(1)]
-
-
-@pytest.fixture
-def relay(pg_url):
-    parts = urlsplit(pg_url)
-    with TcpRelay((parts.hostname, parts.port)) as r:
-        yield r
 
 
 @pytest.fixture

@@ -44,14 +44,15 @@ def test_replay_captures_the_held_still_frame_and_says_the_same_twice(recording,
     assert status == 0 and "can make a zikao-hunan picture" in err
     summary = lines[-1]
     assert SUMMARY_KEYS <= set(summary) and summary["camera_fits_profile"] is True
-    assert (summary["captured_frame"], summary["captured_at_s"], summary["frames"]) == (16, 1.067, 59)
+    assert (summary["captured_frame"], summary["captured_at_s"], summary["frames"]) == (56, 3.733, 59)
     assert summary["seconds"] == 5.0 and summary["capture_decided_at_s"] == 3.867
+    assert [(c["frame"], c["failed"]) for c in summary["picture_checks"]] == [(56, None)]  # judged as check would
     assert summary["gates"]["sharpness"] == {"passed_ratio": 1.0, "advisory": False}
     assert summary["gates"]["ears_visible"]["advisory"] is True
     seconds = lines[:-1]
     assert [s["t_s"] for s in seconds] == [0, 1, 2, 3]
     assert [s["state"] for s in seconds] == ["guide", "countdown", "countdown", "review"]
-    assert seconds[-1]["captured_frame"] == 16 and all(s["captured_frame"] is None for s in seconds[:-1])
+    assert seconds[-1]["captured_frame"] == 56 and all(s["captured_frame"] is None for s in seconds[:-1])
     with Image.open(tmp_path / "timeline.png") as plot:
         assert plot.format == "PNG" and plot.width > 800
     again = _replay(capsys, *args)
@@ -74,8 +75,8 @@ def test_text_lines_per_second(recording, capsys):
     out = capsys.readouterr().out.splitlines()
     assert status == 0
     assert out[0].startswith("camera: The camera's 640x360 frames can make a zikao-hunan picture")
-    assert ">> CAPTURE frame 16 at 1.07s" in out[4] and out[4].lstrip().startswith("3s  review")
-    assert "capture: frame 16 at 1.07 s" in "\n".join(out[5:])
+    assert ">> CAPTURE frame 56 at 3.73s" in out[4] and out[4].lstrip().startswith("3s  review")
+    assert "capture: frame 56 at 3.73 s" in "\n".join(out[5:])
 
 
 @pytest.mark.parametrize("argv, says", [
