@@ -38,11 +38,42 @@ class AnalysedFrame:
         return self.analysis.complete and self.all_ok
 
 
+class ReducedCopies:
+    """The reduced copies (`capture.live.reduced_copy`) of the newest frames, made once per frame for the screen's
+    preview and the analysis together (thread-safe: the screen loop and the analysis thread both ask). A frame is
+    known by its array: the camera makes a new array for every frame (capture/camera/frame.py) and never writes
+    into one it has handed out."""
+
+    def __init__(self, keep: int = 2) -> None:
+        self._lock = threading.Lock()
+        self._keep = max(1, keep)
+        self._copies: list[tuple[np.ndarray, np.ndarray]] = []  # (frame, its copy), newest last
+        self.made = 0  # copies made (the rest were shared)
+
+    def of(self, rgb: np.ndarray) -> np.ndarray:
+        """Return the copy of `rgb` the analysis reads (1080p → 960×540), else `rgb` itself (≤ 720 rows); made
+        on the first request for this frame, shared after."""
+        with self._lock:
+            for frame, copy in self._copies:
+                if frame is rgb:
+                    return copy
+            copy = reduced_copy(rgb, reduction_factor(rgb.shape[0]))
+            if copy is not rgb:
+                self.made += 1
+                self._copies = (self._copies + [(rgb, copy)])[-self._keep:]
+            return copy
+
+
+#: the copies shared by the screen loop's preview and the analysis thread of this process
+REDUCED_COPIES = ReducedCopies()
+
+
 def preview_copy(rgb: np.ndarray) -> np.ndarray:
     """Return the frame to show on the guide screen: the same reduced copy the analysis reads for a frame over 720
-    rows (1080p → 960×540, the screen's preview box is smaller still), else the frame itself. Copying and scaling a
-    full 1080p frame for the preview would cost the screen loop more than it has per frame at 30 fps."""
-    return reduced_copy(rgb, reduction_factor(rgb.shape[0]))
+    rows (1080p → 960×540, the screen's preview box is smaller still; made once for both), else the frame itself.
+    Copying and scaling a full 1080p frame for the preview would cost the screen loop more than it has per frame
+    at 30 fps."""
+    return REDUCED_COPIES.of(rgb)
 
 
 class AnalysisWorker:
@@ -109,7 +140,7 @@ class AnalysisWorker:
                         return
                     index, rgb = self._inbox
                     self._inbox = None
-                analysis = analyzer.analyse(rgb)
+                analysis = analyzer.analyse(rgb, preview_copy(rgb))  # the screen's copy: made once per frame
                 gates = evaluate(analysis.measurements, self.profile, self.settings, new_backdrop=self.new_backdrop)
                 done = AnalysedFrame(index, rgb, analysis, gates, self.clock())
                 with self._lock:
