@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+import cv2
 import numpy as np
 
 from capture.errors import PhotoError, error_name
@@ -40,28 +41,42 @@ class AnalysedFrame:
 
 class ReducedCopies:
     """The reduced copies (`capture.live.reduced_copy`) of the newest frames, made once per frame for the screen's
-    preview and the analysis together (thread-safe: the screen loop and the analysis thread both ask). A frame is
-    known by its array: the camera makes a new array for every frame (capture/camera/frame.py) and never writes
-    into one it has handed out."""
+    preview and the analysis together, and the preview's mirror image (thread-safe: the screen loop and the
+    analysis thread both ask). A frame is known by its array: the camera makes a new array for every frame
+    (capture/camera/frame.py) and never writes into one it has handed out."""
 
     def __init__(self, keep: int = 2) -> None:
         self._lock = threading.Lock()
         self._keep = max(1, keep)
-        self._copies: list[tuple[np.ndarray, np.ndarray]] = []  # (frame, its copy), newest last
+        self._copies: list[list] = []  # [frame, its copy, the copy mirrored or None], newest last
         self.made = 0  # copies made (the rest were shared)
+
+    def _entry(self, rgb: np.ndarray) -> list:
+        for entry in self._copies:
+            if entry[0] is rgb:
+                return entry
+        copy = reduced_copy(rgb, reduction_factor(rgb.shape[0]))
+        entry = [rgb, copy, None]
+        if copy is not rgb:
+            self.made += 1
+        self._copies = (self._copies + [entry])[-self._keep:]
+        return entry
 
     def of(self, rgb: np.ndarray) -> np.ndarray:
         """Return the copy of `rgb` the analysis reads (1080p → 960×540), else `rgb` itself (≤ 720 rows); made
         on the first request for this frame, shared after."""
         with self._lock:
-            for frame, copy in self._copies:
-                if frame is rgb:
-                    return copy
-            copy = reduced_copy(rgb, reduction_factor(rgb.shape[0]))
-            if copy is not rgb:
-                self.made += 1
-                self._copies = (self._copies + [(rgb, copy)])[-self._keep:]
-            return copy
+            return self._entry(rgb)[1]
+
+    def mirrored(self, rgb: np.ndarray) -> np.ndarray:
+        """Return `of(rgb)` mirrored left to right as one contiguous H×W×3 array (made once per frame): the
+        screen shows the student a mirror, and slicing a contiguous mirror image costs the screen a tenth of
+        slicing a reversed view of the frame (0.05 vs 0.7 ms at 960×540, 0.08 vs 1.5 ms at 1280×720, quiet)."""
+        with self._lock:
+            entry = self._entry(rgb)
+            if entry[2] is None:
+                entry[2] = cv2.flip(entry[1], 1)
+            return entry[2]
 
 
 #: the copies shared by the screen loop's preview and the analysis thread of this process
@@ -74,6 +89,12 @@ def preview_copy(rgb: np.ndarray) -> np.ndarray:
     Copying and scaling a full 1080p frame for the preview would cost the screen loop more than it has per frame
     at 30 fps."""
     return REDUCED_COPIES.of(rgb)
+
+
+def mirrored_preview(rgb: np.ndarray) -> np.ndarray:
+    """Return what the guide screen shows of the frame `rgb`: `preview_copy(rgb)` mirrored left to right, one
+    contiguous array (equal to `np.fliplr(preview_copy(rgb))`), made once per frame."""
+    return REDUCED_COPIES.mirrored(rgb)
 
 
 class AnalysisWorker:

@@ -30,3 +30,12 @@ def test_an_equal_but_different_frame_gets_its_own_copy_and_720p_is_not_copied()
     assert copies.of(a) is not copies.of(b) and copies.made == 2
     small = _frame(4, 720, 1280)
     assert copies.of(small) is small and copies.made == 2
+
+
+def test_the_mirror_is_the_flipped_copy_made_once_and_contiguous():
+    copies = ReducedCopies()
+    for frame in (_frame(5), _frame(6, 720, 1280)):
+        mirror = copies.mirrored(frame)
+        assert np.array_equal(mirror, np.fliplr(copies.of(frame))) and mirror.flags.c_contiguous
+        assert copies.mirrored(frame) is mirror
+    assert copies.made == 1  # the 720p frame is mirrored whole, not copied reduced
