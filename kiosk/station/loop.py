@@ -27,7 +27,7 @@ from kiosk.station.settings import KioskOptions, local_folder
 from kiosk.station.sounds import SoundPlayer
 from kiosk.station.states import STATES, Context
 from kiosk.station.view_model import ViewModel
-from kiosk.station.worker import AnalysedFrame, AnalysisWorker, preview_copy
+from kiosk.station.worker import AnalysedFrame, AnalysisWorker, mirrored_preview
 from kiosk.store.open import is_server_url, open_store
 from kiosk.texts import text as say
 from profiles.model import Background, Profile
@@ -260,7 +260,7 @@ class KioskApp:
         return state_name
 
     def _draw(self, screen, supervisor: CameraSupervisor) -> ViewModel:
-        preview = np.fliplr(preview_copy(self._frame.rgb)) if self._frame is not None else None
+        preview = mirrored_preview(self._frame.rgb) if self._frame is not None else None
         vm = self.view_model(preview, self._camera_state(supervisor))
         console = self.console_bridge.console
         if console is not None:
