@@ -63,8 +63,9 @@ class ReducedCopies:
         return entry
 
     def of(self, rgb: np.ndarray) -> np.ndarray:
-        """Return the copy of `rgb` the analysis reads (1080p → 960×540), else `rgb` itself (≤ 720 rows); made
-        on the first request for this frame, shared after."""
+        """Return the copy of `rgb` the analysis reads and the guide screen shows (1080p → 960×540: the preview box
+        is smaller still; copying and scaling a full 1080p frame would cost the screen loop more than it has per
+        frame at 30 fps), else `rgb` itself (≤ 720 rows); made on the first request for this frame, shared after."""
         with self._lock:
             return self._entry(rgb)[1]
 
@@ -79,30 +80,15 @@ class ReducedCopies:
             return entry[2]
 
 
-#: the copies shared by the screen loop's preview and the analysis thread of this process
-REDUCED_COPIES = ReducedCopies()
-
-
-def preview_copy(rgb: np.ndarray) -> np.ndarray:
-    """Return the frame to show on the guide screen: the same reduced copy the analysis reads for a frame over 720
-    rows (1080p → 960×540, the screen's preview box is smaller still; made once for both), else the frame itself.
-    Copying and scaling a full 1080p frame for the preview would cost the screen loop more than it has per frame
-    at 30 fps."""
-    return REDUCED_COPIES.of(rgb)
-
-
-def mirrored_preview(rgb: np.ndarray) -> np.ndarray:
-    """Return what the guide screen shows of the frame `rgb`: `preview_copy(rgb)` mirrored left to right, one
-    contiguous array (equal to `np.fliplr(preview_copy(rgb))`), made once per frame."""
-    return REDUCED_COPIES.mirrored(rgb)
-
-
 class AnalysisWorker:
     """Analyses the newest submitted frame on its own thread; the UI reads the newest result."""
 
     def __init__(self, profile: Profile, settings: EngineSettings = ENGINE,
-                 clock: Callable[[], float] = time.monotonic, new_backdrop: bool = False) -> None:
+                 clock: Callable[[], float] = time.monotonic, new_backdrop: bool = False,
+                 copies: ReducedCopies | None = None) -> None:
         self.profile = profile
+        # the reduced copies shared with the screen's preview (the station passes its own; made once per frame)
+        self.copies = copies if copies is not None else ReducedCopies()
         self.new_backdrop = new_backdrop  # the picture is made on a new backdrop (capture.gates.evaluate)
         self.settings = settings
         self.clock = clock
@@ -161,7 +147,7 @@ class AnalysisWorker:
                         return
                     index, rgb = self._inbox
                     self._inbox = None
-                analysis = analyzer.analyse(rgb, preview_copy(rgb))  # the screen's copy: made once per frame
+                analysis = analyzer.analyse(rgb, self.copies.of(rgb))  # the screen's copy: made once per frame
                 gates = evaluate(analysis.measurements, self.profile, self.settings, new_backdrop=self.new_backdrop)
                 done = AnalysedFrame(index, rgb, analysis, gates, self.clock())
                 with self._lock:
