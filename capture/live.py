@@ -138,9 +138,11 @@ class FrameAnalyzer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def analyse(self, rgb: np.ndarray) -> FrameAnalysis:
+    def analyse(self, rgb: np.ndarray, reduced: np.ndarray | None = None) -> FrameAnalysis:
         """Return the FrameAnalysis of one RGB frame (H×W×3 uint8), lengths in its own pixels (a tall frame is
-        analysed on a reduced copy: see the module docstring)."""
+        analysed on a reduced copy: see the module docstring). `reduced` is that copy when the caller has already
+        made it (`reduced_copy(rgb, reduction_factor(H))`: the kiosk's preview), so it is made once per frame; it
+        is used only when its size is the copy's, else the copy is made here (stage `reduce`)."""
         timings: dict[str, float] = {}
 
         def timed(stage: str, fn, *args):
@@ -151,7 +153,10 @@ class FrameAnalyzer:
 
         h, w = rgb.shape[:2]
         k = reduction_factor(h, self.max_height)
-        small = timed("reduce", reduced_copy, rgb, k) if k > 1 else rgb
+        small = rgb
+        if k > 1:
+            shared = reduced is not None and reduced.shape == (h // k, w // k, *rgb.shape[2:])
+            small = reduced if shared else timed("reduce", reduced_copy, rgb, k)
         m, face, complete = self._analyse_copy(small, timed)
         m, face = in_frame_px(m, face, k, w, h)
         return FrameAnalysis(m, face, timings, complete=complete)

@@ -1,15 +1,17 @@
 """One side of an old/new comparison at 1080p; prints one JSON line. Works on any tree of this project that has the
 replay camera and the live analyser (the base commit of issue 12 too), so old and new can be run alternately:
 
-    PYTHONPATH=TREE SDL_VIDEODRIVER=dummy python scripts/ab_1080.py fps
+    PYTHONPATH=TREE SDL_VIDEODRIVER=dummy python scripts/ab_1080.py fps [720]
     PYTHONPATH=TREE python scripts/ab_1080.py overhead
 
 fps: the kiosk's guide screen (dummy video driver) with a 1920×1080 replay camera of the demo subject held too close
-(so it stays in guide) for 8 s. overhead: the live analyser over two cadence periods of 1920×1080 demo frames,
-(mean analysis + gates − mean FaceMesh stage) / mean FaceMesh stage, the formula of `idphoto bench`.
+(so it stays in guide) for 8 s (`fps 720`: a 1280×720 camera). overhead: the live analyser over two cadence periods of 1920×1080 demo frames,
+(mean analysis + gates − mean FaceMesh stage) / mean FaceMesh stage, the formula of `idphoto bench` (a tree that
+shares the screen's reduced copy with the analysis is handed it, as its kiosk does; the copy's time is reported too).
 """
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 import tempfile
@@ -28,8 +30,9 @@ from profiles import get_profile
 SIZE = (1920, 1080)
 
 
-def guide_fps(profile, still) -> dict:
-    """Return the guide screen's and the analysis's frames per second with a 1080p replay camera."""
+def guide_fps(profile, still, size: tuple[int, int] = SIZE) -> dict:
+    """Return the guide screen's and the analysis's frames per second with a replay camera of `size` (W, H; keys
+    `_1080`, or `_720` for a 1280×720 camera)."""
     from kiosk.station.flow import State
     from kiosk.station.loop import KioskApp
     from kiosk.station.settings import KioskOptions
@@ -38,7 +41,7 @@ def guide_fps(profile, still) -> dict:
     marks: dict[str, float] = {}
 
     def factory():
-        return ReplayCamera(StillMotionFrames(still, too_close, size=SIZE, fps=30.0, noise_sigma=1.5), fps=30.0,
+        return ReplayCamera(StillMotionFrames(still, too_close, size=size, fps=30.0, noise_sigma=1.5), fps=30.0,
                             loop=True)
 
     def on_state(app, state):
@@ -51,28 +54,42 @@ def guide_fps(profile, still) -> dict:
         app = KioskApp(options, on_state=on_state)
         app.run()
         elapsed = time.perf_counter() - marks["guide"]
-        return {"guide_fps_1080": (app.frames_shown - marks["frames"]) / elapsed,
-                "analysed_fps_1080": app.analysed_in_guide / elapsed}
+        tag = "1080" if size[1] == 1080 else str(size[1])
+        return {f"guide_fps_{tag}": (app.frames_shown - marks["frames"]) / elapsed,
+                f"analysed_fps_{tag}": app.analysed_in_guide / elapsed}
 
 
 def overhead(profile, still) -> dict:
-    """Return the live analysis's work beyond the landmark model ÷ the model at 1080p (means over 2 periods)."""
+    """Return the live analysis's work beyond the landmark model ÷ the model at 1080p (means over 2 periods). On a
+    tree whose analyser takes the screen's copy (`analyse(rgb, reduced)`), the copy is made beforehand as the kiosk
+    does, timed apart (`copy_ms`) and counted only in `overhead_ratio_with_copy_1080`."""
+    from capture.live import reduced_copy
+
+    shares = "reduced" in inspect.signature(FrameAnalyzer.analyse).parameters
     frames = StillMotionFrames(still, DEFAULT_SCRIPT, size=SIZE, fps=30.0, noise_sigma=1.5)
     rgbs = [np.ascontiguousarray(frames.frame_at(int(5.2 * 30) + i % 90)) for i in range(60)]
     period = ENGINE.live_full_every * ENGINE.live_body_pose_every
-    totals, mesh = [], []
+    totals, mesh, copies = [], [], []
     with FrameAnalyzer() as analyzer:
         for i in range(3 + 2 * period):  # 3 warm-up frames
+            rgb = rgbs[i % len(rgbs)]
+            tc = time.perf_counter()
+            given = (reduced_copy(rgb, 2),) if shares else ()
             t0 = time.perf_counter()
-            result = analyzer.analyse(rgbs[i % len(rgbs)])
+            result = analyzer.analyse(rgb, *given)
             evaluate(result.measurements, profile)
             if i >= 3:
                 totals.append((time.perf_counter() - t0) * 1000)
                 mesh.append(result.timings_ms.get("facemesh", 0.0))
-    total, model = float(np.mean(totals)), float(np.mean(mesh))
-    return {"overhead_ratio_1080": (total - model) / model, "analysis_mean_ms_1080": total, "facemesh_ms": model}
+                copies.append((t0 - tc) * 1000 if shares else 0.0)
+    total, model, copy = float(np.mean(totals)), float(np.mean(mesh)), float(np.mean(copies))
+    return {"overhead_ratio_1080": (total - model) / model, "overhead_ratio_with_copy_1080": (total + copy - model) / model,
+            "analysis_mean_ms_1080": total, "facemesh_ms": model, "copy_ms": copy, "shares_copy": shares}
 
 
 if __name__ == "__main__":
     chsi, demo = get_profile("chsi-graduation"), read_photo(find_demo_still()).rgb
-    print(json.dumps(guide_fps(chsi, demo) if sys.argv[1:] == ["fps"] else overhead(chsi, demo)))
+    if sys.argv[1:2] == ["fps"]:
+        print(json.dumps(guide_fps(chsi, demo, (1280, 720) if sys.argv[2:] == ["720"] else SIZE)))
+    else:
+        print(json.dumps(overhead(chsi, demo)))

@@ -27,7 +27,7 @@ from kiosk.station.settings import KioskOptions, local_folder
 from kiosk.station.sounds import SoundPlayer
 from kiosk.station.states import STATES, Context
 from kiosk.station.view_model import ViewModel
-from kiosk.station.worker import AnalysedFrame, AnalysisWorker, preview_copy
+from kiosk.station.worker import AnalysedFrame, AnalysisWorker, ReducedCopies
 from kiosk.store.open import is_server_url, open_store
 from kiosk.texts import text as say
 from profiles.model import Background, Profile
@@ -77,6 +77,7 @@ class KioskApp:
         # claims, heartbeat and outbox off the UI thread (started by run(), stopped at quit)
         self.hall = self.ctx.hall = HallLink(self.store, server=is_server_url(str(options.store)))
         self.console_bridge.hall, self.console_bridge.hall_changed = lambda: self.hall.snapshot, self.hall.poke
+        self.copies = ReducedCopies()  # the frames' reduced copies, shared by the preview and the analysis thread
         self.operator_gate = OperatorGate()  # in fullscreen, Space and quitting wait for the operator PIN
         self.frames_shown = 0
         self.first_guided_frame_s: float | None = None
@@ -260,7 +261,7 @@ class KioskApp:
         return state_name
 
     def _draw(self, screen, supervisor: CameraSupervisor) -> ViewModel:
-        preview = np.fliplr(preview_copy(self._frame.rgb)) if self._frame is not None else None
+        preview = self.copies.mirrored(self._frame.rgb) if self._frame is not None else None
         vm = self.view_model(preview, self._camera_state(supervisor))
         console = self.console_bridge.console
         if console is not None:
@@ -283,7 +284,7 @@ class KioskApp:
         if report.repairs:
             log.warning("store recovered: %s", report.to_dict())
         self.hall.start()
-        worker = AnalysisWorker(self.gating_profile(), new_backdrop=self.o.replace_backdrop)
+        worker = AnalysisWorker(self.gating_profile(), new_backdrop=self.o.replace_backdrop, copies=self.copies)
         worker.start()
         screen = Screen(self.o.size, self.o.fullscreen, self.o.headless)
         self.sound.prepare()

@@ -96,11 +96,14 @@ class AnalysisBench:
         return self.stages["facemesh"]
 
 
-def bench_analysis(frames: list[np.ndarray], profile: Profile, count: int | None = None) -> AnalysisBench:
+def bench_analysis(frames: list[np.ndarray], profile: Profile, count: int | None = None,
+                   shared_copy: bool = False) -> AnalysisBench:
     """Return the AnalysisBench of the live analyser over `count` frames (default: one per frame given),
-    playing `frames` in a loop."""
+    playing `frames` in a loop. `shared_copy`: hand the analyser the frame's reduced copy made beforehand, as the
+    kiosk does (the screen's preview copy, `kiosk.station.worker.preview_copy`); its time is then the stage
+    `preview_copy`, outside the analysis's total."""
     from capture.gates import evaluate
-    from capture.live import FrameAnalyzer
+    from capture.live import FrameAnalyzer, reduced_copy, reduction_factor
 
     count = len(frames) if count is None else count
     played = [frames[i % len(frames)] for i in range(count)]
@@ -108,8 +111,10 @@ def bench_analysis(frames: list[np.ndarray], profile: Profile, count: int | None
     with FrameAnalyzer() as analyzer:
         warmup = 3
         for i, frame in enumerate(frames[:warmup] + played):
+            tc = time.perf_counter()
+            copy = reduced_copy(frame, reduction_factor(frame.shape[0])) if shared_copy else None
             t0 = time.perf_counter()
-            result = analyzer.analyse(frame)
+            result = analyzer.analyse(frame, copy)
             t1 = time.perf_counter()
             evaluate(result.measurements, profile)
             t2 = time.perf_counter()
@@ -119,6 +124,8 @@ def bench_analysis(frames: list[np.ndarray], profile: Profile, count: int | None
             if result.complete:
                 fulls.append((t2 - t0) * 1000)
             per_frame.append(dict(result.timings_ms, gates=(t2 - t1) * 1000))
+            if shared_copy:
+                per_frame[-1]["preview_copy"] = (t0 - tc) * 1000
     names = {name for timings in per_frame for name in timings}
     # a stage that reuses its last result on a frame costs 0 ms there: means are the amortised cost per frame
     per_stage = {k: Stat.of([t.get(k, 0.0) for t in per_frame]) for k in names}
@@ -291,14 +298,18 @@ def run_bench(profile: Profile, frames_n: int = 60, images: Path | None = None, 
 
 def bench_1080(profile: Profile, n: int, cycles: int) -> dict:
     """Return the live analysis figures with a 1920×1080 camera (the analyser reads a reduced copy: capture/live.py):
-    FaceMesh on the analysed frames, the analysis per frame and the work beyond the model ÷ the model (amortised,
-    the copy's reduction counted as work beyond the model), each with the key suffix `_1080`."""
+    FaceMesh on the analysed frames, the analysis per frame and the work beyond the model ÷ the model (amortised),
+    each with the key suffix `_1080`. As in the kiosk, the copy is made once per frame for the screen's preview and
+    handed to the analyser: `overhead_ratio_1080` leaves it out, `overhead_ratio_with_copy_1080` counts it too
+    (the stage `preview_copy`, ms)."""
     frames = demo_frames((1920, 1080), n)
-    analysis = bench_analysis(frames, profile, cycles * analysis_cycle())
-    total, own_mesh = analysis.total, analysis.facemesh
+    analysis = bench_analysis(frames, profile, cycles * analysis_cycle(), shared_copy=True)
+    total, own_mesh, copy = analysis.total, analysis.facemesh, analysis.stages["preview_copy"]
+    ratio = (total.mean - own_mesh.mean) / own_mesh.mean if own_mesh.mean > 0 else None
     return {"analysis_ms_1080": round(total.median, 2), "analysis_mean_ms_1080": round(total.mean, 2),
             "facemesh_in_analysis_ms_1080": round(own_mesh.mean, 2),
-            "overhead_ratio_1080": round((total.mean - own_mesh.mean) / own_mesh.mean, 3) if own_mesh.mean > 0 else None,
+            "overhead_ratio_1080": round(ratio, 3) if ratio is not None else None,
+            "overhead_ratio_with_copy_1080": round(ratio + copy.mean / own_mesh.mean, 3) if ratio is not None else None,
             "analysis_stages_ms_1080": {k: v.to_dict()
                                         for k, v in sorted(analysis.stages.items(), key=lambda kv: -kv[1].mean)}}
 
@@ -320,6 +331,8 @@ def format_bench(r: dict) -> str:
              line("frames analysed per second 720p", r["analysed_fps_720"], "fps", ""),
              line("analysis + gates per frame 1080p", r["analysis_mean_ms_1080"], "ms", "mean (amortised)"),
              line("work beyond the model ÷ model 1080p", r["overhead_ratio_1080"], "", "target ≤ 0.5"),
+             line("  with the preview's copy counted", r.get("overhead_ratio_with_copy_1080"), "",
+                  "the copy is made once, for the screen"),
              line("guide screen frame rate 1080p", r["guide_fps_1080"], "fps", "target ≥ 30"),
              line("frames analysed per second 1080p", r["analysed_fps_1080"], "fps", ""),
              line("capture → verified picture 1080p", r["capture_to_picture_ms_1080"], "ms", "target ≤ 150"),

@@ -69,3 +69,22 @@ def test_lengths_come_back_in_the_frames_pixels(both):
         assert abs(rm.head.face_width - fm.head.face_width) <= LENGTH_REL * fm.head.face_width
         assert abs(rm.framing.inter_eye_px - fm.framing.inter_eye_px) <= LENGTH_REL * fm.framing.inter_eye_px
         assert abs(rm.head.eye_y - fm.head.eye_y) <= 3.0  # px of the 1080-row frame
+
+
+def test_a_copy_made_by_the_caller_is_read_as_is_and_a_wrong_one_is_not():
+    still = read_photo(find_demo_still()).rgb
+    frames = StillMotionFrames(still, SETTLED, size=(1920, 1080), fps=30.0, noise_sigma=1.5)
+    rgbs = [frames.frame_at(i) for i in range(3)]
+    runs = {}
+    for name in ("own", "shared", "wrong"):
+        with FrameAnalyzer() as analyzer:
+            out = []
+            for rgb in rgbs:
+                given = {"own": None, "shared": reduced_copy(rgb, 2), "wrong": rgb[:700, :1200]}[name]
+                out.append(analyzer.analyse(rgb, given))
+            runs[name] = out
+    assert all("reduce" in a.timings_ms for a in runs["own"] + runs["wrong"])
+    assert not any("reduce" in a.timings_ms for a in runs["shared"])
+    for own, shared, wrong in zip(runs["own"], runs["shared"], runs["wrong"]):
+        assert shared.measurements == own.measurements == wrong.measurements
+        assert np.array_equal(shared.face.points, own.face.points)

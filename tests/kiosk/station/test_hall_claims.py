@@ -148,12 +148,11 @@ def test_identify_goes_on_without_a_claim_when_the_claim_fails(hall, caplog):
     assert "claim not taken at identify: server_failed" in caplog.text and NUMBER not in caplog.text
 
 
-def test_a_filed_and_confirmed_picture_lets_the_number_go_at_the_saved_screen(hall):
-    from tests.conftest import grace_hopper, pad_edges
+def test_a_filed_and_confirmed_picture_lets_the_number_go_at_the_saved_screen(hall, studio):
     from tests.kiosk.station.test_states import _feed, _frame, _until_made
 
     a, b = hall
-    face = pad_edges(grace_hopper(), 150, 300, 150, 150)
+    face = studio("astronaut_closed", a.o.profile.backgrounds[0].rgb)  # passes `idphoto check` once made
     identify(a)
     _feed(a, a.clock, (_frame(i, face) for i in range(1, 100)))
     _until_made(a, a.clock, _frame(99, face))

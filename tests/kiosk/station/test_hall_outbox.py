@@ -13,7 +13,6 @@ from kiosk.station.settings import KioskOptions
 from kiosk.store.open import open_store
 from kiosk.store.outbox import HallStore
 from kiosk.store.roster import RosterEntry
-from tests.conftest import grace_hopper, pad_edges
 from tests.kiosk.station.test_hall_claims import Clock, identify, wait_for
 from tests.kiosk.station.test_states import _feed, _frame, _until_made
 
@@ -34,9 +33,8 @@ def station(all_profiles, pg_url, relay, tmp_path):
     app.store.close()
 
 
-def _to_review(app: KioskApp) -> None:
-    """Identify NUMBER and take a picture of a real face up to the review screen."""
-    face = pad_edges(grace_hopper(), 150, 300, 150, 150)
+def _to_review(app: KioskApp, face) -> None:
+    """Identify NUMBER and take a picture of the real `face` up to the review screen."""
     identify(app, NUMBER)
     assert app.flow.state is State.GUIDE
     _feed(app, app.clock, (_frame(i, face) for i in range(1, 100)))
@@ -44,13 +42,14 @@ def _to_review(app: KioskApp) -> None:
     assert app.flow.state is State.REVIEW
 
 
-def test_a_cut_cable_files_into_the_outbox_and_the_mended_one_sends_it_exactly_once(station, relay, pg_url):
+def test_a_cut_cable_files_into_the_outbox_and_the_mended_one_sends_it_exactly_once(station, relay, pg_url, studio):
     app = station
+    face = studio("astronaut_closed", app.o.profile.backgrounds[0].rgb)  # passes `idphoto check` once made
     app.hall.every_s = 0.2
     app.hall.start()
     assert wait_for(lambda: app.hall.snapshot.stations != ())
     assert app.view_model(None, "ok").staff_notice is None
-    _to_review(app)
+    _to_review(app, face)
     assert app.session.claimed == NUMBER
     relay.cut()
     app.act("confirm")

@@ -179,6 +179,10 @@ def test_switching_camera_from_the_console_restarts_the_feed(all_profiles, tmp_p
         Image.fromarray(np.full((720, 1280, 3), 180 + i, np.uint8)).save(empty_room / f"frame{i}.png")
     profile = all_profiles["chsi-graduation"]
     app = KioskApp(_options(profile, tmp_path, None, camera=str(empty_room), exit_after=1, max_runtime_s=40.0))
+    from kiosk.station.console_bridge import check_camera
+
+    # the real check, with room for a loaded test machine (the demo camera must still deliver a frame)
+    app.console_bridge.camera_check = lambda spec: check_camera(spec, timeout_s=30.0)
     seen_before_switch: list[int] = []
 
     stop = threading.Event()

@@ -27,7 +27,10 @@ def test_bench_quick_prints_valid_json(tmp_path, monkeypatch):
     assert result["facemesh_ms_720"] > 0 and result["analysis_ms_720"] >= result["facemesh_ms_720"] * 0.5
     assert result["kb_search_encodes"] >= 1 and result["check_photos_per_s"] > 0 and result["cores"] >= 1
     assert result["guide_fps_720"] > 0 and result["peak_rss_mb"] > 0
-    assert result["guide_fps_1080"] > 0 and result["overhead_ratio_1080"] > 0 and "reduce" in result["analysis_stages_ms_1080"]
+    stages_1080 = result["analysis_stages_ms_1080"]
+    assert result["guide_fps_1080"] > 0 and result["overhead_ratio_1080"] > 0
+    assert "preview_copy" in stages_1080 and "reduce" not in stages_1080  # the screen's copy, made once
+    assert result["overhead_ratio_with_copy_1080"] > result["overhead_ratio_1080"]
 
 
 def test_check_report_has_rows_thumbnails_and_hints(tmp_path, studio, capsys):
