@@ -163,6 +163,18 @@ def status_arg(values: list[str] | None):
     return out
 
 
+def well_formed(spec: str | Path) -> str | Path:
+    """Return `spec` when it is a folder or a well-formed hall server URL; CommandError (exit 2) naming the masked
+    URL and what is missing (the kiosk's own check, kiosk.station.store_address.check_url)."""
+    from kiosk.station.store_address import AddressError, check_url
+
+    try:
+        check_url(str(spec))
+    except AddressError as exc:
+        raise CommandError(exc.code, exc.subject, **exc.fields) from None
+    return spec
+
+
 def open_store(spec: str | Path):
     """Return the open store `spec` names: a hall server's URL (kiosk.store.open; StoreError when it cannot be used,
     the password never shown) or the SqliteRecordStore in folder `spec` (UsageError if it holds no records store)."""
@@ -170,7 +182,7 @@ def open_store(spec: str | Path):
     from kiosk.store.records import SqliteRecordStore
 
     if is_server_url(str(spec)):
-        return open_any(str(spec))
+        return open_any(str(well_formed(spec)))
     folder = Path(spec)
     if not (folder / "records.sqlite3").exists():
         raise UsageError(f"{folder}: no records store here (expected records.sqlite3); give the kiosk's --store folder.")
@@ -185,7 +197,7 @@ def open_or_create_store(spec: str | Path):
     from kiosk.store.records import SqliteRecordStore
 
     if is_server_url(str(spec)):
-        return open_any(str(spec))
+        return open_any(str(well_formed(spec)))
     folder = Path(spec)
     if not (folder / "records.sqlite3").exists():
         print(f"{folder}: no records store yet, creating one.", file=sys.stderr)

@@ -64,13 +64,14 @@ def _open(spec: str):
     """Return the open store `spec` names (kiosk.store.open.open_store): a hall's server URL (StoreError when it
     cannot be used, worded with the password masked), or a station's folder, which must hold a records store
     (UsageError otherwise)."""
+    from kiosk.commands.common import well_formed
     from kiosk.store.open import is_server_url, open_store
     from kiosk.store.records import DB_NAME
 
     if not is_server_url(spec) and not (Path(spec) / DB_NAME).exists():
         raise UsageError(f"{spec}: no records store here (expected {DB_NAME}); give the kiosk's --store folder "
                          "or the hall's postgresql:// address.")
-    return open_store(spec)
+    return open_store(well_formed(spec))
 
 
 def missing_sentence(missing: int, path: Path | None) -> str:

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, UsageError, pad, status_arg
+from kiosk.commands.common import EXIT_FAILED, EXIT_OK, UsageError, pad, status_arg, well_formed
 
 ACTIONS = ("show", "recapture", "lock", "purge", "operators")
 
@@ -68,7 +68,7 @@ def _open(args: argparse.Namespace, readonly: bool):
     if not getattr(args, "store", None):
         raise UsageError("--store DIR is required: give the kiosk's store folder.")
     if is_server_url(args.store):  # a hall's server: kiosk.store.open chooses the store
-        return open_store(args.store, station=getattr(args, "station", None), readonly=readonly)
+        return open_store(well_formed(args.store), station=getattr(args, "station", None), readonly=readonly)
     folder = Path(args.store)
     if not (folder / DB_NAME).is_file():
         raise UsageError(f"{folder}: no records store here (expected {DB_NAME}); give the kiosk's --store folder.")

@@ -38,9 +38,10 @@ STORE: dict[str, dict[str, str]] = {
                       "en": "The picture was not filed: the file on disk does not match the picture."},
     "name_taken": {"zh": "照片没有存档：文件名 {name} 已被另一条记录使用。",
                    "en": "The picture was not filed: the file name {name} is already used by another record."},
-    "schema_newer": {"zh": "记录文件由较新版本的程序创建（结构版本 {count}，本程序支持到 {max}）；请升级本程序后再打开。",
-                     "en": "The records file was made by a newer version of this program (schema {count}, this one "
-                           "knows up to {max}); update the program before opening it."},
+    "schema_newer": {"zh": "记录库由较新版本的程序创建（结构版本 {count}，本程序支持到 {max}）；请先升级本程序（大厅的每台采集机都要升级）再打开。",
+                     "en": "The records were made by a newer version of this program (schema {count}, this one "
+                           "knows up to {max}); update this program (on every station of a hall) before opening "
+                           "them."},
     "no_record": {"zh": "没有这个号码的记录。", "en": "No record has this number."},
     "operator_exists": {"zh": "已有名为 {name} 的工作人员。", "en": "An operator named {name} is already set up."},
     "operator_unknown": {"zh": "没有名为 {name} 的工作人员。", "en": "No operator is named {name}."},

@@ -29,3 +29,13 @@ def test_a_wrong_password_is_one_sentence_without_the_password(hall_server, caps
     assert main(["roster", "show", "--store", url]) == 2
     err = capsys.readouterr().err
     assert "not-the-password" not in err and "Traceback" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [["records"], ["export", "-o", "out.zip"], ["roster", "show"]])
+def test_a_malformed_address_is_the_kiosks_sentence_in_every_command(command, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    url = "postgresql://kiosk:secret@127.0.0.1:port/idphoto"
+    assert main([*command, "--store", url]) == 2
+    err = capsys.readouterr().err
+    assert "port is not a number" in err and "secret" not in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []

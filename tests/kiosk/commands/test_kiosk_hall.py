@@ -159,7 +159,7 @@ def test_a_schema_newer_than_this_program_says_update_and_writes_nothing(pg_url,
     monkeypatch.setenv("PGPASSWORD", password)  # a URL without its password: the driver reads it from here
     bare = pg_url.replace(f":{password}@", "@")
     line = _stops(["--store", bare, "--local", str(tmp_path / "station")], capsys)
-    assert "update the program" in line and line.startswith(f"error: {bare}: ")  # logged in: the schema was read
+    assert "update this program" in line and line.startswith(f"error: {bare}: ")  # logged in: the schema was read
     assert {t: _sql(pg_url, f"SELECT count(*) FROM {t}") for t in _tables(pg_url)} == before
     assert _sql(pg_url, "SELECT version FROM idphoto_schema") == [(99,)]
 

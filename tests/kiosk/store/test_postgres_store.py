@@ -98,7 +98,7 @@ def test_a_station_older_than_the_schema_says_so_and_writes_nothing(pg_url):
     _sql(pg_url, "UPDATE idphoto_schema SET version = 99")
     with pytest.raises(StoreError) as info:
         open_store(pg_url, station="old")
-    assert info.value.code == "schema_newer" and "update the program" in error_text(info.value, "en")
+    assert info.value.code == "schema_newer" and "update this program" in error_text(info.value, "en")
     assert _sql(pg_url, "SELECT count(*) FROM records") == [(0,)]
 
 
