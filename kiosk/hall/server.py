@@ -23,6 +23,7 @@ import re
 import secrets
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -163,9 +164,13 @@ class HallServer:
             command = [*self.who.prefix, str(bin_dir() / "postgres"), "-D", str(self.pgdata),
                        "-c", f"listen_addresses={self.backend.host}", "-c", f"port={self.backend.port}",
                        "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256"]
-            self.process = subprocess.Popen(_orphan_safe(command, self.who), stdin=subprocess.DEVNULL, stdout=log,
-                                            stderr=log, start_new_session=True, env=_env(),
-                                            preexec_fn=None if self.who.prefix else _die_with_parent)
+            # the kernel's parent-death signal fires when the starting THREAD ends, not the process: only a start
+            # from the main thread (hall-server, the tests) asks for it; a helper thread's caller stops the server
+            guard = threading.current_thread() is threading.main_thread()
+            self.process = subprocess.Popen(_orphan_safe(command, self.who) if guard else command,
+                                            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                            start_new_session=True, env=_env(),
+                                            preexec_fn=_die_with_parent if guard and not self.who.prefix else None)
         finally:
             os.close(log)
 
