@@ -186,3 +186,32 @@ def relay(pg_url):
     with TcpRelay((parts.hostname, parts.port)) as r:
         yield r
 
+
+
+# -- the live station, headless, on a clock the test moves ------------------------------------------------------------
+
+
+class FakeClock:
+    """A clock (seconds) that moves only when the test sets or advances `t`."""
+
+    def __init__(self, t: float = 100.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def station(all_profiles, tmp_path):
+    """Yield (a headless KioskApp for chsi-graduation on a fresh SQLite store, the number 2023001 given, its
+    FakeClock); closed after."""
+    from kiosk.station.loop import KioskApp
+    from kiosk.station.settings import KioskOptions
+
+    clock = FakeClock()
+    options = KioskOptions(profile=all_profiles["chsi-graduation"], store=tmp_path / "store", identity="2023001",
+                           sound=False)
+    app = KioskApp(options, clock=clock)
+    yield app, clock
+    app.ctx.close()
+    app.store.close()

@@ -13,16 +13,9 @@ from kiosk.station.hall_link import HallLink, HallSnapshot
 from kiosk.store.hall_model import StationStatus
 from kiosk.store.open import open_store
 from tests.kiosk.store.test_records import GATES_OK, PROFILE, picture
+from tests.conftest import FakeClock as Clock
 
 ID_NUMBER = "11010519491231002X"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def console(source, rows: int = 8) -> OperatorConsole:

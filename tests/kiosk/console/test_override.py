@@ -18,14 +18,7 @@ from kiosk.station.settings import KioskOptions
 from kiosk.station.worker import AnalysedFrame
 from kiosk.store.export import export_batch
 from kiosk.texts import text
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.conftest import FakeClock as Clock
 
 
 def _hat_frame(app: KioskApp, index: int, rgb: np.ndarray) -> AnalysedFrame:
@@ -56,17 +49,6 @@ def _open_console(app: KioskApp) -> None:
             app.handle_input(f"key:{key}")
         app.handle_input("ok")
     assert app.console is not None and app.console.page == "queue"
-
-
-@pytest.fixture
-def station(all_profiles, tmp_path):
-    clock = Clock()
-    options = KioskOptions(profile=all_profiles["chsi-graduation"], store=tmp_path / "store", identity="2023001",
-                           sound=False)
-    app = KioskApp(options, clock=clock)
-    yield app, clock
-    app.ctx.close()
-    app.store.close()
 
 
 def test_a_hat_is_accepted_for_one_student_on_religious_grounds_and_recorded(station, tmp_path, studio):

@@ -8,14 +8,7 @@ import pytest
 from capture.gates import GATE_ORDER, GateResult
 from kiosk.station.flow import GUARDS, TRANSITIONS, Event, Facts, Flow, FlowConfig, Guarded, State
 from kiosk.station.guidance import Guidance, GuidanceConfig, GuidanceView
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.conftest import FakeClock as Clock
 
 
 def _view(steady: bool, held: bool, advisory_red: bool = False) -> GuidanceView:
@@ -31,7 +24,7 @@ BROKEN = Facts(_view(False, False))
 
 
 def test_happy_path_and_history():
-    clock = Clock()
+    clock = Clock(0.0)
     flow = Flow(clock=clock)
     for event, state in [(Event.PERSON_ARRIVED, State.IDENTIFY), (Event.IDENTIFIED, State.GUIDE),
                          (Event.FRAME_JUDGED, State.COUNTDOWN), (Event.COUNTDOWN_DONE, State.REVIEW),
@@ -45,7 +38,7 @@ def test_happy_path_and_history():
 
 
 def test_retake_and_broken_gate_return_to_guide():
-    flow = Flow(clock=Clock())
+    flow = Flow(clock=Clock(0.0))
     flow.handle(Event.SKIP_IDENTITY)
     flow.handle(Event.FRAME_JUDGED, HELD)
     assert flow.handle(Event.FRAME_JUDGED, BROKEN).guard == "gate_broken" and flow.state is State.GUIDE
@@ -55,7 +48,7 @@ def test_retake_and_broken_gate_return_to_guide():
 
 
 def test_guide_waits_until_the_gates_have_held():
-    flow = Flow(clock=Clock())
+    flow = Flow(clock=Clock(0.0))
     flow.handle(Event.SKIP_IDENTITY)
     for facts in (Facts(), BROKEN, STEADY):  # no view yet, a red gate, green but not held long enough
         assert flow.handle(Event.FRAME_JUDGED, facts) is None and flow.state is State.GUIDE
@@ -65,7 +58,7 @@ def test_guide_waits_until_the_gates_have_held():
 
 
 def test_countdown_keeps_going_while_the_gates_stay_steady_or_a_picture_is_being_made():
-    flow = Flow(clock=Clock())
+    flow = Flow(clock=Clock(0.0))
     flow.handle(Event.SKIP_IDENTITY)
     flow.handle(Event.MANUAL_CAPTURE)
     assert flow.state is State.COUNTDOWN
@@ -85,7 +78,7 @@ def test_every_guard_in_the_table_is_defined():
 
 
 def test_events_not_in_the_table_are_ignored():
-    flow = Flow(clock=Clock())
+    flow = Flow(clock=Clock(0.0))
     assert not flow.handle(Event.CONFIRM)
     assert flow.state is State.IDLE and not flow.history
     assert not flow.can(Event.RETAKE) and flow.can(Event.PERSON_ARRIVED)
@@ -93,7 +86,7 @@ def test_events_not_in_the_table_are_ignored():
 
 @pytest.mark.parametrize("state", [s for s in State if s is not State.IDLE])
 def test_every_state_but_idle_times_out(state):
-    clock = Clock()
+    clock = Clock(0.0)
     flow = Flow(clock=clock)
     flow.state = state
     limit = FlowConfig().timeouts_s[state]
@@ -106,14 +99,14 @@ def test_every_state_but_idle_times_out(state):
 
 
 def test_failure_from_anywhere_then_recover():
-    flow = Flow(clock=Clock())
+    flow = Flow(clock=Clock(0.0))
     flow.handle(Event.SKIP_IDENTITY)
     assert flow.handle(Event.FAILURE) and flow.state is State.ERROR
     assert flow.handle(Event.RECOVERED) and flow.state is State.IDLE
 
 
 def test_handle_returns_the_transition_taken():
-    clock = Clock()
+    clock = Clock(0.0)
     clock.t = 3.0
     flow = Flow(clock=clock)
     taken = flow.handle(Event.SKIP_IDENTITY)

@@ -15,16 +15,9 @@ from kiosk.station.loop import KioskApp
 from kiosk.station.settings import KioskOptions
 from kiosk.store.hall_model import LEASE_S
 from kiosk.store.outbox import HallStore
+from tests.conftest import FakeClock as Clock
 
 NUMBER = "2023001"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def server_of(store: HallStore):

@@ -13,7 +13,8 @@ from kiosk.station.settings import KioskOptions
 from kiosk.store.open import open_store
 from kiosk.store.outbox import HallStore
 from kiosk.store.roster import RosterEntry
-from tests.kiosk.station.test_hall_claims import Clock, identify, wait_for
+from tests.conftest import FakeClock as Clock
+from tests.kiosk.station.test_hall_claims import identify, wait_for
 from tests.kiosk.station.test_states import _feed, _frame, _until_made
 
 NUMBER = "2023001"

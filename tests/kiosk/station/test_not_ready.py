@@ -17,14 +17,7 @@ from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame
 from kiosk.ui.common import Typesetter
 from kiosk.ui.not_ready import draw
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 10.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.conftest import FakeClock as Clock
 
 
 def _face(index: int) -> AnalysedFrame:
@@ -37,7 +30,7 @@ def _face(index: int) -> AnalysedFrame:
 def app(all_profiles, tmp_path):
     options = KioskOptions(profile=all_profiles["chsi-graduation"], store=tmp_path / "store", sound=False,
                            identity="2023001")
-    kiosk = KioskApp(options, Clock())
+    kiosk = KioskApp(options, Clock(10.0))
     yield kiosk
     kiosk.ctx.close()
     kiosk.store.close()

@@ -18,14 +18,7 @@ from kiosk.station.loop import KioskApp
 from kiosk.station.settings import KioskOptions
 from kiosk.station.states.countdown import picture_refusal
 from kiosk.station.worker import AnalysedFrame
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.conftest import FakeClock as Clock
 
 
 def _frame(index: int, rgb: np.ndarray, sharpness: float) -> AnalysedFrame:
@@ -41,17 +34,6 @@ def faces(studio, all_profiles):
     level = studio("astronaut_closed", colour)
     tilted = np.asarray(Image.fromarray(level).rotate(20, resample=Image.BICUBIC, fillcolor=tuple(colour)))
     return level, tilted
-
-
-@pytest.fixture
-def station(all_profiles, tmp_path):
-    clock = Clock()
-    options = KioskOptions(profile=all_profiles["chsi-graduation"], store=tmp_path / "store", identity="2023001",
-                           sound=False)
-    app = KioskApp(options, clock=clock)
-    yield app, clock
-    app.ctx.close()
-    app.store.close()
 
 
 def _run_to_capture(app: KioskApp, clock: Clock, frames: list[AnalysedFrame], limit_s: float = 120.0) -> None:

@@ -19,14 +19,7 @@ from kiosk.station.states import STATES, Context, countdown, error, guide, ident
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame
 from kiosk.store.records import SqliteRecordStore
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.conftest import FakeClock as Clock
 
 
 def _gates(failing: tuple[str, ...] = ()) -> dict[str, GateResult]:
@@ -192,17 +185,6 @@ def test_error_actions_and_message(ctx):
 
 
 # ----- the whole station through its public methods ------------------------------------------------------------------
-@pytest.fixture
-def station(all_profiles, tmp_path):
-    clock = Clock()
-    options = KioskOptions(profile=all_profiles["chsi-graduation"], store=tmp_path / "store", identity="2023001",
-                           sound=False)
-    app = KioskApp(options, clock=clock)
-    yield app, clock
-    app.ctx.close()
-    app.store.close()
-
-
 def _feed(app: KioskApp, clock: Clock, frames, fps: float = 30.0) -> None:
     for frame in frames:
         clock.t += 1 / fps
