@@ -55,7 +55,7 @@ def with_password(url: str, password_file: str | Path | None) -> str:
         raise AddressError("password_file_empty", subject)
     parts = urlsplit(url)
     if not parts.username:
-        raise AddressError("store_url_no_user", mask_url_safely(url))
+        raise AddressError("store_url_no_user", mask_url(url))
     host = parts.netloc.rsplit("@", 1)[1]
     netloc = f"{quote(parts.username, safe='')}:{quote(lines[0].strip(), safe='')}@{host}"
     return urlunsplit(parts._replace(netloc=netloc))
@@ -70,22 +70,12 @@ def check_url(url: str) -> str:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 (reading it checks it)
     except ValueError:
-        raise AddressError("store_url_malformed", mask_url_safely(url)) from None
+        raise AddressError("store_url_malformed", mask_url(url)) from None
     if not parts.hostname:
-        raise AddressError("store_url_no_host", mask_url_safely(url))
+        raise AddressError("store_url_no_host", mask_url(url))
     if not parts.path.strip("/"):
-        raise AddressError("store_url_no_database", mask_url_safely(url))
+        raise AddressError("store_url_no_database", mask_url(url))
     return url
-
-
-def mask_url_safely(url: str) -> str:
-    """Return `url` masked for printing; for a URL too malformed to parse, everything between "//" and the last "@"
-    replaced by ****, so no password can show."""
-    try:
-        return mask_url(url)
-    except ValueError:
-        scheme, _, rest = url.partition("//")
-        return f"{scheme}//****@{rest.rsplit('@', 1)[1]}" if "@" in rest else url
 
 
 def local_of(store: str, local: str | Path | None) -> Path:

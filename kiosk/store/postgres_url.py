@@ -25,8 +25,13 @@ def password_of(url: str) -> str | None:
 
 def mask_url(url: str) -> str:
     """Return `url` with its password replaced by ****: the only form of a server address that is printed or
-    logged."""
-    parts = urlsplit(url)
+    logged. A URL too malformed to parse has everything between "//" and the last "@" replaced by ****, so no
+    password can show."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        scheme, _, rest = url.partition("//")
+        return f"{scheme}//{MASK}@{rest.rsplit('@', 1)[1]}" if "@" in rest else url
     if parts.password is None:
         return url
     user = parts.username or ""
