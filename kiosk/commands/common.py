@@ -19,6 +19,8 @@ from kiosk.texts import text
 #: or store); interrupted (Ctrl+C). A closed output pipe (`idphoto records | head`) ends quietly with 141 (128 +
 #: SIGPIPE), as Unix tools do.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+#: the --store flag of every command that opens the records: its metavar and help
+STORE_METAVAR, STORE_HELP = "DIR|URL", "the kiosk's store folder or a hall server's postgresql:// URL"
 
 #: every CommandError code -> the fields its sentence (kiosk/texts/cli.py) names
 CLI_CODES: Mapping[str, tuple[str, ...]] = {

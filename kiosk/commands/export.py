@@ -11,15 +11,15 @@ import sys
 from pathlib import Path
 
 from capture.errors import error_name
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, CommandError, UsageError, output_file, status_arg
+from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, STORE_HELP, STORE_METAVAR, CommandError, UsageError,
+                                   output_file, status_arg)
 from kiosk.texts import error_text
 
 
 def add_parser(subparsers) -> None:
     """Add the `export` subcommand to `subparsers`."""
     p = subparsers.add_parser("export", help="export filed pictures as a verified zip for hand-over (locks them)")
-    p.add_argument("--store", required=True, metavar="DIR|URL",
-                   help="the kiosk's store folder, or the hall's server (postgresql://...)")
+    p.add_argument("--store", required=True, metavar=STORE_METAVAR, help=STORE_HELP)
     p.add_argument("--station", metavar="NAME",
                    help="only the records whose last filing was made at station NAME (default: all)")
     p.add_argument("--status", action="append", metavar="S", help="statuses to export (default: filed, recaptured)")

@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, UsageError, add_profile_dirs, load_config, new_backdrop,
-                                   open_or_create_store, photo_inputs, skipped_sentence)
+from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, STORE_HELP, STORE_METAVAR, UsageError, add_profile_dirs,
+                                   load_config, new_backdrop, open_or_create_store, photo_inputs, skipped_sentence)
 from profiles import DEFAULT_PROFILE_ID, get_profile
 
 
@@ -16,8 +16,7 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("import", help="file photos sent by mail or on a USB stick into the kiosk's records")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="photo file(s) or folder(s), each named after the "
                                                               "person's number (2023001.jpg)")
-    p.add_argument("--store", metavar="DIR|URL", help="the kiosk's store folder or a hall server's postgresql:// URL "
-                                                      "(or from --config)")
+    p.add_argument("--store", metavar=STORE_METAVAR, help=f"{STORE_HELP} (or from --config)")
     p.add_argument("--config", metavar="FILE", help="take the store, profile and profile folders from a station's "
                                                    "kiosk config file")
     p.add_argument("--profile", help=f"profile id (default: the config's, else {DEFAULT_PROFILE_ID})")

@@ -20,14 +20,15 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from kiosk.commands.common import EXIT_FAILED, EXIT_OK, UsageError, pad, status_arg, well_formed
+from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, STORE_HELP, STORE_METAVAR, UsageError, pad, status_arg,
+                                   well_formed)
 
 ACTIONS = ("show", "recapture", "lock", "purge", "operators")
 
 
 def _store_flags(p: argparse.ArgumentParser, child: bool) -> None:
     kwargs = {"default": argparse.SUPPRESS} if child else {}
-    p.add_argument("--store", metavar="DIR", help="the kiosk's store folder", **kwargs)
+    p.add_argument("--store", metavar=STORE_METAVAR, help=STORE_HELP, **kwargs)
 
 
 def _writer_flags(p: argparse.ArgumentParser) -> None:

@@ -16,8 +16,8 @@ import json
 import sys
 from pathlib import Path
 
-from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, load_config, open_or_create_store,
-                                   open_store, pad)
+from kiosk.commands.common import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, STORE_HELP, STORE_METAVAR, UsageError,
+                                   load_config, open_or_create_store, open_store, pad)
 from kiosk.texts import error_text
 
 ACTIONS = ("import", "show", "clear")
@@ -30,8 +30,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("action", choices=ACTIONS, help="import FILE | show | clear")
     p.add_argument("file", nargs="?", metavar="FILE", help="for import: the class list, .csv or .xlsx, with a "
                                                            "header row (学号/number, 姓名/name, 班级/class)")
-    p.add_argument("--store", metavar="DIR|URL", help="the kiosk's store folder or a hall server's postgresql:// URL "
-                                                      "(or from --config)")
+    p.add_argument("--store", metavar=STORE_METAVAR, help=f"{STORE_HELP} (or from --config)")
     p.add_argument("--config", metavar="FILE", help="take the store and the accepted number patterns from a "
                                                    "station's kiosk config file")
     p.add_argument("--skip-bad", action="store_true", help="import: load the good rows even if some are bad")
