@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from profiles.defaults import DEFAULT_ADVISORY_GATES, GATE_DEFAULTS
 
@@ -84,8 +84,14 @@ class Profile:
 
     def is_advisory(self, gate: str) -> bool:
         """Return True when gate `gate` only advises under this profile (it does not block capture)."""
-        advisory = DEFAULT_ADVISORY_GATES if self.advisory_gates is None else self.advisory_gates
-        return gate in advisory
+        return gate in self._advisory()
+
+    def _advisory(self) -> frozenset[str]:
+        return frozenset(DEFAULT_ADVISORY_GATES if self.advisory_gates is None else self.advisory_gates)
+
+    def with_advisory(self, gates: Iterable[str]) -> "Profile":
+        """Return this profile with `gates` advisory too (an operator's override for one student)."""
+        return replace(self, advisory_gates=self._advisory() | frozenset(gates))
 
     def threshold(self, key: str) -> float:
         """Return the gate threshold `key`: the profile's override or the default (defaults.toml)."""

@@ -19,7 +19,7 @@ from kiosk.station.soft_camera import SoftCameraWatch
 from kiosk.station.sounds import SoundPlayer
 from kiosk.station.worker import FrameJob
 from kiosk.store.records import SqliteRecordStore
-from profiles.model import DEFAULT_ADVISORY_GATES, Background, Profile
+from profiles.model import Background, Profile
 
 if TYPE_CHECKING:
     from capture.check import StillChecker
@@ -115,9 +115,7 @@ class Context:
                                           backgrounds=tuple(dataclasses.replace(b, delta_e_max=None)
                                                             for b in profile.backgrounds))
         if self.session.override:
-            advisory = DEFAULT_ADVISORY_GATES if profile.advisory_gates is None else profile.advisory_gates
-            profile = dataclasses.replace(profile, advisory_gates=frozenset(advisory) |
-                                          frozenset(self.session.override["gates"]))
+            profile = profile.with_advisory(self.session.override["gates"])
         return profile
 
     def close(self, wait_s: float = 10.0) -> None:

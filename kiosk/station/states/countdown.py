@@ -7,7 +7,6 @@ error screen; the log names the gate).
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 import time
@@ -23,7 +22,7 @@ from kiosk.station.states.context import Context
 from kiosk.station.states.judging import judge_new_frame
 from kiosk.station.view_model import ViewModel
 from kiosk.station.worker import AnalysedFrame
-from profiles.model import DEFAULT_ADVISORY_GATES, Background, Profile
+from profiles.model import Background, Profile
 
 log = logging.getLogger("idphoto.kiosk")
 
@@ -93,10 +92,7 @@ def judging_profile(ctx: Context) -> Profile:
     """Return the profile the made picture is checked under: the station's own (the backdrop colour counts, as in
     `idphoto check`), with an operator's override making its gates advisory for this session."""
     profile, override = ctx.options.profile, ctx.session.override
-    if not override:
-        return profile
-    advisory = DEFAULT_ADVISORY_GATES if profile.advisory_gates is None else profile.advisory_gates
-    return dataclasses.replace(profile, advisory_gates=frozenset(advisory) | frozenset(override["gates"]))
+    return profile.with_advisory(override["gates"]) if override else profile
 
 
 def enter(ctx: Context) -> Event | None:
