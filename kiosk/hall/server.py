@@ -29,7 +29,7 @@ from pathlib import Path
 
 from capture.files import write_atomic
 from kiosk.hall.address import Listen, port_free, station_host, station_url
-from kiosk.hall.binaries import RunAs, bin_dir, can_reach, run_as
+from kiosk.hall.binaries import PROGRAMS_COPY, RunAs, can_reach, programs_for, run_as
 from kiosk.hall.certificate import CA, CERT, KEY, TlsFiles, ensure_certificate
 from kiosk.store.errors import StoreError
 
@@ -69,6 +69,13 @@ class HallServer:
         self.tls_files: TlsFiles | None = None
         self.backend: Listen = listen  # where PostgreSQL itself listens (loopback behind the TLS front)
         self.front = None  # kiosk.hall.tls_front.TlsFront while running with TLS
+        self._bin: Path | None = None  # the programs' folder `who` can run (kiosk.hall.binaries.programs_for)
+
+    def bin(self) -> Path:
+        """Return the folder of the PostgreSQL programs this server runs (found, or copied, once)."""
+        if self._bin is None:
+            self._bin = programs_for(self.who, self.data)
+        return self._bin
 
     # -- the folder -----------------------------------------------------------------------------------------
 
@@ -89,7 +96,7 @@ class HallServer:
         if self.data.exists() and not self.data.is_dir():
             raise NotADirectoryError(20, "not a folder")
         if self.data.is_dir():
-            ours = {PGDATA, SUPER_PW, KIOSK_PW, LOG, KEY, CERT, CA}
+            ours = {PGDATA, SUPER_PW, KIOSK_PW, LOG, KEY, CERT, CA, PROGRAMS_COPY}
             names = {p.name for p in self.data.iterdir() if not p.name.startswith(".")}
             if names - ours:
                 raise StoreError(self.data, "hall_folder_foreign")
@@ -111,7 +118,7 @@ class HallServer:
         pwfile = self.data / ".initdb-password"  # readable by the account running initdb, removed right after
         write_atomic(pwfile, (self.data / SUPER_PW).read_bytes(), mode=0o600)
         self._own(pwfile)
-        command = [*self.who.prefix, str(bin_dir() / "initdb"), "-D", str(self.pgdata), "-U", SUPERUSER,
+        command = [*self.who.prefix, str(self.bin() / "initdb"), "-D", str(self.pgdata), "-U", SUPERUSER,
                    f"--pwfile={pwfile}", "--auth=scram-sha-256", "--encoding=UTF8", "--no-locale"]
         try:
             done = subprocess.run(command, stdin=subprocess.DEVNULL, text=True, capture_output=True, env=_env())
@@ -161,7 +168,7 @@ class HallServer:
         log = os.open(self.data / LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             self._own(self.data / LOG)
-            command = [*self.who.prefix, str(bin_dir() / "postgres"), "-D", str(self.pgdata),
+            command = [*self.who.prefix, str(self.bin() / "postgres"), "-D", str(self.pgdata),
                        "-c", f"listen_addresses={self.backend.host}", "-c", f"port={self.backend.port}",
                        "-c", "unix_socket_directories=", "-c", "password_encryption=scram-sha-256"]
             # the kernel's parent-death signal fires when the starting THREAD ends, not the process: only a start
@@ -265,7 +272,7 @@ class HallServer:
         if self.process is None:
             return 0
         if self.process.poll() is None:
-            subprocess.run([*self.who.prefix, str(bin_dir() / "pg_ctl"), "stop", "-D", str(self.pgdata), "-m",
+            subprocess.run([*self.who.prefix, str(self.bin() / "pg_ctl"), "stop", "-D", str(self.pgdata), "-m",
                             "fast", "-w", "-t", str(int(timeout_s))], capture_output=True, env=_env())
             try:
                 self.process.wait(timeout_s)
