@@ -5,6 +5,7 @@ real picture. Run from the repo root: .venv/bin/python scripts/screenshots.py [O
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -73,6 +74,12 @@ def main(argv: list[str]) -> None:
             guidance = Guidance(GuidanceConfig(pass_after_s=0, fail_after_s=0))
             shot("countdown", ViewModel(State.COUNTDOWN, lang, profile, preview=mirrored_settled,
                                         guidance=guidance.update(g_good, 0.0), countdown_left_s=1.4))
+            # a frame taken while every gate held is in hand: the countdown finishes though a gate has turned red
+            guidance = Guidance(GuidanceConfig(pass_after_s=0, fail_after_s=0, hint_after_s=0, value_dead_band=False))
+            guidance.update(g_good, 0.0)
+            talking = {**g_good, "mouth_closed": dataclasses.replace(g_good["mouth_closed"], ok=False)}
+            shot("countdown-held", ViewModel(State.COUNTDOWN, lang, profile, preview=mirrored_settled,
+                                             guidance=guidance.update(talking, 1.0), countdown_left_s=0.6))
             facts = PictureFacts(profile.width_px, profile.height_px, picture.size_kb, profile.dpi)
             shot("review", ViewModel(State.REVIEW, lang, profile, picture=picture.rgb, layout=picture.layout,
                                      facts=facts, identity_shown=mask_identity(ID_NUMBER), wrong_number=True))

@@ -2,7 +2,13 @@
 
 Guidance turns per-frame gate verdicts into steady ones (see guidance.py); here they become decisions:
 `gates_steady` (every blocking gate steadily green), `ready_to_capture` (steady for guidance's hold time: start the
-countdown), `capturable` (this frame may become the picture), and the best-frame keeper the countdown chooses from.
+countdown), `capturable` (this frame may become the picture), `countdown_broken` (the countdown ends without a
+picture), and the best-frame keeper the countdown chooses from.
+
+A countdown that holds a confirmed candidate finishes with it: a blocking gate turning red after that (a head that
+tilts back over its limit, a word, a blink) does not send the student back to guiding, because the frame in hand was
+taken while every gate held, and its picture is still judged as `idphoto check` would before it is offered. Only the
+person leaving (no face, or a second one) ends such a countdown.
 
 The eyes are watched across frames (`CaptureChooser`): a capturable frame becomes a candidate only when its lids are
 as open as the person's own open level (the 90th percentile of the last few seconds; a half-closed lid that still
@@ -38,6 +44,19 @@ def capturable(view: GuidanceView | None, frame: AnalysedFrame | None) -> bool:
     """Return True when `frame` may become the picture: the gates are steady and the frame itself was fully analysed
     with no blocking gate."""
     return frame is not None and gates_steady(view) and frame.capturable
+
+
+def person_present(view: GuidanceView | None) -> bool:
+    """Return True when guidance steadily sees one face (the single-face gate is green)."""
+    return view is not None and bool(view.checklist.get("single_face", False))
+
+
+def countdown_broken(view: GuidanceView | None, making: bool, in_hand: bool) -> bool:
+    """Return True when the countdown must end without a picture: a blocking gate is no longer steadily green and no
+    picture is being made, unless a confirmed candidate is `in_hand` and the person is still there."""
+    if gates_steady(view) or making:
+        return False
+    return not (in_hand and person_present(view))
 
 
 def keep_best(best: AnalysedFrame | None, view: GuidanceView | None, frame: AnalysedFrame) -> AnalysedFrame | None:
@@ -137,15 +156,19 @@ class CaptureChooser:
         seen = [v for v in before if not math.isnan(v)]
         return opening is not None and bool(seen) and opening < max(seen) - LID_CLOSING_SHARE * self.open_level()
 
-    def keep(self, best: AnalysedFrame | None, view: GuidanceView | None, frame: AnalysedFrame) -> AnalysedFrame | None:
+    def keep(self, best: AnalysedFrame | None, view: GuidanceView | None, frame: AnalysedFrame,
+             hold: bool = False) -> AnalysedFrame | None:
         """Return the capture candidate after `frame` under `view` (see keep_best): the waiting candidate joins when
-        this frame's eyes are open; this frame waits when it is capturable with open eyes that are not closing."""
+        this frame's eyes are open; this frame waits when it is capturable with open eyes that are not closing.
+        With `hold` (a countdown is running) confirmed candidates stay when the gates break; a waiting one does not."""
         opening = lid_opening(frame)
         before = list(self.lids)[-LID_TREND_FRAMES:]
         if opening is not None:
             self.lids.append(opening)
         pending, self.pending = self.pending, None
         if not gates_steady(view):
+            if hold and best is not None:
+                return best
             self.candidates = []
             return None
         if pending is not None and self.eyes_open(opening):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable, Mapping
 
-from kiosk.station.capture_choice import gates_steady, ready_to_capture
+from kiosk.station.capture_choice import countdown_broken, ready_to_capture
 from kiosk.station.guidance import GuidanceView
 
 
@@ -53,6 +53,7 @@ class Facts:
 
     view: GuidanceView | None = None  # guidance's newest view
     making: bool = False  # a frame is being made into a picture
+    in_hand: bool = False  # the countdown holds a confirmed candidate frame (capture_choice.py)
 
 
 def all_gates_held(facts: Facts) -> bool:
@@ -61,8 +62,9 @@ def all_gates_held(facts: Facts) -> bool:
 
 
 def gate_broken(facts: Facts) -> bool:
-    """Return True when a blocking gate is no longer steadily green and no picture is being made yet."""
-    return not gates_steady(facts.view) and not facts.making
+    """Return True when a blocking gate is no longer steadily green and no picture is being made yet, unless a
+    confirmed candidate is in hand and the person is still there (capture_choice.countdown_broken)."""
+    return countdown_broken(facts.view, facts.making, facts.in_hand)
 
 
 #: guard name → predicate; a guarded transition is taken only when its guard holds

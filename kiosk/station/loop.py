@@ -135,7 +135,7 @@ class KioskApp:
     # ----- events to the flow, enter after each transition -------------------------------------------------------
     def _apply(self, event: Event | None) -> None:
         while event is not None:
-            facts = Facts(self.ctx.guidance.last, self.ctx.session.making)
+            facts = Facts(self.ctx.guidance.last, self.ctx.session.making, self.ctx.session.best is not None)
             taken = self.flow.handle(event, facts)
             if taken is None:
                 return

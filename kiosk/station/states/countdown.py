@@ -134,7 +134,7 @@ def _finish_capture(ctx: Context) -> Event:
 def on_frame(ctx: Context, analysed: AnalysedFrame | None, now: float) -> Event | None:
     """Judge a new frame (the flow's `gate_broken` guard may end the countdown); else tick, capture the chosen frames
     when the countdown is over, and report the picture once one is made and passes (or that none could be)."""
-    if judge_new_frame(ctx, analysed, now):
+    if judge_new_frame(ctx, analysed, now, hold=True):
         return Event.FRAME_JUDGED
     s, config = ctx.session, ctx.flow_config
     elapsed = now - (s.countdown_from if s.countdown_from is not None else now)

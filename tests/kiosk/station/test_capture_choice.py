@@ -78,6 +78,18 @@ def test_gates_that_stop_being_steady_drop_the_waiting_frame():
     assert len(chooser.lids) == 2
 
 
+def test_a_running_countdown_holds_its_confirmed_candidates_when_the_gates_break():
+    chooser, best = CaptureChooser(), None
+    for i in range(12):
+        best = chooser.keep(best, STEADY, _fake(i, 0.06, sharpness=float(i)))
+    confirmed = list(chooser.candidates)
+    assert best is not None and confirmed
+    unsteady = GuidanceView({"yaw": False}, "turn_left", "yaw", 0.0, False)
+    assert chooser.keep(best, unsteady, _fake(12, 0.06, sharpness=99.0), hold=True) is best
+    assert chooser.candidates == confirmed and chooser.pending is None  # the waiting frame 11 is not confirmed
+    assert chooser.keep(best, unsteady, _fake(13, 0.06)) is None and chooser.candidates == []  # guiding: dropped
+
+
 # ----- synthetic blinks on a packaged face, through the live analyser --------------------------------------------
 @pytest.fixture(scope="module")
 def blink_frames():

@@ -67,6 +67,18 @@ def test_countdown_keeps_going_while_the_gates_stay_steady_or_a_picture_is_being
     assert flow.handle(Event.FRAME_JUDGED, Facts(None)).target is State.GUIDE  # nothing judged counts as broken
 
 
+def test_a_frame_in_hand_keeps_the_countdown_going_while_the_person_is_there():
+    flow = Flow(clock=Clock(0.0))
+    flow.handle(Event.SKIP_IDENTITY)
+    flow.handle(Event.MANUAL_CAPTURE)
+    there = GuidanceView({"single_face": True, "yaw": False}, "turn_left", "yaw", 0.0, False)
+    gone = GuidanceView({"single_face": False, "yaw": False}, "no_face", "single_face", 0.0, False)
+    assert flow.handle(Event.FRAME_JUDGED, Facts(there, in_hand=True)) is None and flow.state is State.COUNTDOWN
+    assert GUARDS["gate_broken"](Facts(there)) and GUARDS["gate_broken"](Facts(None, in_hand=True))
+    assert flow.handle(Event.FRAME_JUDGED, Facts(gone, in_hand=True)).guard == "gate_broken"
+    assert flow.state is State.GUIDE
+
+
 def test_advisory_gates_never_hold_the_countdown_back():
     advisory_red = Facts(_view(True, True, advisory_red=True))
     assert GUARDS["all_gates_held"](advisory_red) and not GUARDS["gate_broken"](advisory_red)

@@ -203,14 +203,44 @@ def test_gates_held_start_the_countdown_and_a_broken_gate_ends_it(station):
     app, clock = station
     app.act("start")
     assert app.flow.state is State.GUIDE
-    _feed(app, clock, (_frame(i) for i in range(1, 20)))  # 0.63 s: steady since 0.15 s, not held 0.7 s yet
+    _feed(app, clock, (_frame(i, complete=False) for i in range(1, 20)))  # 0.63 s: steady since 0.15 s, not held
     assert app.flow.state is State.GUIDE
-    _feed(app, clock, (_frame(i) for i in range(20, 30)))
+    _feed(app, clock, (_frame(i, complete=False) for i in range(20, 30)))
     assert app.flow.state is State.COUNTDOWN and app.flow.history[-1].guard == "all_gates_held"
     assert app.sound.played == ["tick"]  # the first second is announced at once
+    assert app.session.best is None  # no fully analysed frame yet: nothing in hand
     _feed(app, clock, (_frame(i, failing=("yaw",)) for i in range(30, 50)))
     assert app.flow.state is State.GUIDE and app.flow.history[-1].guard == "gate_broken"
     assert app.view_model(None, "ok").guidance.hint == "turn_left"
+
+
+def _countdown_in_hand(app: KioskApp, clock: Clock, face: np.ndarray) -> AnalysedFrame:
+    """Guide with `face` until the countdown starts holding a confirmed candidate; return that candidate."""
+    app.act("start")
+    _feed(app, clock, (_frame(i, face) for i in range(1, 30)))
+    assert app.flow.state is State.COUNTDOWN and app.session.best is not None
+    return app.session.best
+
+
+def test_a_countdown_with_a_frame_in_hand_finishes_with_it_when_a_gate_breaks(station, studio):
+    app, clock = station
+    face = studio("astronaut_closed", app.o.profile.backgrounds[0].rgb)
+    in_hand = _countdown_in_hand(app, clock, face)
+    _feed(app, clock, (_frame(i, face, failing=("yaw",)) for i in range(30, 90)))  # 2 s of a turned head
+    assert app.view_model(None, "ok").guidance.checklist["yaw"] is False  # the gate did turn red
+    assert not any(t.guard == "gate_broken" for t in app.flow.history)
+    _until_made(app, clock, _frame(89, face, failing=("yaw",)))
+    assert app.flow.state is State.REVIEW and app.session.captured_index == in_hand.index
+    assert app.session.last_filing.checks[0].gate is None  # the picture passed the picture check
+
+
+def test_a_countdown_with_a_frame_in_hand_ends_when_the_person_leaves(station, studio):
+    app, clock = station
+    face = studio("astronaut_closed", app.o.profile.backgrounds[0].rgb)
+    _countdown_in_hand(app, clock, face)
+    _feed(app, clock, (_frame(i, face, face=False) for i in range(30, 50)))
+    assert app.flow.state is State.GUIDE and app.flow.history[-1].guard == "gate_broken"
+    assert app.session.picture is None and app.sound.played.count("shutter") == 0
 
 
 def test_no_capturable_frame_after_the_countdown_gives_up(station):
