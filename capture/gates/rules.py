@@ -249,3 +249,17 @@ def sharpness(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
     ied = picture_ied_px(m, p)
     v = float(sh.laplacian_var if ied is None else sh.at_ied(ied))
     return _result(spec, v >= limit, v, limit, spec.hints[0])
+
+
+def families_read(spec: GateSpec) -> tuple[str, ...] | None:
+    """Return the Measurements families (attribute names) `spec`'s rule reads, when nothing else of the measurements
+    bears on its verdict; None when it reads more (the frame size, several families) or it is not known. The same
+    family objects (frozen dataclasses) under the same profile give the same verdict: capture.gates.verdicts reuses
+    it for a family the live analyser carried over from its last full analysis."""
+    if spec.rule is compare or spec.rule is shoulders_level:
+        return (spec.reads.split(".")[0],)
+    return _CUSTOM_READS.get(spec.rule)
+
+
+#: the one family each custom rule that reads a single family reads (see families_read)
+_CUSTOM_READS: dict = {exposure: ("light",), colour: ("chroma",), background: ("background",)}
