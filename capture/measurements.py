@@ -77,10 +77,12 @@ def _untimed(stage: str, fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def measure_context(ctx: FaceContext, body_pose: Any = None, settings: EngineSettings = ENGINE,
-                    timed: Callable[..., Any] = _untimed) -> Measurements:
+                    timed: Callable[..., Any] = _untimed, shoulders: ShouldersMeasure | None = None) -> Measurements:
     """Return all Measurements of `ctx`; `body_pose` is the pose model's result (shoulders) or None.
 
     `timed(stage, fn, *args)` runs each family (the live analyser passes one that records the time per stage).
+    `shoulders`: the shoulders already measured on `ctx` (the live analyser reads them from the mask alone first),
+    used as they are instead of measuring them with `body_pose`.
     """
     skin = timed("skin_model", skin_model, ctx)  # learned once, read by the ear and head-covering measures
     return Measurements(
@@ -95,7 +97,7 @@ def measure_context(ctx: FaceContext, body_pose: Any = None, settings: EngineSet
         sharpness=timed("sharpness", measure_sharpness, ctx),
         background=timed("background", measure_background, ctx),
         ears=timed("ears", measure_ears, ctx, skin),
-        shoulders=timed("shoulders", measure_shoulders, ctx, body_pose),
+        shoulders=shoulders if shoulders is not None else timed("shoulders", measure_shoulders, ctx, body_pose),
         covering=timed("covering", measure_head_covering, ctx, skin),
         chroma=timed("chroma", measure_chroma, ctx),
     )
