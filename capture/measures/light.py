@@ -50,10 +50,11 @@ SRGB_TO_LINEAR = _linear_lut()
 def crop_box(points: np.ndarray, shape: tuple[int, ...], margin: float = 2.0) -> tuple[int, int, int, int]:
     """Return the integer box (x0, y0, x1, y1) px around `points` ((N, 2) px), widened by `margin` px, clipped."""
     h, w = shape[:2]
-    x0 = int(max(0, np.floor(points[:, 0].min() - margin)))
-    y0 = int(max(0, np.floor(points[:, 1].min() - margin)))
-    x1 = int(min(w, np.ceil(points[:, 0].max() + margin) + 1))
-    y1 = int(min(h, np.ceil(points[:, 1].max() + margin) + 1))
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    x0 = int(max(0, np.floor(lo[0] - margin)))
+    y0 = int(max(0, np.floor(lo[1] - margin)))
+    x1 = int(min(w, np.ceil(hi[0] + margin) + 1))
+    y1 = int(min(h, np.ceil(hi[1] + margin) + 1))
     return x0, y0, x1, y1
 
 

@@ -187,3 +187,23 @@ def test_the_start_up_heap_is_frozen_once_per_process(live):
 
     assert gc.get_freeze_count() > 0  # an analyser exists: done when it was made
     assert freeze_start_up_heap() is False
+
+
+def test_a_full_analysis_reads_what_the_one_pass_measurement_reads_on_its_mask(frames):
+    """The face families are taken while the person mask is made on the helper thread: the same values as
+    measure_context on the same frame and mask (all but the shoulders, which use the body model's tracking)."""
+    import threading
+
+    from capture.faces.head import head_geometry
+    from capture.measurements import measure_context
+    from capture.measures.context import FaceContext
+
+    rgb = frames.frame_at(0)
+    with FrameAnalyzer() as live:
+        result = live.analyse(rgb)
+        assert result.complete and result.timings_ms["segmentation"] > 0
+        faces, mask = live.mesh.process(rgb), live.segmenter.process(rgb)
+        head = head_geometry(rgb, faces[0], None, live.settings, mask)
+        expected = measure_context(FaceContext(rgb, faces[0], head, mask, tuple(faces[1:])), None, live.settings)
+        assert repr(replace(result.measurements, shoulders=None)) == repr(replace(expected, shoulders=None))
+    assert not [t for t in threading.enumerate() if t.name.startswith("person-mask")]  # closed with the analyser
