@@ -30,6 +30,7 @@ def evaluate(m: Measurements, profile: Profile, settings: EngineSettings = ENGIN
     A gate that reads one family gives the verdict it gave last time when that family is the same object (frozen)
     and the profile, settings and `new_backdrop` are the same: the same result, without judging again."""
     results = {}
+    advisory = _advisory(profile)
     for spec in GATE_SPECS:
         reads = _READS[spec.name]
         if reads is not None:
@@ -40,12 +41,27 @@ def evaluate(m: Measurements, profile: Profile, settings: EngineSettings = ENGIN
                 results[spec.name] = last[4]
                 continue
         result = spec.judge(m, profile, settings, new_backdrop)
-        if profile.is_advisory(spec.name):
+        if spec.name in advisory:
             result = replace(result, advisory=True)
         results[spec.name] = result
         if reads is not None:
             _LAST[spec.name] = (profile, settings, new_backdrop, parts, result)
     return results
+
+
+#: the last profile asked about and its advisory gates (a profile is frozen: its set does not change)
+_ADVISORY: tuple[Profile | None, frozenset[str]] = (None, frozenset())
+
+
+def _advisory(profile: Profile) -> frozenset[str]:
+    """Return the names of the gates that only advise under `profile` (Profile.is_advisory), worked out once for
+    the profile the frames are judged by."""
+    global _ADVISORY
+    held, names = _ADVISORY
+    if held is not profile:
+        names = frozenset(spec.name for spec in GATE_SPECS if profile.is_advisory(spec.name))
+        _ADVISORY = (profile, names)
+    return names
 
 
 def blocking_ok(results: Mapping[str, GateResult]) -> bool:
