@@ -15,7 +15,7 @@ from capture.measures.background import BackgroundMeasure, measure_background
 from capture.measures.chroma import ChromaMeasure, measure_chroma
 from capture.measures.context import FaceContext
 from capture.measures.covering import CoveringMeasure, measure_head_covering
-from capture.measures.ears import EarsMeasure, SkinModel, measure_ears, skin_model
+from capture.measures.ears import EarsMeasure, SkinModel, jaw_smooth_max, measure_ears, skin_model
 from capture.measures.eyes import EyesMeasure, measure_eyes
 from capture.measures.geometry import FramingMeasure, measure_framing
 from capture.measures.light import LightMeasure, measure_light
@@ -88,6 +88,7 @@ class FaceReadings:
     light: LightMeasure
     sharpness: SharpnessMeasure
     chroma: ChromaMeasure
+    jaw_smooth_max: float  # the ear measure's smooth-skin limit, from the cheeks (ears.jaw_smooth_max)
 
 
 def measure_face(ctx: FaceContext, settings: EngineSettings = ENGINE,
@@ -101,7 +102,8 @@ def measure_face(ctx: FaceContext, settings: EngineSettings = ENGINE,
     sharpness = timed("sharpness", measure_sharpness, ctx)
     chroma = timed("chroma", measure_chroma, ctx)
     skin = timed("skin_model", skin_model, ctx)  # learned once, read by the ear and head-covering measures
-    return FaceReadings(skin, pose, eyes, mouth, light, sharpness, chroma)
+    smooth = timed("ears", jaw_smooth_max, ctx)
+    return FaceReadings(skin, pose, eyes, mouth, light, sharpness, chroma, smooth)
 
 
 def measure_context(ctx: FaceContext, body_pose: Any = None, settings: EngineSettings = ENGINE,
@@ -126,7 +128,7 @@ def measure_context(ctx: FaceContext, body_pose: Any = None, settings: EngineSet
         light=face.light,
         sharpness=face.sharpness,
         background=timed("background", measure_background, ctx),
-        ears=timed("ears", measure_ears, ctx, face.skin),
+        ears=timed("ears", measure_ears, ctx, face.skin, face.jaw_smooth_max, face.pose.yaw_deg),
         shoulders=shoulders if shoulders is not None else timed("shoulders", measure_shoulders, ctx, body_pose),
         covering=timed("covering", measure_head_covering, ctx, face.skin),
         chroma=face.chroma,
