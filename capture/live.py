@@ -130,6 +130,10 @@ class _Stages:
         self.ms[stage] = self.ms.get(stage, 0.0) + ms
 
 
+#: the head geometry of a full analysis before its person mask is in: measure_face does not read it (NaN if it did)
+_NO_HEAD_YET = HeadGeometry(*(math.nan,) * 6, crown_from_mask=False, head_cut_off=False)
+
+
 def _timed_call(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
     """Return (fn(*args), the seconds it took)."""
     t0 = time.perf_counter()
@@ -244,8 +248,7 @@ class FrameAnalyzer:
             if ran:
                 self._body = (timed("body_pose", self.body.process, rgb), face.eye_mid.copy())
             self._fulls += 1
-            estimate = head_geometry(rgb, face, None, self.settings)  # not read by measure_face
-            readings = measure_face(FaceContext(rgb, face, estimate, None, tuple(faces[1:])), self.settings, timed)
+            readings = measure_face(FaceContext(rgb, face, _NO_HEAD_YET, None, tuple(faces[1:])), self.settings, timed)
         finally:
             mask, seconds = pending.result()  # also when this thread failed: the segmenter is free again
         timed.add("segmentation", seconds * 1000)  # the model's own time, though it overlapped the work above
