@@ -2,12 +2,13 @@
 replay camera and the live analyser (the base commit of issue 12 too), so old and new can be run alternately:
 
     PYTHONPATH=TREE SDL_VIDEODRIVER=dummy python scripts/ab_1080.py fps [720]
-    PYTHONPATH=TREE python scripts/ab_1080.py overhead
+    PYTHONPATH=TREE python scripts/ab_1080.py overhead [720]
 
 fps: the kiosk's guide screen (dummy video driver) with a 1920×1080 replay camera of the demo subject held too close
 (so it stays in guide) for 8 s (`fps 720`: a 1280×720 camera). overhead: the live analyser over two cadence periods of 1920×1080 demo frames,
 (mean analysis + gates − mean FaceMesh stage) / mean FaceMesh stage, the formula of `idphoto bench` (a tree that
-shares the screen's reduced copy with the analysis is handed it, as its kiosk does; the copy's time is reported too).
+shares the screen's reduced copy with the analysis is handed it, as its kiosk does; the copy's time is reported too;
+`overhead 720`: the same with 1280×720 frames, analysed as they are, keys `_720`).
 """
 from __future__ import annotations
 
@@ -59,14 +60,14 @@ def guide_fps(profile, still, size: tuple[int, int] = SIZE) -> dict:
                 f"analysed_fps_{tag}": app.analysed_in_guide / elapsed}
 
 
-def overhead(profile, still) -> dict:
+def overhead(profile, still, size: tuple[int, int] = SIZE) -> dict:
     """Return the live analysis's work beyond the landmark model ÷ the model at 1080p (means over 2 periods). On a
     tree whose analyser takes the screen's copy (`analyse(rgb, reduced)`), the copy is made beforehand as the kiosk
     does, timed apart (`copy_ms`) and counted only in `overhead_ratio_with_copy_1080`."""
     from capture.live import reduced_copy
 
-    shares = "reduced" in inspect.signature(FrameAnalyzer.analyse).parameters
-    frames = StillMotionFrames(still, DEFAULT_SCRIPT, size=SIZE, fps=30.0, noise_sigma=1.5)
+    shares = "reduced" in inspect.signature(FrameAnalyzer.analyse).parameters and size[1] > 720
+    frames = StillMotionFrames(still, DEFAULT_SCRIPT, size=size, fps=30.0, noise_sigma=1.5)
     rgbs = [np.ascontiguousarray(frames.frame_at(int(5.2 * 30) + i % 90)) for i in range(60)]
     period = ENGINE.live_full_every * ENGINE.live_body_pose_every
     totals, mesh, copies = [], [], []
@@ -83,8 +84,10 @@ def overhead(profile, still) -> dict:
                 mesh.append(result.timings_ms.get("facemesh", 0.0))
                 copies.append((t0 - tc) * 1000 if shares else 0.0)
     total, model, copy = float(np.mean(totals)), float(np.mean(mesh)), float(np.mean(copies))
-    return {"overhead_ratio_1080": (total - model) / model, "overhead_ratio_with_copy_1080": (total + copy - model) / model,
-            "analysis_mean_ms_1080": total, "facemesh_ms": model, "copy_ms": copy, "shares_copy": shares}
+    tag = "1080" if size[1] == 1080 else str(size[1])
+    return {f"overhead_ratio_{tag}": (total - model) / model,
+            f"overhead_ratio_with_copy_{tag}": (total + copy - model) / model,
+            f"analysis_mean_ms_{tag}": total, "facemesh_ms": model, "copy_ms": copy, "shares_copy": shares}
 
 
 if __name__ == "__main__":
@@ -92,4 +95,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["fps"]:
         print(json.dumps(guide_fps(chsi, demo, (1280, 720) if sys.argv[2:] == ["720"] else SIZE)))
     else:
-        print(json.dumps(overhead(chsi, demo)))
+        print(json.dumps(overhead(chsi, demo, (1280, 720) if sys.argv[2:] == ["720"] else SIZE)))

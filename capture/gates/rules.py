@@ -8,6 +8,7 @@ A gate whose measurement is missing fails with value None (nothing to judge mean
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from capture.gates.result import GateResult, Threshold
@@ -27,13 +28,20 @@ def _missing(spec: GateSpec, threshold: Threshold = None, hint: str | None = Non
     return _result(spec, False, None, threshold, hint or spec.missing_hint)
 
 
+@lru_cache(maxsize=None)
+def _reads(reads: str) -> tuple[str, str]:
+    """Return (family, attribute) of a spec's "family.attribute" (split once per spec)."""
+    family, attr = reads.split(".")
+    return family, attr
+
+
 def compare(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
             new_backdrop: bool = False) -> GateResult:
     """Return the verdict of the generic rule: the value `spec.reads` ("family.attribute" of the measurements) held
     to the one threshold `spec.thresholds[0]` in `spec.direction`. The hint is `spec.hints[0]`, or with two hints
     the first for a positive value and the second for a negative one."""
     limit = p.threshold(spec.thresholds[0])
-    family, attr = spec.reads.split(".")
+    family, attr = _reads(spec.reads)
     part = getattr(m, family)
     if part is None:
         return _missing(spec, limit)
@@ -249,3 +257,17 @@ def sharpness(spec: GateSpec, m: Measurements, p: Profile, s: EngineSettings,
     ied = picture_ied_px(m, p)
     v = float(sh.laplacian_var if ied is None else sh.at_ied(ied))
     return _result(spec, v >= limit, v, limit, spec.hints[0])
+
+
+def families_read(spec: GateSpec) -> tuple[str, ...] | None:
+    """Return the Measurements families (attribute names) `spec`'s rule reads, when nothing else of the measurements
+    bears on its verdict; None when it reads more (the frame size, several families) or it is not known. The same
+    family objects (frozen dataclasses) under the same profile give the same verdict: capture.gates.verdicts reuses
+    it for a family the live analyser carried over from its last full analysis."""
+    if spec.rule is compare or spec.rule is shoulders_level:
+        return (spec.reads.split(".")[0],)
+    return _CUSTOM_READS.get(spec.rule)
+
+
+#: the one family each custom rule that reads a single family reads (see families_read)
+_CUSTOM_READS: dict = {exposure: ("light",), colour: ("chroma",), background: ("background",)}

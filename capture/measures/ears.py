@@ -215,18 +215,27 @@ def side_shares(ctx: FaceContext, model: SkinModel, side: _Side, smooth_max: flo
     return ear, jaw
 
 
-def measure_ears(ctx: FaceContext, skin: SkinModel | None = None) -> EarsMeasure:
+def jaw_smooth_max(ctx: FaceContext) -> float:
+    """Return the L* spread at most which jaw-band skin counts as smooth: SMOOTH_OF_CHEEK × the cheeks' median
+    spread (`cheek_spread`). Reads the landmarks and the pixels only (no person mask, no head geometry)."""
+    return SMOOTH_OF_CHEEK * cheek_spread(ctx, _Side.of(ctx, FACE_CONTOUR_RIGHT, -1))
+
+
+def measure_ears(ctx: FaceContext, skin: SkinModel | None = None, smooth_max: float | None = None,
+                 yaw: float | None = None) -> EarsMeasure:
     """Return how clear of hair each ear is (a few ms whatever the face size: the bands are sampled).
 
-    `skin` is the subject's skin model when the caller already has it (`skin_model(ctx)`), else it is learned here.
+    `skin` is the subject's skin model when the caller already has it (`skin_model(ctx)`), else it is learned here;
+    likewise `smooth_max` (`jaw_smooth_max(ctx)`) and `yaw` (degrees, `pose.yaw_deg(ctx.face)`).
     """
     model = skin if skin is not None else skin_model(ctx)
     right_side, left_side = _Side.of(ctx, FACE_CONTOUR_RIGHT, -1), _Side.of(ctx, FACE_CONTOUR_LEFT, +1)
-    smooth_max = SMOOTH_OF_CHEEK * cheek_spread(ctx, right_side)
+    if smooth_max is None:
+        smooth_max = SMOOTH_OF_CHEEK * cheek_spread(ctx, right_side)
     ear_r, jaw_r = side_shares(ctx, model, right_side, smooth_max)
     ear_l, jaw_l = side_shares(ctx, model, left_side, smooth_max)
     right, left = 1.0 - max(ear_r, jaw_r), 1.0 - max(ear_l, jaw_l)
-    penalty = TURN_PENALTY * max(0.0, abs(yaw_deg(ctx.face)) - TURN_FREE_DEG)
+    penalty = TURN_PENALTY * max(0.0, abs(yaw if yaw is not None else yaw_deg(ctx.face)) - TURN_FREE_DEG)
     return EarsMeasure(right_visible_ratio=right, left_visible_ratio=left, min_visible_ratio=min(right, left) - penalty,
                        right_ear_hair_ratio=ear_r, left_ear_hair_ratio=ear_l, right_jaw_hair_ratio=jaw_r,
                        left_jaw_hair_ratio=jaw_l, turn_penalty=penalty)

@@ -44,9 +44,24 @@ def lid_opening_ratio(ctx: FaceContext, eye: EyePoints) -> float:
     return gap / max(ctx.eye_to_chin_px, 1e-6)
 
 
+#: the right eye's lid pairs then the left eye's: upper points, lower points (index arrays, made once)
+_UPPER_LIDS = np.array([a for eye in (RIGHT_EYE, LEFT_EYE) for a, _ in eye.lid_pairs])
+_LOWER_LIDS = np.array([b for eye in (RIGHT_EYE, LEFT_EYE) for _, b in eye.lid_pairs])
+_RIGHT_PAIRS = len(RIGHT_EYE.lid_pairs)
+
+
+def lid_opening_ratios(ctx: FaceContext) -> tuple[float, float]:
+    """Return (right, left) `lid_opening_ratio`: the same values, both eyes in one pass over their lid points."""
+    points = ctx.face.points
+    gaps = np.linalg.norm(points[_UPPER_LIDS, :2].astype(np.float64) - points[_LOWER_LIDS, :2].astype(np.float64),
+                          axis=1)
+    t = max(ctx.eye_to_chin_px, 1e-6)
+    return float(gaps[:_RIGHT_PAIRS].max()) / t, float(gaps[_RIGHT_PAIRS:].max()) / t
+
+
 def measure_eyes(ctx: FaceContext) -> EyesMeasure:
     """Return the eye opening, glare and tint measures of the subject in `ctx`."""
-    open_r, open_l = lid_opening_ratio(ctx, RIGHT_EYE), lid_opening_ratio(ctx, LEFT_EYE)
+    open_r, open_l = lid_opening_ratios(ctx)
     skin = skin_stats(ctx)
     right, left = measure_lens(ctx, RIGHT_EYE, skin), measure_lens(ctx, LEFT_EYE, skin)
     # each eye against the cheek on its own side, so side lighting does not read as a tint
@@ -72,5 +87,5 @@ def with_openness(measure: EyesMeasure, ctx: FaceContext) -> EyesMeasure:
     """Return `measure` with the lid openings re-measured on `ctx` (landmarks only, microseconds); the pixel
     values (glare, brightness, tint) are kept. The live kiosk uses it between full analyses: blinks are fast,
     lighting and lenses change slowly."""
-    open_r, open_l = lid_opening_ratio(ctx, RIGHT_EYE), lid_opening_ratio(ctx, LEFT_EYE)
+    open_r, open_l = lid_opening_ratios(ctx)
     return replace(measure, open_right_ratio=open_r, open_left_ratio=open_l, open_min_ratio=min(open_r, open_l))

@@ -32,11 +32,16 @@ class MouthMeasure:
     #                     when the lips are closed (the polygon is a sliver) and 0 on grey-scale images
 
 
+#: the upper and the lower points of INNER_LIP_PAIRS (index arrays, made once)
+_UPPER_INNER = np.array([a for a, _ in INNER_LIP_PAIRS])
+_LOWER_INNER = np.array([b for _, b in INNER_LIP_PAIRS])
+
+
 def inner_lip_gap_ratio(ctx: FaceContext) -> float:
     """Return the largest distance between facing upper/lower inner-lip points ÷ T."""
-    p = ctx.face.points[:, :2].astype(np.float64)
-    upper = p[[a for a, _ in INNER_LIP_PAIRS]]
-    lower = p[[b for _, b in INNER_LIP_PAIRS]]
+    p = ctx.face.points
+    upper = p[_UPPER_INNER, :2].astype(np.float64)
+    lower = p[_LOWER_INNER, :2].astype(np.float64)
     gap = float(np.max(np.linalg.norm(upper - lower, axis=1)))
     return gap / max(ctx.eye_to_chin_px, 1e-6)
 

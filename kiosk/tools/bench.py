@@ -87,7 +87,10 @@ class AnalysisBench:
 
     total: Stat  # analysis + gates, every frame
     full: Stat  # analysis + gates on the frames that had the full analysis
-    stages: dict[str, Stat]  # per stage, 0 on frames that skip it: the means are amortised costs
+    #: per stage, 0 on frames that skip it: the means are amortised costs. A full analysis makes the person mask
+    #: (`segmentation`) on a helper thread while the face families are measured, so stages can add up to more
+    #: than `total`
+    stages: dict[str, Stat]
     frames: int
 
     @property

@@ -154,3 +154,56 @@ def test_live_and_still_read_the_same_pose_on_the_same_frames(frames, analyzer):
             still = measure_pose(analyzer.faces(rgb)[0])
             assert (seen.yaw_deg, seen.pitch_deg, seen.roll_deg) == pytest.approx(
                 (still.yaw_deg, still.pitch_deg, still.roll_deg), abs=1e-3)
+
+
+def test_a_full_analysis_between_body_runs_measures_the_shoulders_once_from_its_mask(live, frames, monkeypatch):
+    """Full analysis 2 of a run (live_body_pose_every=2) has a fresh mask and carried body points: the mask's own
+    shoulder line is read first and, as it shows, is the one kept; the carried points are not measured with."""
+    import capture.live as live_module
+    import capture.measurements as measurements_module
+
+    calls = []
+
+    def counted(ctx, pose):
+        calls.append(pose)
+        return measure(ctx, pose)
+
+    measure = live_module.measure_shoulders
+    for i in range(3):
+        live.analyse(frames.frame_at(i))
+    monkeypatch.setattr(live_module, "measure_shoulders", counted)
+    monkeypatch.setattr(measurements_module, "measure_shoulders", counted)
+    result = live.analyse(frames.frame_at(3))
+    assert result.complete and "segmentation" in result.timings_ms and "body_pose" not in result.timings_ms
+    assert calls == [None]  # once, from the mask alone
+    shoulders = result.measurements.shoulders
+    assert shoulders.visible and shoulders.source == "mask"
+
+
+def test_the_start_up_heap_is_frozen_once_per_process(live):
+    import gc
+
+    from capture.live import freeze_start_up_heap
+
+    assert gc.get_freeze_count() > 0  # an analyser exists: done when it was made
+    assert freeze_start_up_heap() is False
+
+
+def test_a_full_analysis_reads_what_the_one_pass_measurement_reads_on_its_mask(frames):
+    """The face families are taken while the person mask is made on the helper thread: the same values as
+    measure_context on the same frame and mask (all but the shoulders, which use the body model's tracking)."""
+    import threading
+
+    from capture.faces.head import head_geometry
+    from capture.measurements import measure_context
+    from capture.measures.context import FaceContext
+
+    rgb = frames.frame_at(0)
+    with FrameAnalyzer() as live:
+        result = live.analyse(rgb)
+        assert result.complete and result.timings_ms["segmentation"] > 0
+        faces, mask = live.mesh.process(rgb), live.segmenter.process(rgb)
+        head = head_geometry(rgb, faces[0], None, live.settings, mask)
+        expected = measure_context(FaceContext(rgb, faces[0], head, mask, tuple(faces[1:])), None, live.settings)
+        assert repr(replace(result.measurements, shoulders=None)) == repr(replace(expected, shoulders=None))
+    assert not [t for t in threading.enumerate() if t.name.startswith("person-mask")]  # closed with the analyser
