@@ -53,20 +53,16 @@ from capture.settings import ENGINE, EngineSettings
 
 #: live frames taller than this many rows are analysed on a reduced copy (see the module docstring)
 LIVE_ANALYSIS_MAX_HEIGHT = 720
-_heap_frozen = False
 
 
-def freeze_start_up_heap() -> bool:
-    """Move every object alive now (the modules and the models' Python side: about 100,000 objects) out of the
-    garbage collector's reach, once per process; return True when this call did it. A full collection then scans
-    only what was made since instead of pausing the analysis for 45–60 ms (measured on the kiosk's 2 cores)
-    whenever one falls due; objects are still freed when their last reference goes."""
-    global _heap_frozen
-    if _heap_frozen:
-        return False
+def freeze_start_up_heap() -> int:
+    """Move every object alive now (the modules and the models' Python side: about 100,000 objects once the models
+    are loaded) out of the garbage collector's reach; return how many objects are frozen in all. A full collection
+    then scans only what was made since instead of pausing the analysis for 45–60 ms (measured on the kiosk's 2
+    cores) whenever one falls due; objects are still freed when their last reference goes. Whoever keeps a
+    FrameAnalyzer for a stream of frames (the station's worker, replay, bench) calls it once the analyser is made."""
     gc.freeze()
-    _heap_frozen = True
-    return True
+    return gc.get_freeze_count()
 
 
 def reduction_factor(height_px: int, max_height_px: int = LIVE_ANALYSIS_MAX_HEIGHT) -> int:
@@ -174,7 +170,6 @@ class FrameAnalyzer:
         self._last: Measurements | None = None  # the last full analysis
         #: makes the person mask of a full analysis while the analysing thread measures the face (see _full)
         self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="person-mask")
-        freeze_start_up_heap()  # the models are loaded: what is alive now lives as long as the process
 
     def close(self) -> None:
         self._helper.shutdown(wait=True)

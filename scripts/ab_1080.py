@@ -25,6 +25,12 @@ from capture.camera import DEFAULT_SCRIPT, Keyframe, ReplayCamera, StillMotionFr
 from capture.gates import evaluate
 from capture.images import read_photo
 from capture.live import FrameAnalyzer
+
+try:  # newer trees: the stream's verdict memo and the frozen start-up heap, as their station's worker uses them
+    from capture.gates import VerdictMemo
+    from capture.live import freeze_start_up_heap
+except ImportError:  # an older tree judges every gate and leaves the heap alone, as its station did
+    VerdictMemo, freeze_start_up_heap = None, None
 from capture.settings import ENGINE
 from profiles import get_profile
 
@@ -72,13 +78,16 @@ def overhead(profile, still, size: tuple[int, int] = SIZE) -> dict:
     period = ENGINE.live_full_every * ENGINE.live_body_pose_every
     totals, mesh, copies = [], [], []
     with FrameAnalyzer() as analyzer:
+        if freeze_start_up_heap is not None:
+            freeze_start_up_heap()
+        memo = {"memo": VerdictMemo()} if VerdictMemo is not None else {}
         for i in range(3 + 2 * period):  # 3 warm-up frames
             rgb = rgbs[i % len(rgbs)]
             tc = time.perf_counter()
             given = (reduced_copy(rgb, 2),) if shares else ()
             t0 = time.perf_counter()
             result = analyzer.analyse(rgb, *given)
-            evaluate(result.measurements, profile)
+            evaluate(result.measurements, profile, **memo)
             if i >= 3:
                 totals.append((time.perf_counter() - t0) * 1000)
                 mesh.append(result.timings_ms.get("facemesh", 0.0))

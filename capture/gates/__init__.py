@@ -8,7 +8,7 @@ from capture.gates.result import GateResult, Threshold
 from capture.gates.rules import size_rule
 from capture.gates.spec import (GATE_ORDER, GATE_SPECS, SPECS_BY_NAME, SUBJECT_GATES, Direction, GateSpec, LabelRule,
                                 hint_codes)
-from capture.gates.verdicts import blocking_ok, evaluate, first_failure
+from capture.gates.verdicts import VerdictMemo, blocking_ok, evaluate, first_failure
 
 __all__ = [
     "GATE_ORDER",
@@ -20,6 +20,7 @@ __all__ = [
     "GateSpec",
     "LabelRule",
     "Threshold",
+    "VerdictMemo",
     "blocking_ok",
     "evaluate",
     "first_failure",

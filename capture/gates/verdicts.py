@@ -1,7 +1,7 @@
 """All gates on one frame: every verdict in priority order, whether capture may go ahead, and what to fix first."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Mapping
 
 from capture.gates.result import GateResult
@@ -15,27 +15,49 @@ if TYPE_CHECKING:
 
 #: per gate that reads one family: the families it reads (rules.families_read), worked out once
 _READS: dict[str, tuple[str, ...] | None] = {spec.name: families_read(spec) for spec in GATE_SPECS}
-#: per such gate, its last verdict and what it was reached on: (profile, settings, new_backdrop, family objects,
-#: result). The live analyser carries the slow families (backdrop, light, ears, ...) over between full analyses as
-#: the same objects, so their verdicts are looked up instead of judged again. Entries are whole tuples (replaced,
-#: never changed), so a verdict is only reused for the very objects it was reached on.
-_LAST: dict[str, tuple] = {}
+
+
+@dataclass
+class VerdictMemo:
+    """The last verdicts of one stream of frames (the live analyser's): the owner of the stream keeps one and hands
+    it to every `evaluate` call. The live analyser carries the slow families (backdrop, light, ears, ...) over
+    between full analyses as the same frozen objects, so a gate that reads only such a family is looked up instead of
+    judged again. Entries are whole tuples, replaced and never changed: a verdict is reused only for the very
+    objects it was reached on."""
+
+    #: gate → (profile, settings, new_backdrop, the family objects read, result)
+    last: dict[str, tuple] = field(default_factory=dict)
+    #: the profile last asked about and its advisory gates (a profile is frozen: its set does not change)
+    advisory: tuple[Profile | None, frozenset[str]] = (None, frozenset())
+
+    def advisory_gates(self, profile: Profile) -> frozenset[str]:
+        """Return the names of the gates that only advise under `profile`, worked out once per profile."""
+        held, names = self.advisory
+        if held is not profile:
+            names = _advisory(profile)
+            self.advisory = (profile, names)
+        return names
+
+
+def _advisory(profile: Profile) -> frozenset[str]:
+    return frozenset(spec.name for spec in GATE_SPECS if profile.is_advisory(spec.name))
 
 
 def evaluate(m: Measurements, profile: Profile, settings: EngineSettings = ENGINE, *,
-             new_backdrop: bool = False) -> dict[str, GateResult]:
+             new_backdrop: bool = False, memo: VerdictMemo | None = None) -> dict[str, GateResult]:
     """Return every gate's result for measurements `m` under `profile`, in priority order (advisory ones marked).
     `new_backdrop`: the picture will be made on a new backdrop (换底, the station's and replay's
     --replace-backdrop); the distance gate then counts the room it adds above the head (rules.backdrop_room_px).
-    A gate that reads one family gives the verdict it gave last time when that family is the same object (frozen)
-    and the profile, settings and `new_backdrop` are the same: the same result, without judging again."""
+    `memo`: the stream's VerdictMemo (live frames); a gate that reads one family then gives the verdict it gave last
+    time when that family is the same object and the profile, settings and `new_backdrop` are the same: the same
+    result, without judging again. Without it every gate is judged."""
     results = {}
-    advisory = _advisory(profile)
+    advisory = memo.advisory_gates(profile) if memo is not None else _advisory(profile)
     for spec in GATE_SPECS:
-        reads = _READS[spec.name]
+        reads = _READS[spec.name] if memo is not None else None
         if reads is not None:
             parts = tuple(getattr(m, family) for family in reads)
-            last = _LAST.get(spec.name)
+            last = memo.last.get(spec.name)
             if (last is not None and last[0] is profile and last[1] is settings and last[2] == new_backdrop
                     and all(a is b for a, b in zip(last[3], parts))):
                 results[spec.name] = last[4]
@@ -45,23 +67,8 @@ def evaluate(m: Measurements, profile: Profile, settings: EngineSettings = ENGIN
             result = replace(result, advisory=True)
         results[spec.name] = result
         if reads is not None:
-            _LAST[spec.name] = (profile, settings, new_backdrop, parts, result)
+            memo.last[spec.name] = (profile, settings, new_backdrop, parts, result)
     return results
-
-
-#: the last profile asked about and its advisory gates (a profile is frozen: its set does not change)
-_ADVISORY: tuple[Profile | None, frozenset[str]] = (None, frozenset())
-
-
-def _advisory(profile: Profile) -> frozenset[str]:
-    """Return the names of the gates that only advise under `profile` (Profile.is_advisory), worked out once for
-    the profile the frames are judged by."""
-    global _ADVISORY
-    held, names = _ADVISORY
-    if held is not profile:
-        names = frozenset(spec.name for spec in GATE_SPECS if profile.is_advisory(spec.name))
-        _ADVISORY = (profile, names)
-    return names
 
 
 def blocking_ok(results: Mapping[str, GateResult]) -> bool:

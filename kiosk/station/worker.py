@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 
 from capture.errors import PhotoError, error_name
-from capture.gates import GateResult, blocking_ok, evaluate
-from capture.live import FrameAnalysis, FrameAnalyzer, reduced_copy, reduction_factor
+from capture.gates import GateResult, VerdictMemo, blocking_ok, evaluate
+from capture.live import FrameAnalysis, FrameAnalyzer, freeze_start_up_heap, reduced_copy, reduction_factor
 from capture.settings import ENGINE, EngineSettings
 from profiles.model import Profile
 
@@ -137,6 +137,8 @@ class AnalysisWorker:
             self._error = exc
             self._ready.set()
             return
+        freeze_start_up_heap()  # the models are loaded: what is alive now lives as long as the station
+        memo = VerdictMemo()  # this stream's last verdicts (carried families are not judged again)
         self._ready.set()
         try:
             while True:
@@ -148,7 +150,8 @@ class AnalysisWorker:
                     index, rgb = self._inbox
                     self._inbox = None
                 analysis = analyzer.analyse(rgb, self.copies.of(rgb))  # the screen's copy: made once per frame
-                gates = evaluate(analysis.measurements, self.profile, self.settings, new_backdrop=self.new_backdrop)
+                gates = evaluate(analysis.measurements, self.profile, self.settings, new_backdrop=self.new_backdrop,
+                                 memo=memo)
                 done = AnalysedFrame(index, rgb, analysis, gates, self.clock())
                 with self._lock:
                     self._latest = done

@@ -105,13 +105,15 @@ def bench_analysis(frames: list[np.ndarray], profile: Profile, count: int | None
     playing `frames` in a loop. `shared_copy`: hand the analyser the frame's reduced copy made beforehand, as the
     kiosk does (the screen's preview copy, `kiosk.station.worker.preview_copy`); its time is then the stage
     `preview_copy`, outside the analysis's total."""
-    from capture.gates import evaluate
-    from capture.live import FrameAnalyzer, reduced_copy, reduction_factor
+    from capture.gates import VerdictMemo, evaluate
+    from capture.live import FrameAnalyzer, freeze_start_up_heap, reduced_copy, reduction_factor
 
     count = len(frames) if count is None else count
     played = [frames[i % len(frames)] for i in range(count)]
     totals, fulls, per_frame = [], [], []
     with FrameAnalyzer() as analyzer:
+        freeze_start_up_heap()  # as the station's worker does
+        memo = VerdictMemo()
         warmup = 3
         for i, frame in enumerate(frames[:warmup] + played):
             tc = time.perf_counter()
@@ -119,7 +121,7 @@ def bench_analysis(frames: list[np.ndarray], profile: Profile, count: int | None
             t0 = time.perf_counter()
             result = analyzer.analyse(frame, copy)
             t1 = time.perf_counter()
-            evaluate(result.measurements, profile)
+            evaluate(result.measurements, profile, memo=memo)
             t2 = time.perf_counter()
             if i < warmup:
                 continue

@@ -23,8 +23,8 @@ from typing import Iterator
 
 from capture.camera import ImageFolderFrames, VideoFileFrames
 from capture.camera_fit import CameraFit, camera_fit
-from capture.gates import evaluate
-from capture.live import FrameAnalyzer
+from capture.gates import VerdictMemo, evaluate
+from capture.live import FrameAnalyzer, freeze_start_up_heap
 from capture.picture import Picture
 from kiosk.station.flow import State
 from kiosk.station.loop import KioskApp
@@ -152,6 +152,8 @@ def replay_frames(recording: Recording, profile: Profile, replace_backdrop: bool
     with tempfile.TemporaryDirectory(prefix="idphoto-replay-") as store:
         app = KioskApp(_options(profile, replace_backdrop, backdrop, Path(store)), clock)
         analyzer = FrameAnalyzer()
+        freeze_start_up_heap()  # as the station's worker does
+        memo = VerdictMemo()
         gating = app.gating_profile()
         try:
             app.check_camera_fit(recording.size)
@@ -159,7 +161,7 @@ def replay_frames(recording: Recording, profile: Profile, replace_backdrop: bool
                 clock.t_s = i / recording.fps
                 rgb = recording.frames.frame_at(i)
                 analysis = analyzer.analyse(rgb)
-                gates = evaluate(analysis.measurements, gating, new_backdrop=replace_backdrop)
+                gates = evaluate(analysis.measurements, gating, new_backdrop=replace_backdrop, memo=memo)
                 analysed = AnalysedFrame(i, rgb, analysis, gates, clock.t_s)
                 app.ctx.camera_rgb = rgb
                 captured = _step(app, analysed)

@@ -180,13 +180,18 @@ def test_a_full_analysis_between_body_runs_measures_the_shoulders_once_from_its_
     assert shoulders.visible and shoulders.source == "mask"
 
 
-def test_the_start_up_heap_is_frozen_once_per_process(live):
+def test_freezing_the_start_up_heap_takes_what_is_alive_out_of_the_collectors_reach(live):
     import gc
 
     from capture.live import freeze_start_up_heap
 
-    assert gc.get_freeze_count() > 0  # an analyser exists: done when it was made
-    assert freeze_start_up_heap() is False
+    alive = []  # made before the freeze: no longer scanned, still freed by its references
+    frozen = freeze_start_up_heap()
+    try:
+        assert frozen == gc.get_freeze_count() > 0
+        assert not any(o is alive for o in gc.get_objects())
+    finally:
+        gc.unfreeze()
 
 
 def test_a_full_analysis_reads_what_the_one_pass_measurement_reads_on_its_mask(frames):
