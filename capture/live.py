@@ -9,8 +9,9 @@ filed frames whose picture `check` then refused. Measured on the clips, static m
 still differs from `check`: the crown comes from the whole-frame mask instead of a head crop, and `check` reads the
 picture (a resampled crop, maybe on a new backdrop), not the frame. To keep up with the camera, only every
 `settings.live_full_every`-th frame gets the *full* analysis: the person mask and every family. On the frames in
-between, what moves fast is measured again (head position and size, pose, lids, lips, focus; the crown follows the
-face in eye-to-chin units) and what a seated person changes slowly (backdrop, ears, head covering, shoulders, light,
+between, what moves fast is measured again (head position and size, pose, lids, lips; focus on every
+`settings.live_focus_every`-th of them, carried from the frame before on the rest; the crown follows the face in
+eye-to-chin units) and what a seated person changes slowly (backdrop, ears, head covering, shoulders, light,
 lens glare and tint, teeth) is carried over from the last full analysis. `FrameAnalysis.complete` says which frames
 had everything measured afresh: only those are offered for capture. The body-pose model (shoulder points) runs on
 every `settings.live_body_pose_every`-th full analysis; between runs its points move with the face. A full analysis
@@ -47,7 +48,7 @@ from capture.measures.eyes import with_openness
 from capture.measures.geometry import FramingMeasure, measure_framing
 from capture.measures.mouth import with_gap
 from capture.measures.pose import measure_pose
-from capture.measures.sharpness import measure_sharpness
+from capture.measures.sharpness import SharpnessMeasure, measure_sharpness
 from capture.measures.shoulders import measure_shoulders, shoulders_can_show
 from capture.settings import ENGINE, EngineSettings
 
@@ -164,10 +165,12 @@ class FrameAnalyzer:
         self.body = PoseDetector(static=False)  # the full model: the only pose model the wheel bundles
         self.full_every = max(1, settings.live_full_every)
         self.body_every = max(1, settings.live_body_pose_every)
+        self.focus_every = max(1, settings.live_focus_every)
         self._frames = 0  # frames with a face since the person arrived
         self._fulls = 0  # full analyses since the person arrived
         self._body: tuple[PoseLandmarks | None, np.ndarray] | None = None  # last pose and the eye midpoint then
         self._last: Measurements | None = None  # the last full analysis
+        self._focus: SharpnessMeasure | None = None  # the last focus measured (carried on some in-between frames)
         #: makes the person mask of a full analysis while the analysing thread measures the face (see _full)
         self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="person-mask")
 
@@ -206,6 +209,7 @@ class FrameAnalyzer:
         faces = timed("facemesh", self.mesh.process, rgb)
         if not faces:
             self._frames, self._fulls, self._body, self._last = 0, 0, None, None  # a new person: start afresh
+            self._focus = None
             return Measurements(frame_width=w, frame_height=h), None, True
         face = faces[0]
         last = self._last
@@ -214,7 +218,7 @@ class FrameAnalyzer:
         self._frames += 1
         if full:
             m, fresh = self._full(rgb, faces, timed)
-            self._last = m
+            self._last, self._focus = m, m.sharpness
             return m, face, fresh
         else:
             assert last is not None and last.head is not None
@@ -227,9 +231,17 @@ class FrameAnalyzer:
                 pose=timed("pose", measure_pose, face, self.settings),
                 eyes=timed("eyes", with_openness, last.eyes, ctx),
                 mouth=timed("mouth", with_gap, last.mouth, ctx),
-                sharpness=timed("sharpness", measure_sharpness, ctx),
+                sharpness=self._focus_of(ctx, timed),
             )
         return m, face, full
+
+    def _focus_of(self, ctx: FaceContext, timed) -> SharpnessMeasure | None:
+        """Return the focus of an in-between frame: measured on every `focus_every`-th one after a full analysis
+        (the 2nd, 4th, ... at 2), else the last one measured, from the frame before (settings.live_focus_every)."""
+        since_full = (self._frames - 1) % self.full_every
+        if since_full % self.focus_every == 0 or self._focus is None:
+            self._focus = timed("sharpness", measure_sharpness, ctx)
+        return self._focus
 
     def _full(self, rgb: np.ndarray, faces: list[FaceLandmarks], timed) -> tuple[Measurements, bool]:
         """Return every measurement of the frame, with a fresh person mask (and body pose when due), and whether

@@ -38,6 +38,10 @@ class EngineSettings:
     #: moves fast (position, size, pose, lids, lips, focus) and carry the rest over. At the ~20 analysed frames/s of
     #: a 2-core PC, 8 is a full analysis every 0.4 s.
     live_full_every: int = 8
+    #: live kiosk: on the frames between full analyses, focus is measured on every n-th and carried over from the
+    #: frame before on the rest (at 2: a value at most one analysed frame old, ~50 ms; guidance's hysteresis is
+    #: 150–350 ms). Fully analysed frames, the only ones that may become the picture, always measure their own.
+    live_focus_every: int = 2
     #: live kiosk: the body-pose model (shoulder points, ~30 ms) runs on every n-th full analysis (~5 s); in between
     #: its points move with the face, and the shoulder line itself is re-read from each new person mask
     live_body_pose_every: int = 12

@@ -60,7 +60,20 @@ def test_fast_families_remeasured_slow_ones_carried(live, frames, analyzer):
     assert b.eyes.glare_max_ratio == a.eyes.glare_max_ratio and b.eyes.tint_ratio == a.eyes.tint_ratio
     assert b.background is a.background and b.light is a.light and b.ears is a.ears
     assert b.covering is a.covering and b.shoulders is a.shoulders
-    assert b.sharpness is not a.sharpness  # focus is measured on every frame (it picks the frame to capture)
+    # focus: every other in-between frame carries the frame before's (settings.live_focus_every = 2)
+    assert ENGINE.live_focus_every == 2
+    assert b.sharpness is a.sharpness  # the first after a full analysis carries the full analysis's focus ...
+    third = live.analyse(frames.frame_at(2)).measurements
+    assert third.sharpness is not b.sharpness  # ... the next measures its own
+
+
+def test_every_fully_analysed_frame_measures_its_own_focus(frames):
+    with FrameAnalyzer(replace(ENGINE, live_full_every=2)) as live:
+        results = [live.analyse(frames.frame_at(i)) for i in range(5)]
+    assert [r.complete for r in results] == [True, False, True, False, True]
+    focus = [r.measurements.sharpness for r in results]
+    assert focus[1] is focus[0] and focus[3] is focus[2]  # the in-between frames carry it
+    assert focus[2] is not focus[1] and focus[4] is not focus[3]  # fresh on the frames that may become the picture
 
 
 def test_crown_follows_the_head_between_person_masks(live, frames):
