@@ -110,6 +110,12 @@ def in_frame_px(m: Measurements, face: FaceLandmarks | None, k: int, width_px: i
     return m, face
 
 
+def _timed_call(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    """Return (fn(*args), the seconds it took)."""
+    t0 = time.perf_counter()
+    return fn(*args), time.perf_counter() - t0
+
+
 class _Stages:
     """The stage timings of one frame (ms), and the call that runs a stage and records its time."""
 
@@ -117,9 +123,8 @@ class _Stages:
         self.ms: dict[str, float] = {}
 
     def __call__(self, stage: str, fn: Callable[..., Any], *args: Any) -> Any:
-        t0 = time.perf_counter()
-        out = fn(*args)
-        self.add(stage, (time.perf_counter() - t0) * 1000)
+        out, seconds = _timed_call(fn, *args)
+        self.add(stage, seconds * 1000)
         return out
 
     def add(self, stage: str, ms: float) -> None:
@@ -129,12 +134,6 @@ class _Stages:
 
 #: the head geometry of a full analysis before its person mask is in: measure_face does not read it (NaN if it did)
 _NO_HEAD_YET = HeadGeometry(*(math.nan,) * 6, crown_from_mask=False, head_cut_off=False)
-
-
-def _timed_call(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
-    """Return (fn(*args), the seconds it took)."""
-    t0 = time.perf_counter()
-    return fn(*args), time.perf_counter() - t0
 
 
 @dataclass
@@ -266,9 +265,8 @@ class FrameAnalyzer:
             body = pose_then.shifted(float(dx), float(dy))
         head = timed("head", head_geometry, rgb, face, None, self.settings, mask)
         ctx = FaceContext(rgb, face, head, mask, tuple(faces[1:]))
-        if ran or body is None:
-            return measure_context(ctx, body, self.settings, timed, readings=readings), True
-        own = timed("shoulders", measure_shoulders, ctx, None)  # the fresh mask alone, no carried points
-        if own.visible:  # the carried points are not needed: not measured with them at all
-            return measure_context(ctx, body, self.settings, timed, shoulders=own, readings=readings), True
-        return measure_context(ctx, body, self.settings, timed, readings=readings), False
+        # without a fresh body-pose run, the fresh mask alone first: the carried points only when it shows none
+        own = None if ran or body is None else timed("shoulders", measure_shoulders, ctx, None)
+        fresh = own is None or own.visible
+        shoulders = own if own is not None and own.visible else None  # None: measured here with `body`
+        return measure_context(ctx, body, self.settings, timed, shoulders=shoulders, readings=readings), fresh

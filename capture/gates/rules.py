@@ -265,7 +265,7 @@ def families_read(spec: GateSpec) -> tuple[str, ...] | None:
     family objects (frozen dataclasses) under the same profile give the same verdict: capture.gates.verdicts reuses
     it for a family the live analyser carried over from its last full analysis."""
     if spec.rule is compare or spec.rule is shoulders_level:
-        return (spec.reads.split(".")[0],)
+        return (_reads(spec.reads)[0],)
     return _CUSTOM_READS.get(spec.rule)
 
 
